@@ -1,0 +1,3 @@
+from omdomme.cli import main
+
+main()
