@@ -1,0 +1,41 @@
+"""`omdomme compare` and `omdomme trend`: rounds over time, from analyses/ only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from omdomme.cli._common import handle_errors
+
+
+@click.command()
+@click.argument("round_a", metavar="ROUND_A", type=int)
+@click.argument("round_b", metavar="ROUND_B", type=int)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder holding surveys/ and analyses/.",
+)
+@click.option(
+    "--analyse-missing",
+    is_flag=True,
+    help="Run `omdomme analyse` for a round that has no analyses/<round>/ yet.",
+)
+@handle_errors
+def compare(round_a: int, round_b: int, root: Path, analyse_missing: bool) -> None:
+    """Compare two analysed rounds: the change ROUND_B − ROUND_A of every indicator.
+
+    For each indicator × county × domain present in both rounds: the change with its 95 %
+    CI (independent samples), p-value, Holm-adjusted p-value, and whether a change in the
+    definitions (scale, wording, counted codes, base) breaks the series. Writes
+    analyses/compare-ROUND_A-ROUND_B/ (comparisons.parquet, .csv, manifest.json).
+
+    Example: `omdomme compare 2016 2018`.
+    """
+    from omdomme._rounds import compare_rounds, comparison_summary
+
+    result = compare_rounds(round_a, round_b, root=root, run_missing=analyse_missing)
+    click.echo(comparison_summary(result))
