@@ -1,0 +1,98 @@
+"""Presentation rules for proportions: what is shown, flagged, or suppressed as SSB's ``:``.
+
+The rules are NCHS Data Presentation Standards for Proportions (Parker et al. 2017, Vital
+Health Stat 2(175)), with the definition's minimum unweighted base on top:
+
+suppress (shown as ``:``)
+    n below ``min_n``; effective n < 30; absolute CI width >= 0.30; absolute CI width > 0.05
+    and relative CI width (width / p) > 130 %; no estimate at all (empty domain).
+flag (shown with a footnote)
+    the complement rule (absolute width > 0.05 and width / (1 − p) > 130 %); df < 8; an
+    estimate the estimator itself flagged (p = 0, p = 1, df <= 0).
+
+Notes are Norwegian: they end up in the reports' footnotes.
+
+Example
+-------
+>>> import polars as pl
+>>> f = pl.DataFrame({"n": [400], "eff_n": [300.0], "estimate": [0.453], "ci_low": [0.40],
+...                   "ci_high": [0.51], "df": [399.0], "flag": [""], "note": [""]})
+>>> apply_reliability(f, min_n=30).select("flag", "display").row(0)
+('ok', '45,3 %')
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+SUPPRESSED = ":"  # SSB's symbol: «Tall kan ikke offentliggjøres»
+EFF_N_MIN = 30.0
+WIDTH_MAX = 0.30
+WIDTH_SMALL = 0.05
+RELATIVE_MAX = 1.30
+DF_MIN = 8.0
+
+
+def percent_display(estimate: pl.Expr) -> pl.Expr:
+    """Norwegian percent with one decimal: ``0.4531`` -> ``"45,3 %"`` (null stays null).
+
+    >>> pl.select(percent_display(pl.lit(0.4531))).item()
+    '45,3 %'
+    """
+    # round() is half away from zero, as a reader rounding by hand expects.
+    text = (estimate * 100).round(1).cast(pl.String)
+    return pl.concat_str(text.str.replace(r"\.", ","), pl.lit(" %"))
+
+
+def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
+    """Replace the estimator's ``flag``/``note`` with ``ok``/``flagged``/``suppressed`` and a reason, add ``display``.
+
+    Parameters
+    ----------
+    frame
+        Estimates with ``n, eff_n, estimate, ci_low, ci_high, df, flag, note`` (the estimator's
+        ``flag`` is a short code such as ``p=0`` or ``""``).
+    min_n
+        The definition's minimum unweighted base (``[reliability] min_n``).
+
+    Returns
+    -------
+    polars.DataFrame
+        The same rows, ``flag`` in ``ok|flagged|suppressed``, ``note`` the reasons (``; ``-joined,
+        Norwegian), and ``display`` (``45,3 %`` or ``:``).
+    """
+    p = pl.col("estimate")
+    width = pl.col("ci_high") - pl.col("ci_low")
+    no_estimate = p.is_null() | p.is_nan() | width.is_null() | width.is_nan()
+    suppress_reasons = [
+        pl.when(no_estimate).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)")),
+        pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
+        pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
+            pl.format("effektivt utvalg {} < 30", pl.col("eff_n").round(1))),
+        pl.when(~no_estimate & (width >= WIDTH_MAX)).then(
+            pl.format("KI-bredde {} prosentpoeng (≥ 30)", (width * 100).round(1))),
+        pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / p > RELATIVE_MAX)).then(
+            pl.lit("relativ KI-bredde over 130 %")),
+    ]
+    flag_reasons = [
+        pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / (1 - p) > RELATIVE_MAX)).then(
+            pl.lit("komplementregelen: relativ KI-bredde for 1 − p over 130 %")),
+        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", pl.col("df").round(1))),
+        pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
+            pl.concat_str(pl.lit("estimator: "), pl.col("flag"))),
+    ]
+    suppress = pl.concat_str(suppress_reasons, separator="; ", ignore_nulls=True)
+    flagged = pl.concat_str(flag_reasons, separator="; ", ignore_nulls=True)
+    out = frame.with_columns(_suppress=suppress, _flag=flagged).with_columns(
+        flag=pl.when(pl.col("_suppress") != "").then(pl.lit("suppressed"))
+        .when(pl.col("_flag") != "").then(pl.lit("flagged"))
+        .otherwise(pl.lit("ok")),
+        note=pl.concat_str(
+            [pl.when(pl.col("_suppress") != "").then(pl.col("_suppress")),
+             pl.when(pl.col("_flag") != "").then(pl.col("_flag"))],
+            separator="; ", ignore_nulls=True,
+        ),
+    )
+    return out.with_columns(
+        display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED)).otherwise(percent_display(p))
+    ).drop("_suppress", "_flag")
