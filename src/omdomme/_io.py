@@ -1,0 +1,873 @@
+"""Reading survey microdata faithfully: SPSS (``.sav``, ``.zsav``, ``.por``) and CSV.
+
+One entry point, :func:`read`, returns ``(polars.DataFrame, Metadata)`` for every format.
+*Faithful* means: user-missing codes (the «vet ikke» answers) stay in the data as values
+and are only *marked* as missing in the metadata; value labels, variable labels, the file
+label and the encoding survive; nothing is dropped or recoded on the way in.
+
+Choices worth knowing:
+
+- SPSS numeric variables arrive as ``Float64`` (SPSS stores every number as a double;
+  integer-valued codes stay ``1.0``, ``9.0``), strings as ``String``, dates as ``Date``,
+  ``Datetime`` or ``Time``. Value-label keys are floats for numeric and str for string
+  variables, exactly as pyreadstat reports them.
+- CSV columns are typed by their text: numbers (whole, decimal point or, detected or set,
+  decimal comma) become ``Float64`` like SPSS numbers, so that one code path serves every
+  format; everything else stays ``String``. Codes written with leading zeros (``"0101"``)
+  and whole numbers of 16 or more digits (beyond exact doubles) stay ``String``.
+- Every failure to read is a :class:`~omdomme.errors.ReadError` naming the file and what to
+  do; only the specific exceptions of pyreadstat, polars, the OS and the codecs are
+  caught, so a bug in omdomme still shows as a bug.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from omdomme.errors import ReadError
+
+__all__ = ["FORMATS", "TYPES", "Metadata", "VariableInfo", "read"]
+
+FORMATS = ("sav", "zsav", "por", "csv")
+TYPES = ("numeric", "string", "date", "datetime", "time")
+
+_SUFFIXES = {
+    ".sav": "sav",
+    ".zsav": "zsav",
+    ".por": "por",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+}
+_DELIMITERS = {";": ";", ",": ",", "\t": "\t", "tab": "\t", "\\t": "\t"}
+# Preference when the header line has as many of two candidates: Norwegian exports use `;`.
+_DELIMITER_ORDER = (";", "\t", ",")
+_HEAD_BYTES = 1024
+
+_INT_RE = r"^[+-]?\d+$"
+_DOT_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_COMMA_RE = r"^[+-]?(\d+(,\d*)?|,\d+)$"
+_LEADING_ZERO_RE = r"^[+-]?0\d"
+
+
+@dataclass(frozen=True)
+class VariableInfo:
+    """What the file says about one variable.
+
+    Parameters
+    ----------
+    name : str
+        Column name in the data frame.
+    label : str or None
+        Variable label (the question text, often).
+    type : str
+        ``numeric``, ``string``, ``date``, ``datetime`` or ``time``.
+    value_labels : dict
+        Code -> label; codes are floats for numeric variables, str for string variables.
+    missing_values : tuple
+        Discrete user-missing codes (SPSS ``MISSING VALUES``), e.g. ``(9.0,)``.
+    missing_ranges : tuple of (lo, hi)
+        User-missing ranges, inclusive at both ends.
+
+    Examples
+    --------
+    >>> v = VariableInfo("kj_ostf", label="Kjennskap", value_labels={9.0: "Vet ikke"},
+    ...                  missing_values=(9.0,))
+    >>> v.is_missing(9), v.is_missing(3)
+    (True, False)
+    """
+
+    name: str
+    label: str | None = None
+    type: str = "numeric"
+    value_labels: dict[float | str, str] = field(default_factory=dict)
+    missing_values: tuple[float | str, ...] = ()
+    missing_ranges: tuple[tuple[float, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"variable {self.name!r}: type {self.type!r} is not one of {TYPES}")
+        for lo, hi in self.missing_ranges:
+            if lo > hi:
+                raise ValueError(f"variable {self.name!r}: missing range ({lo}, {hi}) has lo > hi")
+
+    @property
+    def has_missing(self) -> bool:
+        """True when the variable declares any user-missing value or range."""
+        return bool(self.missing_values or self.missing_ranges)
+
+    def is_missing(self, value: Any) -> bool:
+        """Whether ``value`` is a user-missing code of this variable.
+
+        System-missing (``None``) is not a user-missing code and gives ``False``.
+
+        Examples
+        --------
+        >>> VariableInfo("z", missing_ranges=((-999.0, 0.0),)).is_missing(-5)
+        True
+        """
+        if value is None:
+            return False
+        if value in self.missing_values:
+            return True
+        if isinstance(value, str):
+            return False
+        return any(lo <= value <= hi for lo, hi in self.missing_ranges)
+
+    def missing_expr(self) -> pl.Expr:
+        """A boolean expression, true where the column holds a user-missing code.
+
+        Null (system-missing) rows give ``False``; a variable without missing codes gives
+        ``False`` on every row. The expression keeps the variable's name.
+
+        Examples
+        --------
+        >>> df = pl.DataFrame({"kj": [1.0, 9.0, None]})
+        >>> df.select(VariableInfo("kj", missing_values=(9.0,)).missing_expr())["kj"].to_list()
+        [False, True, False]
+        """
+        col = pl.col(self.name)
+        numbers = [float(v) for v in self.missing_values if not isinstance(v, str)]
+        texts = [v for v in self.missing_values if isinstance(v, str)]
+        # polars 2 does not compare Int64 columns with Float64 lists: compare on one type.
+        expr = col.is_null() & False
+        if numbers:
+            expr = expr | col.cast(pl.Float64, strict=False).is_in(numbers)
+        if texts:
+            expr = expr | col.cast(pl.String).is_in(texts)
+        for lo, hi in self.missing_ranges:
+            expr = expr | col.cast(pl.Float64, strict=False).is_between(lo, hi)
+        return expr.fill_null(False)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a data file says about itself: format, encoding, labels, missing codes.
+
+    ``meta["kj_ostf"]`` gives a :class:`VariableInfo`; an unknown name raises
+    :class:`~omdomme.errors.ReadError` that suggests close names. ``name in meta`` and
+    ``meta.names`` work as expected; iterating yields the variables in file order.
+
+    Examples
+    --------
+    >>> meta = Metadata("x.csv", "csv", 2, "utf-8", None, (VariableInfo("kj_ostf"),))
+    >>> meta.names, "kj_ostf" in meta, meta["kj_ostf"].type
+    (('kj_ostf',), True, 'numeric')
+    """
+
+    file: str
+    format: str
+    n_rows: int
+    encoding: str | None
+    file_label: str | None
+    variables: tuple[VariableInfo, ...]
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"format {self.format!r} is not one of {FORMATS}")
+        seen: set[str] = set()
+        duplicated = [v.name for v in self.variables if v.name in seen or seen.add(v.name)]
+        if duplicated:
+            raise ValueError(f"{self.file}: duplicated variable names {duplicated}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Variable names in file order."""
+        return tuple(v.name for v in self.variables)
+
+    @cached_property
+    def _index(self) -> dict[str, VariableInfo]:
+        return {v.name: v for v in self.variables}
+
+    def __getitem__(self, name: str) -> VariableInfo:
+        try:
+            return self._index[name]
+        except KeyError:
+            raise ReadError(_unknown_variable_message(self.file, [name], self.names)) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __iter__(self) -> Iterator[VariableInfo]:
+        return iter(self.variables)
+
+    def __len__(self) -> int:
+        return len(self.variables)
+
+
+def read(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    codebook: str | Path | None = None,
+    columns: Sequence[str] | None = None,
+) -> tuple[pl.DataFrame, Metadata]:
+    """Read a survey data file: SPSS (``.sav``, ``.zsav``, ``.por``) or CSV.
+
+    Parameters
+    ----------
+    path : str or Path
+        The data file. The format follows the suffix unless ``format`` is given.
+    format : {"sav", "zsav", "por", "csv"}, optional
+        Override the suffix.
+    encoding : str, optional
+        Text encoding. CSV: detected when omitted (UTF-8 with or without BOM, else
+        windows-1252, else latin-1). SPSS: overrides the encoding the file declares.
+    delimiter : {";", ",", "\\t"}, optional
+        CSV only; detected from the header line when omitted.
+    decimal : {".", ","}, optional
+        CSV only; a decimal comma is detected when omitted.
+    codebook : str or Path, optional
+        CSV only: a JSON codebook (the shape ``omdomme codebook --format json`` writes)
+        with labels, value labels and missing codes. ``<stem>.codebook.json`` beside the
+        CSV is used automatically when present.
+    columns : sequence of str, optional
+        Read only these variables (in this order).
+
+    Returns
+    -------
+    (polars.DataFrame, Metadata)
+        The data with user-missing codes kept as values, and the file's metadata.
+
+    Raises
+    ------
+    ReadError
+        The file is missing, a directory, corrupt, truncated, encrypted, misnamed, empty,
+        in another encoding than stated, or a named variable does not exist.
+
+    Examples
+    --------
+    >>> data, meta = read("surveys/2018/omdomme-2018.sav")          # doctest: +SKIP
+    >>> meta["kj_ostf"].missing_values                               # doctest: +SKIP
+    (9.0,)
+    """
+    p = Path(path)
+    _check_path(p)
+    fmt = _format_of(p, format)
+    head = _read_head(p)
+    _check_magic(p, fmt, head)
+    if fmt == "csv":
+        data, meta = _read_csv(
+            p, encoding=encoding, delimiter=delimiter, decimal=decimal, codebook=codebook
+        )
+    else:
+        given = {"delimiter": delimiter, "decimal": decimal, "codebook": codebook}
+        csv_only = [name for name, value in given.items() if value is not None]
+        if csv_only:
+            raise ReadError(
+                f"{p}: option(s) {', '.join(csv_only)} apply to CSV files only; an SPSS file "
+                "carries its own labels and missing codes. Remove them from the call or definition."
+            )
+        data, meta = _read_spss(p, fmt, encoding)
+    if columns is not None:
+        data, meta = _select(data, meta, list(columns))
+    return data, meta
+
+
+# --------------------------------------------------------------------------- file checks
+
+
+def _check_path(p: Path) -> None:
+    if p.is_dir():
+        raise ReadError(
+            f"{p} is a directory, not a data file; name a .sav, .zsav, .por or .csv file in it."
+        )
+    if not p.exists():
+        raise ReadError(
+            f"{p}: file not found (looked in {p.resolve().parent}); check the path and the spelling."
+        )
+
+
+def _format_of(p: Path, format: str | None) -> str:
+    if format is not None:
+        fmt = format.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise ReadError(
+                f"{p}: format {format!r} is not supported; use one of {', '.join(FORMATS)}."
+            )
+        return fmt
+    fmt = _SUFFIXES.get(p.suffix.lower())
+    if fmt is None:
+        raise ReadError(
+            f"{p}: cannot tell the format from the suffix {p.suffix!r}; rename the file to "
+            ".sav, .zsav, .por or .csv, or pass format=."
+        )
+    return fmt
+
+
+def _read_head(p: Path) -> bytes:
+    try:
+        with p.open("rb") as handle:
+            return handle.read(_HEAD_BYTES)
+    except PermissionError:
+        raise ReadError(
+            f"{p}: permission denied; ask the file's owner for read access or copy it."
+        ) from None
+    except OSError as error:
+        raise ReadError(f"{p}: cannot be opened ({error.strerror}).") from None
+
+
+def _sniff_kind(head: bytes) -> str:
+    """What the first bytes say the file is: sav, zsav, por, encrypted, zip, binary, text, empty."""
+    if not head:
+        return "empty"
+    if head[:4] == b"$FL2":
+        return "sav"
+    if head[:4] == b"$FL3":
+        return "zsav"
+    if head[8:17] == b"ENCRYPTED":
+        return "encrypted"
+    # A portable file has a 464-byte header (in the file's own character set) ending in SPSSPORT;
+    # lines may be broken every 80 characters.
+    if b"SPSSPORT" in head.replace(b"\r", b"").replace(b"\n", b""):
+        return "por"
+    if head[:4] == b"PK\x03\x04":
+        return "zip"
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    if b"\x00" in head:
+        return "binary"
+    return "text"
+
+
+_RENAME = {"sav": ".sav", "zsav": ".zsav", "por": ".por"}
+_KIND_WORDS = {
+    "sav": "an SPSS system file (it starts with $FL2)",
+    "zsav": "a compressed SPSS system file (it starts with $FL3)",
+    "por": "an SPSS portable file",
+}
+
+
+def _check_magic(p: Path, fmt: str, head: bytes) -> None:
+    kind = _sniff_kind(head)
+    if kind == "encrypted":
+        raise ReadError(
+            f"{p} is a password-encrypted SPSS file, which omdomme cannot read. Open it in SPSS "
+            "with the password and save an unencrypted copy (File > Save As, untick 'Encrypt file "
+            "with password'), or decrypt it with `pspp decrypt`."
+        )
+    if kind in ("zip", "ole"):
+        raise ReadError(
+            f"{p} is an Excel or other Office file, not {fmt.upper()}; open it in Excel and save it "
+            "as CSV (semicolon-separated), or ask the sender for the SPSS file."
+        )
+    if fmt == "csv":
+        if kind in _KIND_WORDS:
+            raise ReadError(f"{p} is {_KIND_WORDS[kind]}, not CSV; rename it to {_RENAME[kind]}.")
+        if kind == "binary":
+            raise ReadError(
+                f"{p} is a binary file (it contains NUL bytes), not a CSV text file; check that it is the right file."
+            )
+        return
+    if kind == "empty":
+        raise ReadError(
+            f"{p} is empty (0 bytes); the transfer probably failed. Ask the sender for a new copy."
+        )
+    if fmt in ("sav", "zsav") and kind in ("sav", "zsav"):
+        # .sav and .zsav differ only in compression; pyreadstat reads both with read_sav.
+        return
+    if fmt == "por" and kind == "por":
+        return
+    if kind in _KIND_WORDS:
+        raise ReadError(
+            f"{p} is {_KIND_WORDS[kind]} but is named {p.suffix!r}; rename it to {_RENAME[kind]}."
+        )
+    if kind == "text":
+        sample = head[:40].decode("latin-1").splitlines()[0] if head.strip() else ""
+        raise ReadError(
+            f"{p} is named {p.suffix!r} but is not an SPSS file: it is plain text "
+            f"(starting {sample!r}). If it is a CSV file, rename it to .csv."
+        )
+    expected = "$FL2/$FL3" if fmt in ("sav", "zsav") else "SPSSPORT"
+    raise ReadError(
+        f"{p} is not an SPSS {'portable' if fmt == 'por' else 'system'} file (no {expected} header); "
+        "the file is corrupt or not what its name says. Ask the sender for a new copy."
+    )
+
+
+# --------------------------------------------------------------------------- SPSS
+
+
+def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, Metadata]:
+    import pyreadstat  # heavy: only when an SPSS file is read
+
+    try:
+        if fmt == "por":
+            # pyreadstat's read_por has no user_missing switch; portable files rarely declare them.
+            df, m = pyreadstat.read_por(str(p), output_format="polars")
+        else:
+            df, m = pyreadstat.read_sav(
+                str(p), user_missing=True, encoding=encoding, output_format="polars"
+            )
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
+        size = p.stat().st_size
+        raise ReadError(
+            f"{p}: not a readable SPSS {'portable' if fmt == 'por' else 'system'} file ({error}; "
+            f"{size} bytes). It is corrupt or truncated: ask the sender for a new copy, or open "
+            "it in SPSS and save it again."
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            f"{p}: text in the file cannot be decoded as {encoding or 'the encoding it declares'} ({error.reason}); "
+            'set encoding = "windows-1252" (or the right encoding) in the definition.'
+        ) from None
+    except LookupError:
+        raise ReadError(
+            f'{p}: unknown encoding {encoding!r}; use e.g. "windows-1252" or "utf-8".'
+        ) from None
+    assert isinstance(df, pl.DataFrame)
+    labels = m.column_names_to_labels or {}
+    value_labels = m.variable_value_labels or {}
+    ranges = m.missing_ranges or {}
+    variables = []
+    for name in df.columns:
+        dtype = df.schema[name]
+        discrete: list[float | str] = []
+        spans: list[tuple[float, float]] = []
+        for r in ranges.get(name, []):
+            lo, hi = r["lo"], r["hi"]
+            # SPSS keeps discrete values and one range; pyreadstat reports both as lo/hi pairs.
+            if lo == hi:
+                discrete.append(lo)
+            else:
+                spans.append((float(lo), float(hi)))
+        variables.append(
+            VariableInfo(
+                name=name,
+                label=labels.get(name) or None,
+                type=_type_of(dtype),
+                value_labels=dict(value_labels.get(name, {})),
+                missing_values=tuple(discrete),
+                missing_ranges=tuple(spans),
+            )
+        )
+    enc = m.file_encoding.lower() if m.file_encoding else None
+    meta = Metadata(
+        file=str(p),
+        format=fmt,
+        n_rows=df.height,
+        encoding=enc,
+        file_label=m.file_label or None,
+        variables=tuple(variables),
+    )
+    return df, meta
+
+
+def _type_of(dtype: pl.DataType) -> str:
+    if dtype == pl.String:
+        return "string"
+    if dtype == pl.Date:
+        return "date"
+    if isinstance(dtype, pl.Datetime):
+        return "datetime"
+    if dtype == pl.Time:
+        return "time"
+    return "numeric"
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _read_csv(
+    p: Path,
+    *,
+    encoding: str | None,
+    delimiter: str | None,
+    decimal: str | None,
+    codebook: str | Path | None,
+) -> tuple[pl.DataFrame, Metadata]:
+    try:
+        raw = p.read_bytes()
+    except OSError as error:
+        raise ReadError(f"{p}: cannot be read ({error.strerror}).") from None
+    text, enc = _decode(p, raw, encoding)
+    if not text.strip():
+        raise ReadError(
+            f"{p} is empty (no header, no rows); the export probably failed. Ask the sender for a new copy."
+        )
+    header_line = text.splitlines()[0]
+    sep = _delimiter(p, header_line, delimiter)
+    if decimal not in (None, ".", ","):
+        raise ReadError(f'{p}: decimal {decimal!r} is not supported; use "." or ",".')
+    header = next(csv.reader([header_line], delimiter=sep))
+    duplicated = sorted({h for h in header if header.count(h) > 1 and h != ""})
+    if duplicated:
+        raise ReadError(
+            f"{p}: column name(s) {', '.join(map(repr, duplicated))} appear more than once in the header; make every column name unique."
+        )
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=sep,
+            infer_schema=False,
+            raise_if_empty=True,
+        )
+    except pl.exceptions.NoDataError:
+        raise ReadError(
+            f"{p} is empty (no header, no rows); ask the sender for a new copy."
+        ) from None
+    except pl.exceptions.ComputeError as error:
+        raise ReadError(_ragged_message(p, text, sep, len(header), error)) from None
+    frame = _drop_blank(p, frame)
+    if frame.height == 0:
+        raise ReadError(
+            f"{p} has a header ({frame.width} columns) but no data rows; the export stopped early. "
+            "Ask the sender for the complete file."
+        )
+    book = _find_codebook(p, codebook)
+    cb_vars = _load_codebook(book) if book is not None else {}
+    if cb_vars:
+        absent = [name for name in cb_vars if name not in frame.columns]
+        if absent:
+            raise ReadError(
+                f"{book}: variable(s) {', '.join(absent)} are in the codebook but not in {p} "
+                f"(columns: {', '.join(frame.columns[:12])}{', ...' if frame.width > 12 else ''}); "
+                "fix the codebook or ask for the complete file."
+            )
+    data = _type_columns(p, frame, decimal, {n: v.type for n, v in cb_vars.items()})
+    variables = []
+    for name in data.columns:
+        info = cb_vars.get(name)
+        kind = _type_of(data.schema[name])
+        if info is None:
+            variables.append(VariableInfo(name=name, type=kind))
+        else:
+            numeric = kind == "numeric"
+            variables.append(
+                VariableInfo(
+                    name=name,
+                    label=info.label,
+                    type=kind,
+                    value_labels={
+                        _code(k, numeric, book, name): v for k, v in info.value_labels.items()
+                    },
+                    missing_values=tuple(
+                        _code(k, numeric, book, name) for k in info.missing_values
+                    ),
+                    missing_ranges=info.missing_ranges,
+                )
+            )
+    meta = Metadata(
+        file=str(p),
+        format="csv",
+        n_rows=data.height,
+        encoding=enc,
+        file_label=None,
+        variables=tuple(variables),
+    )
+    return data, meta
+
+
+_ENCODING_NAMES = {
+    "cp1252": "windows-1252",
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "iso8859-1": "latin-1",
+    "latin-1": "latin-1",
+}
+
+
+def _canonical_encoding(p: Path, encoding: str) -> tuple[str, str]:
+    """(codec name for Python, the name recorded in Metadata)."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise ReadError(
+            f'{p}: unknown encoding {encoding!r}; use "utf-8", "utf-8-sig" or "windows-1252".'
+        ) from None
+    return codec, _ENCODING_NAMES.get(codec, codec)
+
+
+def _guess_encoding(raw: bytes) -> str:
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("cp1252")
+        return "windows-1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _decode(p: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
+    if encoding is None:
+        if raw.startswith(codecs.BOM_UTF8):
+            if not _is_utf8(raw):
+                raise ReadError(
+                    f"{p} starts with a UTF-8 byte-order mark but is not valid UTF-8; re-export it as UTF-8 or windows-1252."
+                )
+            text, enc = raw[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        else:
+            enc = _guess_encoding(raw)
+            text = raw.decode({"windows-1252": "cp1252"}.get(enc, enc))
+    else:
+        codec, enc = _canonical_encoding(p, encoding)
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as error:
+            likely = _guess_encoding(raw)
+            line = raw[: error.start].count(b"\n") + 1
+            raise ReadError(
+                f"{p} is not {enc}: byte {raw[error.start]:#04x} on line {line} cannot be decoded. "
+                f'It looks like {likely}; set encoding = "{likely}" in the definition\'s [data] '
+                "(or leave encoding out to detect it)."
+            ) from None
+        if codec in ("cp1252", "iso8859-1") and not raw.isascii() and _is_utf8(raw):
+            raise ReadError(
+                f"{p} is UTF-8, not {enc}: reading it as {enc} would garble æ, ø and å. "
+                'Set encoding = "utf-8" in the definition\'s [data] (or leave encoding out to detect it).'
+            )
+        if text.startswith("\ufeff"):
+            text, enc = text[1:], "utf-8-sig"
+    if "\ufffd" in text:
+        line = text[: text.index("\ufffd")].count("\n") + 1
+        raise ReadError(
+            f"{p} contains the replacement character \ufffd (line {line}): text was lost in an earlier "
+            f'conversion or the encoding is wrong. Try encoding = "windows-1252" in the definition, '
+            "or ask the sender for the original export."
+        )
+    return text, enc
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _delimiter(p: Path, header_line: str, delimiter: str | None) -> str:
+    if delimiter is not None:
+        sep = _DELIMITERS.get(delimiter)
+        if sep is None:
+            raise ReadError(
+                f'{p}: delimiter {delimiter!r} is not supported; use ";", "," or "\\t" (tab).'
+            )
+        return sep
+    # Count candidates outside quotes: a quoted "Oslo, sentrum" must not vote for `,`.
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {c: unquoted.count(c) for c in _DELIMITER_ORDER}
+    best = max(_DELIMITER_ORDER, key=lambda c: counts[c])  # max keeps the first on ties
+    return best if counts[best] > 0 else ","
+
+
+def _ragged_message(p: Path, text: str, sep: str, width: int, error: Exception) -> str:
+    shown = {";": "';'", ",": "','", "\t": "tab"}[sep]
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+        if len(row) > width:
+            return (
+                f"{p}: line {number} has {len(row)} fields but the header has {width} "
+                f"(delimiter {shown}). Check the delimiter and quoting of that line, or set "
+                "delimiter in the definition's [data]."
+            )
+    return f"{p}: cannot be parsed as CSV with delimiter {shown} ({str(error).splitlines()[0]})."
+
+
+def _drop_blank(p: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    # A trailing delimiter in Excel exports makes an unnamed, empty column: drop it. An unnamed
+    # column with data is an error, since nothing downstream could refer to it.
+    for name in frame.columns:
+        if name.strip() == "":
+            if frame[name].null_count() == frame.height:
+                frame = frame.drop(name)
+            else:
+                position = frame.columns.index(name) + 1
+                raise ReadError(
+                    f"{p}: column {position} has data but no name in the header; add a column name."
+                )
+    # Blank lines (often at the end) come through as all-null rows; they are not respondents.
+    return frame.filter(~pl.all_horizontal(pl.all().is_null()))
+
+
+def _type_columns(
+    p: Path, frame: pl.DataFrame, decimal: str | None, forced: dict[str, str]
+) -> pl.DataFrame:
+    """Type String columns by their text: Float64 (point or comma) or String."""
+    tests = {
+        "int": lambda e: e.str.contains(_INT_RE).all(),
+        "dot": lambda e: e.str.contains(_DOT_RE).all(),
+        "comma": lambda e: e.str.contains(_COMMA_RE).all(),
+        "hascomma": lambda e: e.str.contains(",", literal=True).any(),
+        "zero": lambda e: e.str.contains(_LEADING_ZERO_RE).any(),
+        "long": lambda e: e.str.contains(r"\d{16}").any(),
+        "n": lambda e: e.is_not_null().sum(),
+    }
+    stripped = {c: pl.col(c).str.strip_chars() for c in frame.columns}
+    stats = frame.select(
+        test(stripped[c]).alias(f"{key}|{c}") for key, test in tests.items() for c in frame.columns
+    ).row(0, named=True)
+    if decimal is None:
+        # The file uses a decimal comma when some column is numbers written with commas.
+        comma_columns = [c for c in frame.columns if stats[f"comma|{c}"] and stats[f"hascomma|{c}"]]
+        decimal = "," if comma_columns else "."
+    exprs = []
+    for c in frame.columns:
+        want = forced.get(c)
+        s = stripped[c]
+        if want == "string":
+            exprs.append(pl.col(c))
+        elif want in ("date", "datetime", "time"):
+            exprs.append(_temporal(s, want).alias(c))
+        elif stats[f"n|{c}"] == 0:
+            exprs.append(pl.col(c).cast(pl.Float64) if want == "numeric" else pl.col(c))
+        elif want != "numeric" and (stats[f"zero|{c}"] or stats[f"int|{c}"] and stats[f"long|{c}"]):
+            # "0101" is a code, not the number 101; 16+ digit ids do not fit a double: keep text.
+            exprs.append(pl.col(c))
+        elif stats[f"int|{c}"] or (decimal == "." and stats[f"dot|{c}"]):
+            exprs.append(s.cast(pl.Float64).alias(c))
+        elif decimal == "," and stats[f"comma|{c}"]:
+            exprs.append(s.str.replace(",", ".", literal=True).cast(pl.Float64).alias(c))
+        elif want == "numeric":
+            pattern = _COMMA_RE if decimal == "," else _DOT_RE
+            bad = frame.filter(s.is_not_null() & ~s.str.contains(pattern))[c]
+            examples = ", ".join(map(repr, bad.unique(maintain_order=True).head(5).to_list()))
+            raise ReadError(
+                f"{p}: column {c!r} is numeric in the codebook but holds text such as {examples}; "
+                f"fix the values or the codebook type (decimal separator {decimal!r})."
+            )
+        else:
+            exprs.append(pl.col(c))
+    try:
+        return frame.select(exprs)
+    except pl.exceptions.InvalidOperationError as error:
+        raise ReadError(
+            f"{p}: a date or time column in the codebook does not parse "
+            f"({str(error).splitlines()[0]}); write dates as 2018-05-31."
+        ) from None
+
+
+def _temporal(s: pl.Expr, kind: str) -> pl.Expr:
+    if kind == "date":
+        return s.str.to_date()
+    if kind == "datetime":
+        return s.str.to_datetime()
+    return s.str.to_time()
+
+
+# --------------------------------------------------------------------------- codebook files
+
+
+def _find_codebook(p: Path, codebook: str | Path | None) -> Path | None:
+    if codebook is not None:
+        book = Path(codebook)
+        if not book.is_file():
+            raise ReadError(f"{book}: codebook not found (named for {p}); check the path.")
+        return book
+    beside = p.with_name(f"{p.stem}.codebook.json")
+    return beside if beside.is_file() else None
+
+
+def _load_codebook(book: Path) -> dict[str, VariableInfo]:
+    """Read a JSON codebook into VariableInfo with string codes (typed later, per column)."""
+    try:
+        doc = json.loads(book.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as error:
+        raise ReadError(
+            f"{book}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); fix the codebook."
+        ) from None
+    except UnicodeDecodeError:
+        raise ReadError(f"{book}: a codebook must be UTF-8; save it again as UTF-8.") from None
+    except OSError as error:
+        raise ReadError(f"{book}: cannot be read ({error.strerror}).") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("variables"), list):
+        raise ReadError(
+            f'{book}: a codebook is a JSON object with a "variables" list (see `omdomme codebook --format json`).'
+        )
+    out: dict[str, VariableInfo] = {}
+    for number, entry in enumerate(doc["variables"], start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ReadError(f'{book}: variable #{number} has no "name"; every entry needs one.')
+        name = entry["name"]
+        missing = entry.get("missing") or {}
+        kind = entry.get("type") or "numeric"
+        if kind not in TYPES:
+            raise ReadError(
+                f"{book}: variable {name!r} has type {kind!r}; use one of {', '.join(TYPES)}."
+            )
+        try:
+            ranges = tuple((float(lo), float(hi)) for lo, hi in missing.get("ranges", []))
+        except (TypeError, ValueError):
+            raise ReadError(
+                f'{book}: variable {name!r}: "missing" "ranges" must be pairs of numbers, e.g. [[97, 99]].'
+            ) from None
+        try:
+            out[name] = VariableInfo(
+                name=name,
+                label=entry.get("label"),
+                type=kind,
+                value_labels={str(k): str(v) for k, v in (entry.get("value_labels") or {}).items()},
+                missing_values=tuple(
+                    str(v) if not isinstance(v, str) else v for v in missing.get("values", [])
+                ),
+                missing_ranges=ranges,
+            )
+        except ValueError as error:
+            raise ReadError(f"{book}: {error}; fix the codebook.") from None
+    return out
+
+
+def _code(key: float | str, numeric: bool, book: Path | None, name: str) -> float | str:
+    """A codebook code (text) typed like the column: float for numeric, str otherwise."""
+    if not numeric:
+        return key if isinstance(key, str) else _format_code(key)
+    try:
+        return float(str(key).replace(",", "."))
+    except ValueError:
+        raise ReadError(
+            f"{book}: variable {name!r} is numeric but the codebook has the code {key!r}; use numbers as codes."
+        ) from None
+
+
+def _format_code(value: float | str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _select(
+    data: pl.DataFrame, meta: Metadata, columns: list[str]
+) -> tuple[pl.DataFrame, Metadata]:
+    absent = [c for c in columns if c not in meta]
+    if absent:
+        raise ReadError(_unknown_variable_message(meta.file, absent, meta.names))
+    variables = tuple(meta[c] for c in columns)
+    return data.select(columns), Metadata(
+        meta.file, meta.format, meta.n_rows, meta.encoding, meta.file_label, variables
+    )
+
+
+def _unknown_variable_message(file: str, names: list[str], known: Sequence[str]) -> str:
+    parts = []
+    for name in names:
+        close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+        if not close:
+            lower = {k.lower(): k for k in known}
+            close = [lower[name.lower()]] if name.lower() in lower else []
+        hint = f" (did you mean {' or '.join(f'`{c}`' for c in close)}?)" if close else ""
+        parts.append(f"`{name}`{hint}")
+    what = "variable" if len(names) == 1 else "variables"
+    return (
+        f"{what} {', '.join(parts)} not in {file}; "
+        f"`omdomme codebook {file}` lists its {len(known)} variables."
+    )
