@@ -1,0 +1,1139 @@
+"""The innovation survey (innovasjonsundersøkelsen): firm indicators by county, with honest intervals.
+
+SSB's innovation survey is a stratified sample of enterprises (industry × size class, the
+largest classes take-all), weighted ``N_h / n_h``; the finite population correction matters.
+This module reads a round's ``innovasjon.toml`` (schema: ``docs/definitions.md``), places each
+firm in one of the five Oslofjord counties (or ``utenfor``), and estimates every indicator of
+the definition for each county and for Norway (all firms) with :class:`omdomme.Survey`:
+
+- shares of firms (``kind = "share"``): :meth:`Survey.proportion`, CI method from
+  ``[reliability]`` (R's ``svyciprop`` names, default ``logit``);
+- totals (``kind = "total"``, e.g. R&D expenditure in NOK): :meth:`Survey.total`;
+- ratios of totals (``kind = "ratio"``, e.g. R&D per employee, share of turnover from new
+  products): :meth:`Survey.ratio`.
+
+Comparisons (Østfold against Norway and against each other county) need the covariance of
+the two estimates: Østfold's firms are part of Norway, and firms of different counties share
+strata. Both come from **one** call, ``Survey.total([...], by=county, vcov=True)`` on the
+numerator and denominator totals of every indicator: a county's share or ratio and Norway's
+(the sum over all county domains, ``utenfor`` included) are smooth functions of those domain
+totals, and the delta method on their joint covariance *is* the joint Taylor linearisation.
+Holm's adjustment runs across each family (Østfold against the four other counties; Østfold
+against Norway).
+
+The strategy's goal, *double innovation activity*, is the ratio of Østfold's share in the round
+to the baseline round (an independent sample), with a CI on the log scale and a verdict
+(``nådd``, ``mulig``, ``utelukket``). Disclosure control (``omdomme._disclosure``) suppresses
+cells with too few firms and totals dominated by one or two firms.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from omdomme._disclosure import (
+    UNITS,
+    DisclosureRules,
+    disclosure_verdict,
+    display_text,
+    dominance_shares,
+)
+from omdomme.errors import DefinitionError, DesignError, GeographyError
+
+if TYPE_CHECKING:
+    from omdomme._definition import Definition
+    from omdomme._survey import Survey
+
+SURVEY = "innovasjon"
+NORGE = "norge"
+OSTFOLD = "ostfold"
+COUNTY = "_county"  # internal column; underscored so it cannot clash with the vendor's names
+KINDS = ("share", "total", "ratio")
+DOMAIN = "alle"
+DOMAIN_LABEL = "Alle foretak"
+MAX_NAMED = 10  # firms or strata named in one error message
+
+ESTIMATE_COLUMNS = (
+    "survey", "round", "indicator", "label", "kind", "base", "better", "target", "target_label",
+    "domain", "domain_label", "n", "eff_n", "estimate", "se", "ci_low", "ci_high", "ci_method",
+    "level", "df", "deff", "cv", "flag", "display", "note",
+)
+COMPARISON_COLUMNS = (
+    "survey", "indicator", "label", "kind", "better", "domain", "comparison", "target_a",
+    "target_b", "round_a", "round_b", "estimate_a", "estimate_b", "difference", "se", "ci_low",
+    "ci_high", "df", "ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "p_adjusted",
+    "adjust_method", "family", "method", "significant", "note",
+)
+
+METHOD_NORGE = (
+    "joint linearisation (stratified, fpc): county and Norway as functions of the same domain "
+    "totals, covariance from one call"
+)
+METHOD_COUNTY = (
+    "joint linearisation (stratified, fpc): covariance of county domains sharing strata, "
+    "from one call"
+)
+METHOD_BASELINE = "independent samples; ratio CI on the log scale (delta method)"
+
+
+# --------------------------------------------------------------------------- the definition
+
+
+@dataclass(frozen=True)
+class FirmSpec:
+    """``[firm]``: where the enterprise is, and its descriptive variables.
+
+    Exactly one of ``kommune`` (municipality code) and ``fylke`` (county code) is given; codes
+    are valid in ``code_year``. Firms are placed in their county by 2024 borders (``borders``),
+    so that rounds compare like with like.
+
+    Examples
+    --------
+    >>> FirmSpec(code_year=2018, kommune="kommune").code_column
+    'kommune'
+    """
+
+    code_year: int
+    kommune: str | None = None
+    fylke: str | None = None
+    employees: str | None = None
+    industry: str | None = None
+    size_class: str | None = None
+    borders: int | str = 2024
+
+    @property
+    def code_column(self) -> str:
+        """The column holding the firm's municipality or county code."""
+        return self.kommune if self.kommune is not None else str(self.fylke)
+
+    @property
+    def level(self) -> str:
+        """``"kommune"`` or ``"fylke"``, as :func:`omdomme._geography.county_of` takes it."""
+        return "kommune" if self.kommune is not None else "fylke"
+
+
+@dataclass(frozen=True)
+class InnovationIndicator:
+    """One ``[indicators.<id>]`` of ``innovasjon.toml``.
+
+    ``share``: the share of firms whose ``variable`` takes one of the ``count`` codes (codes in
+    ``missing``, user-missing codes and nulls leave the base). ``total``: the weighted total of
+    ``variable``. ``ratio``: the ratio of the totals of ``numerator`` and ``denominator``
+    (firms with either missing leave both).
+
+    Examples
+    --------
+    >>> InnovationIndicator("fou", "FoU", "share", variable="fou", count=(1.0,)).columns
+    ('fou',)
+    """
+
+    id: str
+    label: str
+    kind: str
+    variable: str | None = None
+    count: tuple[float, ...] = ()
+    missing: tuple[float, ...] = ()
+    numerator: str | None = None
+    denominator: str | None = None
+    better: str = "higher"
+    unit: str = "number"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The raw data columns the indicator reads."""
+        if self.kind == "ratio":
+            return (str(self.numerator), str(self.denominator))
+        return (str(self.variable),)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """``[goal]``: the strategy's target as a ratio of the round to a baseline round.
+
+    Examples
+    --------
+    >>> Goal("innovasjonsaktivitet").factor
+    2.0
+    """
+
+    indicator: str
+    baseline: int = 2016
+    factor: float = 2.0
+    target: str = OSTFOLD
+
+
+@dataclass(frozen=True)
+class InnovationSpec:
+    """The innovation sections of a definition, checked."""
+
+    path: Path
+    firm: FirmSpec
+    indicators: tuple[InnovationIndicator, ...]
+    goal: Goal | None
+    disclosure: DisclosureRules
+
+    def indicator(self, id: str) -> InnovationIndicator:
+        """The indicator with this id (a :class:`DefinitionError` naming the choices if absent)."""
+        for indicator in self.indicators:
+            if indicator.id == id:
+                return indicator
+        ids = ", ".join(i.id for i in self.indicators)
+        raise DefinitionError(
+            f"{self.path}: no [indicators.{id}]; indicators defined: {ids}. "
+            f"Add [indicators.{id}] or point [goal] `indicator` at one of those."
+        )
+
+
+def _table(path: Path, raw: Mapping[str, Any], name: str, *, required: bool) -> dict[str, Any]:
+    table = raw.get(name)
+    if table is None:
+        if required:
+            raise DefinitionError(
+                f"{path}: section [{name}] missing; add it (see docs/definitions.md, "
+                f"«The innovation survey»)."
+            )
+        return {}
+    if not isinstance(table, Mapping):
+        raise DefinitionError(f"{path}: [{name}] must be a table, found {table!r}; write it as a [{name}] section.")
+    return dict(table)
+
+
+def _check_keys(path: Path, section: str, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            fix = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}."
+            raise DefinitionError(f"{path}: unknown key `{key}` in [{section}]; {fix}")
+
+
+def _get(path: Path, section: str, table: Mapping[str, Any], key: str, types: tuple[type, ...],
+         *, required: bool = False, default: Any = None, example: str = "") -> Any:
+    if key not in table:
+        if required:
+            hint = f", e.g. {example}" if example else ""
+            raise DefinitionError(f"{path}: required key `{key}` missing in [{section}]; add it{hint}.")
+        return default
+    value = table[key]
+    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+        hint = f", e.g. {example}" if example else ""
+        raise DefinitionError(
+            f"{path}: key `{key}` in [{section}] has the wrong type ({value!r}); fix it{hint}."
+        )
+    return value
+
+
+def _codes(path: Path, section: str, table: Mapping[str, Any], key: str, *, required: bool) -> tuple[float, ...]:
+    value = _get(path, section, table, key, (list, int, float), required=required, default=[],
+                 example=f"{key} = [1]")
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise DefinitionError(
+                f"{path}: `{key}` in [{section}] must list numeric codes, found {v!r}; e.g. {key} = [1]."
+            )
+    return tuple(float(v) for v in values)
+
+
+def parse_innovation(definition: Definition) -> InnovationSpec:
+    """Parse and check the innovation sections of a definition (``[firm]``, ``[indicators.*]``,
+    ``[goal]``, ``[disclosure]``).
+
+    Parameters
+    ----------
+    definition
+        A definition of kind ``innovasjon`` (:func:`omdomme._definition.load_definition`).
+
+    Returns
+    -------
+    InnovationSpec
+
+    Raises
+    ------
+    DefinitionError
+        A missing or misspelt key, a wrong type, an unknown indicator kind, a goal that names no
+        indicator; the message names the file, the key and the fix.
+
+    Examples
+    --------
+    >>> spec = parse_innovation(load_definition(2018, "innovasjon"))   # doctest: +SKIP
+    >>> [i.id for i in spec.indicators][:1]                             # doctest: +SKIP
+    ['innovasjonsaktivitet']
+    """
+    path = Path(definition.path)
+    raw = definition.raw
+
+    firm_t = _table(path, raw, "firm", required=True)
+    _check_keys(path, "firm", firm_t, ("kommune", "fylke", "code_year", "employees", "industry",
+                                       "size_class", "borders"))
+    kommune = _get(path, "firm", firm_t, "kommune", (str,))
+    fylke = _get(path, "firm", firm_t, "fylke", (str,))
+    if (kommune is None) == (fylke is None):
+        raise DefinitionError(
+            f"{path}: [firm] needs exactly one of `kommune` and `fylke` (the column with the "
+            f"firm's municipality or county code), found "
+            f"{'both' if kommune is not None else 'neither'}; e.g. kommune = \"kommune\"."
+        )
+    borders = _get(path, "firm", firm_t, "borders", (int, str), default=2024, example="borders = 2024")
+    if isinstance(borders, str) and borders != "round":
+        raise DefinitionError(
+            f"{path}: `borders` in [firm] is {borders!r}; use a year (2024) or \"round\"."
+        )
+    firm = FirmSpec(
+        code_year=_get(path, "firm", firm_t, "code_year", (int,), default=definition.round,
+                       example=f"code_year = {definition.round}"),
+        kommune=kommune,
+        fylke=fylke,
+        employees=_get(path, "firm", firm_t, "employees", (str,)),
+        industry=_get(path, "firm", firm_t, "industry", (str,)),
+        size_class=_get(path, "firm", firm_t, "size_class", (str,)),
+        borders=borders,
+    )
+
+    tables = _table(path, raw, "indicators", required=True)
+    if not tables:
+        raise DefinitionError(f"{path}: [indicators] is empty; add at least one [indicators.<id>].")
+    indicators = tuple(_parse_indicator(path, id, t) for id, t in tables.items())
+
+    goal = None
+    goal_t = _table(path, raw, "goal", required=False)
+    if goal_t:
+        _check_keys(path, "goal", goal_t, ("indicator", "baseline", "factor", "target"))
+        goal = Goal(
+            indicator=_get(path, "goal", goal_t, "indicator", (str,), required=True,
+                           example='indicator = "innovasjonsaktivitet"'),
+            baseline=_get(path, "goal", goal_t, "baseline", (int,), default=2016, example="baseline = 2016"),
+            factor=float(_get(path, "goal", goal_t, "factor", (int, float), default=2.0, example="factor = 2.0")),
+            target=_get(path, "goal", goal_t, "target", (str,), default=OSTFOLD),
+        )
+        if goal.factor <= 0:
+            raise DefinitionError(f"{path}: `factor` in [goal] is {goal.factor}; it must be > 0, e.g. factor = 2.0.")
+        spec_ids = [i.id for i in indicators]
+        if goal.indicator not in spec_ids:
+            raise DefinitionError(
+                f"{path}: `indicator` in [goal] is {goal.indicator!r}, which is not among the "
+                f"indicators ({', '.join(spec_ids)}); name one of them."
+            )
+
+    disc_t = _table(path, raw, "disclosure", required=False)
+    _check_keys(path, "disclosure", disc_t, ("min_firms", "dominance_n", "dominance_k"))
+    rules = DisclosureRules(
+        min_firms=_get(path, "disclosure", disc_t, "min_firms", (int,), default=3, example="min_firms = 3"),
+        dominance_n=_get(path, "disclosure", disc_t, "dominance_n", (int,), default=2, example="dominance_n = 2"),
+        dominance_k=float(_get(path, "disclosure", disc_t, "dominance_k", (int, float), default=0.85,
+                               example="dominance_k = 0.85")),
+    )
+    if rules.min_firms < 1 or rules.dominance_n < 1 or not 0 < rules.dominance_k <= 1:
+        raise DefinitionError(
+            f"{path}: [disclosure] needs min_firms >= 1, dominance_n >= 1 and 0 < dominance_k <= 1, "
+            f"found {rules.describe()}; e.g. min_firms = 3, dominance_n = 2, dominance_k = 0.85."
+        )
+    return InnovationSpec(path=path, firm=firm, indicators=indicators, goal=goal, disclosure=rules)
+
+
+def _parse_indicator(path: Path, id: str, table: Any) -> InnovationIndicator:
+    section = f"indicators.{id}"
+    if not isinstance(table, Mapping):
+        raise DefinitionError(f"{path}: [{section}] must be a table, found {table!r}.")
+    _check_keys(path, section, table, ("label", "kind", "variable", "count", "missing", "numerator",
+                                       "denominator", "better", "unit", "description"))
+    kind = _get(path, section, table, "kind", (str,), default="share", example='kind = "share"')
+    if kind not in KINDS:
+        raise DefinitionError(f"{path}: `kind` in [{section}] is {kind!r}; use one of {', '.join(KINDS)}.")
+    better = _get(path, section, table, "better", (str,), default="higher", example='better = "higher"')
+    if better not in ("higher", "lower"):
+        raise DefinitionError(f"{path}: `better` in [{section}] is {better!r}; use \"higher\" or \"lower\".")
+    unit = _get(path, section, table, "unit", (str,), default="percent" if kind == "share" else "number",
+                example='unit = "nok"')
+    if unit not in UNITS:
+        raise DefinitionError(f"{path}: `unit` in [{section}] is {unit!r}; use one of {', '.join(UNITS)}.")
+    label = _get(path, section, table, "label", (str,), required=True, example='label = "Andel foretak med …"')
+    if kind == "ratio":
+        for key in ("variable", "count"):
+            if key in table:
+                raise DefinitionError(
+                    f"{path}: [{section}] is a ratio, which reads `numerator` and `denominator`, "
+                    f"not `{key}`; remove `{key}`."
+                )
+        return InnovationIndicator(
+            id=id, label=label, kind=kind, better=better, unit=unit,
+            numerator=_get(path, section, table, "numerator", (str,), required=True, example='numerator = "fou_utg"'),
+            denominator=_get(path, section, table, "denominator", (str,), required=True,
+                             example='denominator = "ansatte"'),
+            missing=_codes(path, section, table, "missing", required=False),
+        )
+    for key in ("numerator", "denominator"):
+        if key in table:
+            raise DefinitionError(
+                f"{path}: [{section}] has kind = \"{kind}\", which reads `variable`, not `{key}`; "
+                f"remove `{key}` or set kind = \"ratio\"."
+            )
+    variable = _get(path, section, table, "variable", (str,), required=True, example='variable = "inno_akt"')
+    count = _codes(path, section, table, "count", required=kind == "share")
+    if kind == "share" and not count:
+        raise DefinitionError(f"{path}: `count` in [{section}] is empty; list the codes that count, e.g. count = [1].")
+    if kind == "total" and count:
+        raise DefinitionError(f"{path}: [{section}] is a total; `count` only applies to shares; remove it.")
+    return InnovationIndicator(
+        id=id, label=label, kind=kind, better=better, unit=unit, variable=variable, count=count,
+        missing=_codes(path, section, table, "missing", required=False),
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class InnovationResult:
+    """What :func:`analyse_innovation` returns.
+
+    Attributes
+    ----------
+    estimates
+        One row per indicator × target (the five counties and ``norge``), the columns of the
+        ``estimates`` output contract (``docs/architecture.md`` §5), ``survey = "innovasjon"``.
+    comparisons
+        Østfold against Norway (``comparison = "norge"``) and against each other county
+        (``"county"``), and the goal's ``baseline_ratio`` row; the ``comparisons`` columns.
+    manifest
+        The ``surveys["innovasjon"]`` entry of ``manifest.json``: definition, inputs (path,
+        size, sha256), rows read/used/excluded with reasons, parameters.
+    """
+
+    estimates: pl.DataFrame
+    comparisons: pl.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A round read, checked and placed: the design, its analysis columns, its bookkeeping."""
+
+    definition: Any
+    spec: InnovationSpec
+    data: pl.DataFrame
+    survey: Survey
+    excluded: tuple[dict[str, Any], ...]
+    inputs: tuple[dict[str, Any], ...]
+
+
+def _file_record(path: Path, root: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    try:
+        shown = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return {"path": shown, "size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _listing(values: Sequence[Any]) -> str:
+    shown = ", ".join(str(v) for v in values[:MAX_NAMED])
+    more = len(values) - MAX_NAMED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _require_columns(data: pl.DataFrame, names: Sequence[tuple[str, str]], where: Path) -> None:
+    for name, role in names:
+        if name not in data.columns:
+            close = difflib.get_close_matches(name, data.columns, n=1)
+            fix = f"did you mean `{close[0]}`?" if close else "fix the name in the definition."
+            raise DefinitionError(
+                f"{where}: {role} `{name}` is not a variable of the data file; {fix}"
+            )
+
+
+def _check_design(data: pl.DataFrame, definition: Any, data_file: str) -> None:
+    """Firm-level design checks, each naming the firms or strata at fault."""
+    design = definition.design
+    ident = design.id
+    blank_ids = data.select(_blank(data, ident)).to_series()
+    if blank_ids.any():
+        rows = (pl.arange(0, data.height, eager=True).filter(blank_ids) + 1).to_list()
+        raise DesignError(
+            f"{data_file}: firm id `{ident}` is missing on row(s) {_listing(rows)}; every firm needs an id."
+        )
+    duplicated = data.filter(pl.col(ident).is_duplicated())[ident].unique(maintain_order=True).to_list()
+    if duplicated:
+        raise DesignError(
+            f"{data_file}: firm id `{ident}` is not unique: {_listing(duplicated)} occur more than "
+            f"once; remove the duplicate rows."
+        )
+    if design.weight is not None:
+        w = pl.col(design.weight)
+        bad = data.filter(w.is_null() | w.is_nan() | (w <= 0))
+        if bad.height:
+            pairs = [f"{i} ({v})" for i, v in zip(bad[ident], bad[design.weight], strict=True)]
+            raise DesignError(
+                f"{data_file}: weight `{design.weight}` must be > 0 for every firm; firm(s) "
+                f"{_listing(pairs)} have a weight that is zero, negative or missing. A sampled "
+                f"firm's weight is N_h / n_h; fix the weight or remove the firm from the file."
+            )
+    if design.strata is not None:
+        missing = data.filter(_blank(data, design.strata))[ident].to_list()
+        if missing:
+            raise DesignError(
+                f"{data_file}: stratum `{design.strata}` is missing for firm(s) {_listing(missing)}; "
+                f"every firm must belong to a stratum (industry × size class)."
+            )
+    if design.fpc is not None:
+        fpc = pl.col(design.fpc)
+        bad = data.filter(fpc.is_null() | fpc.is_nan() | (fpc <= 0))
+        if bad.height:
+            raise DesignError(
+                f"{data_file}: population count `{design.fpc}` is missing or not positive for "
+                f"firm(s) {_listing(bad[ident].to_list())}; give N_h (or a sampling fraction <= 1)."
+            )
+        group = design.strata
+        by = [group] if group is not None else []
+        if by:
+            per = data.group_by(by, maintain_order=True).agg(
+                pl.len().alias("n_h"), fpc.min().alias("lo"), fpc.max().alias("hi")
+            )
+        else:
+            per = data.select(pl.len().alias("n_h"), fpc.min().alias("lo"), fpc.max().alias("hi"))
+        varying = per.filter(pl.col("lo") != pl.col("hi"))
+        if varying.height:
+            names = varying[group].to_list() if group else ["(the whole sample)"]
+            raise DesignError(
+                f"{data_file}: population count `{design.fpc}` varies within stratum "
+                f"{_listing(names)}; it must be the same for every firm of a stratum."
+            )
+        # A value > 1 is a population count N_h; <= 1 a sampling fraction (R's convention).
+        too_small = per.filter((pl.col("lo") > 1) & (pl.col("lo") < pl.col("n_h")))
+        if too_small.height:
+            rows = [
+                f"{s} (N_h = {_num(lo)}, n_h = {n})"
+                for s, lo, n in zip(
+                    too_small[group] if group else ["(whole sample)"] * too_small.height,
+                    too_small["lo"], too_small["n_h"], strict=True,
+                )
+            ]
+            raise DesignError(
+                f"{data_file}: population count `{design.fpc}` is smaller than the number of "
+                f"sampled firms in stratum {_listing(rows)}; N_h must be >= n_h. Check the "
+                f"stratum codes or the population counts."
+            )
+
+
+def _blank(data: pl.DataFrame, column: str) -> pl.Expr:
+    # SPSS has no null string: a missing string value is stored as blanks.
+    col = pl.col(column)
+    if data.schema[column] == pl.String:
+        return col.is_null() | (col.str.strip_chars() == "")
+    return col.is_null() | (col.is_nan() if data.schema[column].is_float() else pl.lit(False))
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _code_strings(codes: pl.Series, level: str) -> pl.Series:
+    # SPSS stores municipality codes as numbers (301.0); Klass codes are zero-padded strings.
+    if codes.dtype.is_numeric():
+        width = 4 if level == "kommune" else 2
+        return codes.cast(pl.Int64).cast(pl.String).str.zfill(width)
+    return codes.cast(pl.String).str.strip_chars()
+
+
+def _place_firms(data: pl.DataFrame, spec: InnovationSpec, ident: str, data_file: str) -> pl.Series:
+    from omdomme._geography import county_of
+
+    column = spec.firm.code_column
+    codes = data[column]
+    if codes.null_count():
+        firms = data.filter(pl.col(column).is_null())[ident].to_list()
+        raise GeographyError(
+            f"{data_file}: `{column}` ({spec.firm.level} code) is missing for firm(s) "
+            f"{_listing(firms)}; every firm must be placed (Norway includes firms outside the "
+            f"Oslofjord counties: give their real code)."
+        )
+    return county_of(
+        _code_strings(codes, spec.firm.level),
+        year=spec.firm.code_year,
+        level=spec.firm.level,
+        borders=spec.firm.borders,
+    ).alias(COUNTY)
+
+
+def _analysis_columns(
+    data: pl.DataFrame, spec: InnovationSpec, meta: Any
+) -> tuple[list[pl.Expr], list[dict[str, Any]]]:
+    """Per indicator: the analysed columns, nulls where a firm leaves the indicator's base."""
+    exprs: list[pl.Expr] = []
+    excluded: list[dict[str, Any]] = []
+    for ind in spec.indicators:
+        invalid = pl.lit(False)
+        for col in ind.columns:
+            invalid = invalid | pl.col(col).is_null() | _user_missing(meta, col)
+            if ind.missing:
+                invalid = invalid | pl.col(col).is_in(list(ind.missing))
+        if ind.kind == "share":
+            value = pl.col(str(ind.variable)).is_in(list(ind.count)).cast(pl.Float64)
+            exprs.append(pl.when(invalid).then(None).otherwise(value).alias(_col(ind, "y")))
+        else:
+            exprs.append(
+                pl.when(invalid).then(None).otherwise(pl.col(ind.columns[0]).cast(pl.Float64)).alias(_col(ind, "y"))
+            )
+            if ind.kind == "ratio":
+                exprs.append(
+                    pl.when(invalid).then(None).otherwise(pl.col(ind.columns[1]).cast(pl.Float64)).alias(_col(ind, "x"))
+                )
+        count = int(data.select(invalid.sum()).item())
+        if count:
+            excluded.append({
+                "reason": f"indicator {ind.id}: {' or '.join(ind.columns)} missing (firm kept in the "
+                          f"design, outside this indicator's base)",
+                "count": count,
+            })
+    return exprs, excluded
+
+
+def _user_missing(meta: Any, column: str) -> pl.Expr:
+    # The reader keeps SPSS user-missing codes as values; for firm data they are non-response.
+    try:
+        info = meta[column]
+    except Exception:  # a CSV without codebook has no metadata for the column
+        return pl.lit(False)
+    missing_expr = getattr(info, "missing_expr", None)
+    return missing_expr() if callable(missing_expr) else pl.lit(False)
+
+
+def _col(ind: InnovationIndicator, part: str) -> str:
+    return f"_{part}__{ind.id}"
+
+
+def _prepare(definition: Any, root: Path) -> _Prepared:
+    spec = parse_innovation(definition)
+    data, meta = definition.read()
+    data_file = str(definition.data_path)
+    design = definition.design
+    roles = [(design.id, "[design] id")]
+    roles += [(getattr(design, k), f"[design] {k}") for k in ("weight", "strata", "psu", "fpc")
+              if getattr(design, k) is not None]
+    roles += [(spec.firm.code_column, f"[firm] {spec.firm.level}")]
+    roles += [(c, f"[indicators.{i.id}]") for i in spec.indicators for c in i.columns]
+    _require_columns(data, roles, Path(definition.path))
+    _check_design(data, definition, data_file)
+    county = _place_firms(data, spec, design.id, data_file)
+    exprs, excluded = _analysis_columns(data, spec, meta)
+    prepared = data.with_columns(county, *exprs)
+    from omdomme._survey import Survey
+
+    survey = Survey(
+        prepared,
+        weights=design.weight,
+        strata=design.strata,
+        psu=design.psu,
+        fpc=design.fpc,
+        lonely_psu=design.lonely_psu,
+    )
+    inputs = (_file_record(Path(definition.data_path), root),)
+    return _Prepared(definition, spec, prepared, survey, tuple(excluded), inputs)
+
+
+# --------------------------------------------------------------------------- estimation
+
+
+def _raw_estimates(prep: _Prepared) -> pl.DataFrame:
+    """Survey estimates of every indicator for every county domain and for Norway, undisclosed."""
+    survey = prep.survey
+    rel = prep.definition.reliability
+    level = float(rel.level)
+    frames: list[pl.DataFrame] = []
+    shares = [i for i in prep.spec.indicators if i.kind == "share"]
+    totals = [i for i in prep.spec.indicators if i.kind == "total"]
+    ratios = [i for i in prep.spec.indicators if i.kind == "ratio"]
+
+    def tag(frame: pl.DataFrame, ids: list[str], target: str | None) -> pl.DataFrame:
+        # Survey returns rows variable-major or group-major; map by the variable column.
+        mapping = dict(zip([_col(i, "y") for i in prep.spec.indicators], [i.id for i in prep.spec.indicators],
+                           strict=True))
+        if len(ids) == 1:
+            frame = frame.with_columns(pl.lit(ids[0]).alias("indicator"))
+        else:
+            frame = frame.with_columns(pl.col("variable").replace_strict(mapping).alias("indicator"))
+        if target is not None:
+            frame = frame.with_columns(pl.lit(target).alias(COUNTY))
+        return frame.select(COUNTY, "indicator", *_SURVEY_COLUMNS)
+
+    if shares:
+        cols = [_col(i, "y") for i in shares]
+        ids = [i.id for i in shares]
+        frames.append(tag(survey.proportion(cols, by=COUNTY, method=rel.ci_method, level=level), ids, None))
+        frames.append(tag(survey.proportion(cols, method=rel.ci_method, level=level), ids, NORGE))
+    if totals:
+        cols = [_col(i, "y") for i in totals]
+        ids = [i.id for i in totals]
+        frames.append(tag(survey.total(cols, by=COUNTY, level=level), ids, None))
+        frames.append(tag(survey.total(cols, level=level), ids, NORGE))
+    for ind in ratios:
+        y, x = _col(ind, "y"), _col(ind, "x")
+        frames.append(tag(survey.ratio(y, x, by=COUNTY, level=level), [ind.id], None))
+        frames.append(tag(survey.ratio(y, x, level=level), [ind.id], NORGE))
+    return pl.concat([f.cast({COUNTY: pl.String}) for f in frames], how="vertical_relaxed")
+
+
+_SURVEY_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "level", "df", "deff", "n", "eff_n", "cv",
+                   "method", "flag", "note")
+
+
+def _dominance(prep: _Prepared) -> pl.DataFrame:
+    """The (n, k) dominance share of every total and ratio numerator, per county and Norway."""
+    weight = pl.col(prep.definition.design.weight) if prep.definition.design.weight else pl.lit(1.0)
+    n = prep.spec.disclosure.dominance_n
+    frames = []
+    for ind in prep.spec.indicators:
+        if ind.kind == "share":
+            continue
+        contribution = weight * pl.col(_col(ind, "y"))
+        by_county = dominance_shares(prep.data, cell=COUNTY, contribution=contribution, n=n)
+        norway = dominance_shares(prep.data, cell=None, contribution=contribution, n=n).with_columns(
+            pl.lit(NORGE).alias(COUNTY)
+        )
+        frames.append(
+            pl.concat([by_county, norway.select(by_county.columns)], how="vertical_relaxed")
+            .with_columns(pl.lit(ind.id).alias("indicator"))
+        )
+    schema = {COUNTY: pl.String, "contributors": pl.UInt32, "dominance": pl.Float64, "indicator": pl.String}
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames, how="vertical_relaxed").cast({COUNTY: pl.String, "dominance": pl.Float64})
+
+
+def _targets() -> tuple[list[str], dict[str, str]]:
+    from omdomme._geography import COUNTIES, COUNTY_NAMES
+
+    targets = [*COUNTIES, NORGE]
+    labels = {**COUNTY_NAMES, NORGE: "Norge"}
+    return targets, labels
+
+
+def _indicator_frame(spec: InnovationSpec) -> pl.DataFrame:
+    return pl.DataFrame({
+        "indicator": [i.id for i in spec.indicators],
+        "label": [i.label for i in spec.indicators],
+        "kind": [i.kind for i in spec.indicators],
+        "better": [i.better for i in spec.indicators],
+        "unit": [i.unit for i in spec.indicators],
+        "_order": list(range(len(spec.indicators))),
+    })
+
+
+def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
+    targets, labels = _targets()
+    cells = (
+        pl.DataFrame({"indicator": [i.id for i in prep.spec.indicators]})
+        .join(pl.DataFrame({COUNTY: targets, "_torder": list(range(len(targets)))}), how="cross")
+    )
+    rules = prep.spec.disclosure
+    table = (
+        cells.join(raw, on=["indicator", COUNTY], how="left")
+        .join(_indicator_frame(prep.spec), on="indicator", how="left")
+        .join(_dominance(prep), on=["indicator", COUNTY], how="left")
+        .with_columns(pl.col("n").fill_null(0))
+    )
+    suppressed, reason = disclosure_verdict(pl.col("n"), pl.col("dominance"), rules)
+    low_df = pl.col("df").is_not_null() & (pl.col("df") < 8)
+    survey_flag = pl.col("flag").fill_null("") != ""
+    note = (
+        pl.when(suppressed).then(reason)
+        .when(survey_flag).then(pl.col("note").fill_null(pl.col("flag")))
+        .when(low_df).then(pl.format("få frihetsgrader (df = {} < 8): usikkert anslag", pl.col("df").round(0)))
+        .otherwise(pl.lit(""))
+    )
+    flag = (
+        pl.when(suppressed).then(pl.lit("suppressed"))
+        .when(survey_flag | low_df).then(pl.lit("flagged"))
+        .otherwise(pl.lit("ok"))
+    )
+    hidden = ["estimate", "se", "ci_low", "ci_high", "eff_n", "deff", "cv"]
+    table = table.with_columns(
+        suppressed.alias("_suppressed"), note.alias("_note"), flag.alias("_flag")
+    ).with_columns(
+        # A suppressed cell must not leak through the CSV either: its numbers are withheld.
+        *[pl.when(pl.col("_suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in hidden],
+        display_text(pl.col("estimate"), pl.col("unit"), pl.col("_suppressed")).alias("display"),
+    )
+    return (
+        table.sort("_order", "_torder")
+        .select(
+            pl.lit(SURVEY).alias("survey"),
+            pl.lit(int(prep.definition.round)).cast(pl.Int64).alias("round"),
+            "indicator", "label", "kind",
+            pl.lit("firms").alias("base"),
+            "better",
+            pl.col(COUNTY).alias("target"),
+            pl.col(COUNTY).replace_strict(labels).alias("target_label"),
+            pl.lit(DOMAIN).alias("domain"),
+            pl.lit(DOMAIN_LABEL).alias("domain_label"),
+            pl.col("n").cast(pl.Int64),
+            pl.col("eff_n").cast(pl.Float64),
+            *[pl.col(c).cast(pl.Float64) for c in ("estimate", "se", "ci_low", "ci_high")],
+            pl.col("method").fill_null(pl.lit("")).alias("ci_method"),
+            pl.col("level").fill_null(float(prep.definition.reliability.level)).cast(pl.Float64),
+            *[pl.col(c).cast(pl.Float64) for c in ("df", "deff", "cv")],
+            pl.col("_flag").alias("flag"),
+            "display",
+            pl.col("_note").alias("note"),
+        )
+    )
+
+
+# --------------------------------------------------------------------------- joint covariance
+
+
+def joint_estimates(prep: _Prepared) -> tuple[pl.DataFrame, np.ndarray]:
+    """Every indicator for every county and Norway, with their full covariance matrix.
+
+    Each estimate is a smooth function of weighted domain totals: a share is
+    ``Y_c / X_c`` (firms with the property / firms with a valid answer), a ratio
+    ``Y_c / X_c``, a total ``Y_c``; Norway sums the totals over every county domain
+    (``utenfor`` included). One ``Survey.total(..., by=county, vcov=True)`` call gives the
+    covariance ``V`` of all domain totals; with the gradient matrix ``G`` of the functions,
+    ``G V G'`` is the Taylor-linearised covariance of the estimates (the same scores R's
+    ``svyratio`` builds, summed by stratum with the fpc).
+
+    Returns
+    -------
+    (frame, covariance)
+        ``frame``: ``indicator``, ``target``, ``estimate`` (row order of ``covariance``).
+    """
+    columns: list[str] = []
+    for ind in prep.spec.indicators:
+        columns.append(_col(ind, "y"))
+        if ind.kind == "share":
+            columns.append(_col(ind, "n"))
+        elif ind.kind == "ratio":
+            columns.append(_col(ind, "x"))
+    valid = [
+        pl.col(_col(ind, "y")).is_not_null().cast(pl.Float64).alias(_col(ind, "n"))
+        for ind in prep.spec.indicators if ind.kind == "share"
+    ]
+    # Totals of the base (the denominator) need no nulls: zero outside the indicator's base.
+    data = prep.data.with_columns(*valid).with_columns(pl.col(columns).fill_null(0.0))
+    from omdomme._survey import Survey
+
+    design = prep.definition.design
+    joint = Survey(data, weights=design.weight, strata=design.strata, psu=design.psu, fpc=design.fpc,
+                   lonely_psu=design.lonely_psu)
+    frame, cov = joint.total(columns, by=COUNTY, vcov=True)
+    frame = frame.with_row_index("_row").cast({COUNTY: pl.String})
+    totals = frame["estimate"].to_numpy()
+    cov = np.asarray(cov, dtype=float)
+
+    targets, _ = _targets()
+    rows_out: list[tuple[str, str]] = []
+    gradients: list[np.ndarray] = []
+    values: list[float] = []
+    for ind in prep.spec.indicators:
+        y_rows = frame.filter(pl.col("variable") == _col(ind, "y"))
+        x_name = _col(ind, "n") if ind.kind == "share" else _col(ind, "x") if ind.kind == "ratio" else None
+        x_rows = frame.filter(pl.col("variable") == x_name) if x_name else None
+        for target in targets:
+            pick = (pl.col(COUNTY) == target) if target != NORGE else pl.lit(True)
+            y_idx = y_rows.filter(pick)["_row"].to_numpy()
+            g = np.zeros(len(totals))
+            y_total = totals[y_idx].sum()
+            if x_rows is None:
+                g[y_idx] = 1.0
+                value = y_total
+            else:
+                x_idx = x_rows.filter(pick)["_row"].to_numpy()
+                x_total = totals[x_idx].sum()
+                value = y_total / x_total if x_total != 0 else math.nan
+                g[y_idx] = 1.0 / x_total if x_total != 0 else math.nan
+                g[x_idx] = -value / x_total if x_total != 0 else math.nan
+            rows_out.append((ind.id, target))
+            gradients.append(g)
+            values.append(value)
+    gmat = np.vstack(gradients)
+    out = pl.DataFrame(
+        {"indicator": [r[0] for r in rows_out], "target": [r[1] for r in rows_out], "estimate": values},
+        schema={"indicator": pl.String, "target": pl.String, "estimate": pl.Float64},
+    )
+    return out, gmat @ cov @ gmat.T
+
+
+def _comparisons(prep: _Prepared, estimates: pl.DataFrame) -> pl.DataFrame:
+    from scipy import stats
+
+    joint, cov = joint_estimates(prep)
+    index = {(i, t): k for k, (i, t) in enumerate(zip(joint["indicator"], joint["target"], strict=True))}
+    theta = joint["estimate"].to_numpy()
+    df = float(prep.survey.degf)
+    level = float(prep.definition.reliability.level)
+    q = float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else math.nan
+    status = {
+        (i, t): (f, n) for i, t, f, n in estimates.select("indicator", "target", "flag", "note").iter_rows()
+    }
+    targets, _ = _targets()
+    others = [t for t in targets if t not in (OSTFOLD, NORGE)]
+    records: list[dict[str, Any]] = []
+    for ind in prep.spec.indicators:
+        for b in [NORGE, *others]:
+            ia, ib = index[(ind.id, OSTFOLD)], index[(ind.id, b)]
+            a_val, b_val = theta[ia], theta[ib]
+            var = cov[ia, ia] + cov[ib, ib] - 2 * cov[ia, ib]
+            se = math.sqrt(var) if var >= 0 else math.nan
+            diff = a_val - b_val
+            ratio = lo_r = hi_r = None
+            if a_val > 0 and b_val > 0:
+                var_log = cov[ia, ia] / a_val**2 + cov[ib, ib] / b_val**2 - 2 * cov[ia, ib] / (a_val * b_val)
+                se_log = math.sqrt(max(var_log, 0.0))
+                ratio = a_val / b_val
+                lo_r, hi_r = ratio * math.exp(-q * se_log), ratio * math.exp(q * se_log)
+            p = float(2 * stats.t.sf(abs(diff / se), df)) if se and se > 0 and df > 0 else None
+            kind = "norge" if b == NORGE else "county"
+            suppressed = [t for t in (OSTFOLD, b) if status.get((ind.id, t), ("", ""))[0] == "suppressed"]
+            note = ""
+            record = {
+                "indicator": ind.id, "comparison": kind, "target_a": OSTFOLD, "target_b": b,
+                "estimate_a": a_val, "estimate_b": b_val, "difference": diff, "se": se,
+                "ci_low": diff - q * se, "ci_high": diff + q * se, "df": df,
+                "ratio": ratio, "ratio_ci_low": lo_r, "ratio_ci_high": hi_r, "p_value": p,
+                "family": f"{kind}:{ind.id}:{DOMAIN}",
+                "method": METHOD_NORGE if kind == "norge" else METHOD_COUNTY,
+            }
+            if suppressed:
+                # A difference would let a reader recover a suppressed cell.
+                note = f"undertrykt: {', '.join(suppressed)} er undertrykt (se estimates)"
+                for key in ("estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "ratio",
+                            "ratio_ci_low", "ratio_ci_high", "p_value"):
+                    record[key] = None
+            record["note"] = note
+            records.append(record)
+    return pl.DataFrame(records, schema=_RECORD_SCHEMA)
+
+
+_RECORD_SCHEMA = {
+    "indicator": pl.String, "comparison": pl.String, "target_a": pl.String, "target_b": pl.String,
+    "estimate_a": pl.Float64, "estimate_b": pl.Float64, "difference": pl.Float64, "se": pl.Float64,
+    "ci_low": pl.Float64, "ci_high": pl.Float64, "df": pl.Float64, "ratio": pl.Float64,
+    "ratio_ci_low": pl.Float64, "ratio_ci_high": pl.Float64, "p_value": pl.Float64,
+    "family": pl.String, "method": pl.String, "note": pl.String,
+}
+
+
+# --------------------------------------------------------------------------- the goal
+
+
+def goal_verdict(ci_low: float, ci_high: float, factor: float) -> str:
+    """«nådd» (the CI lies at or above the factor), «utelukket» (below), else «mulig».
+
+    Examples
+    --------
+    >>> goal_verdict(2.1, 2.6, 2.0), goal_verdict(1.5, 2.4, 2.0), goal_verdict(1.1, 1.6, 2.0)
+    ('nådd', 'mulig', 'utelukket')
+    """
+    if ci_low >= factor:
+        return "nådd"
+    if ci_high < factor:
+        return "utelukket"
+    return "mulig"
+
+
+def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
+              manifest: dict[str, Any]) -> dict[str, Any] | None:
+    from scipy import stats
+
+    goal = prep.spec.goal
+    if goal is None:
+        manifest["goal"] = {"status": "no [goal] in the definition"}
+        return None
+    round_ = int(prep.definition.round)
+    info: dict[str, Any] = {"indicator": goal.indicator, "baseline": goal.baseline, "factor": goal.factor,
+                            "target": goal.target}
+    manifest["goal"] = info
+    if goal.baseline == round_:
+        info["status"] = "this is the baseline round"
+        return None
+    base_path = root / "surveys" / str(goal.baseline) / "innovasjon.toml"
+    if not base_path.is_file():
+        info["status"] = f"baseline definition {base_path.as_posix()} not found: no baseline_ratio row"
+        import warnings
+
+        from omdomme.errors import EstimationWarning
+
+        warnings.warn(
+            f"{prep.definition.path}: [goal] baseline = {goal.baseline}, but {base_path} does not exist; "
+            f"the goal ratio is not computed. Add the baseline round or change `baseline`.",
+            EstimationWarning,
+            stacklevel=3,
+        )
+        return None
+    from omdomme._definition import load_definition
+
+    base_prep = _prepare(load_definition(goal.baseline, SURVEY, root), root)
+    indicator = base_prep.spec.indicator(goal.indicator)
+    if indicator.kind != prep.spec.indicator(goal.indicator).kind:
+        raise DefinitionError(
+            f"{base_prep.spec.path}: [indicators.{goal.indicator}] is a {indicator.kind}, but a "
+            f"{prep.spec.indicator(goal.indicator).kind} in {prep.spec.path}; the goal compares like with "
+            f"like: make the kinds agree."
+        )
+    base_raw = _raw_estimates(base_prep).filter(
+        (pl.col("indicator") == goal.indicator) & (pl.col(COUNTY) == goal.target)
+    )
+    info["baseline_inputs"] = [*base_prep.inputs, _file_record(Path(base_prep.definition.path), root)]
+    now = estimates.filter((pl.col("indicator") == goal.indicator) & (pl.col("target") == goal.target)).row(
+        0, named=True
+    )
+    ind = prep.spec.indicator(goal.indicator)
+    record: dict[str, Any] = {
+        "indicator": ind.id, "comparison": "baseline_ratio", "target_a": goal.target, "target_b": goal.target,
+        "round_a": round_, "round_b": goal.baseline, "family": f"baseline_ratio:{ind.id}:{DOMAIN}",
+        "method": METHOD_BASELINE,
+    }
+    if base_raw.height == 0 or now["flag"] == "suppressed" or now["estimate"] is None:
+        record["note"] = "ikke beregnet: anslaget for runden eller grunnlagsåret mangler eller er undertrykt"
+        info["status"] = record["note"]
+        return record
+    base = base_raw.row(0, named=True)
+    a, se_a, df_a = float(now["estimate"]), float(now["se"]), float(now["df"])
+    b, se_b, df_b = float(base["estimate"]), float(base["se"]), float(base["df"])
+    df = min(df_a, df_b)  # conservative: the smaller of the two designs' degrees of freedom
+    level = float(prep.definition.reliability.level)
+    q = float(stats.t.ppf(0.5 + level / 2, df))
+    diff = a - b
+    se = math.hypot(se_a, se_b)
+    record.update(
+        estimate_a=a, estimate_b=b, difference=diff, se=se, ci_low=diff - q * se, ci_high=diff + q * se, df=df,
+        p_value=float(2 * stats.t.sf(abs(diff / se), df)) if se > 0 else None,
+    )
+    if a > 0 and b > 0:
+        ratio = a / b
+        se_log = math.hypot(se_a / a, se_b / b)
+        lo, hi = ratio * math.exp(-q * se_log), ratio * math.exp(q * se_log)
+        verdict = goal_verdict(lo, hi, goal.factor)
+        record.update(ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi, note=verdict)
+        info.update(ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi, verdict=verdict, status="computed")
+    else:
+        record["note"] = "ikke beregnet: andelen er 0 i en av rundene"
+        info["status"] = record["note"]
+    return record
+
+
+# --------------------------------------------------------------------------- the entry point
+
+
+def analyse_innovation(
+    definition: Definition,
+    *,
+    root: str | Path = Path("."),
+    progress: Callable[[str], Any] | None = None,
+) -> InnovationResult:
+    """Estimate every indicator of an innovation round for the five counties and Norway.
+
+    Parameters
+    ----------
+    definition
+        The round's ``innovasjon.toml`` (:func:`omdomme._definition.load_definition`).
+    root
+        The project folder holding ``surveys/`` (for the goal's baseline round).
+    progress
+        Called with a short message as each stage starts (the CLI shows it).
+
+    Returns
+    -------
+    InnovationResult
+        ``estimates`` and ``comparisons`` in the output contract's columns, and the
+        ``manifest`` entry.
+
+    Raises
+    ------
+    DefinitionError
+        The innovation sections are wrong or name variables the data lacks.
+    DesignError
+        A firm with a weight <= 0 or missing, a missing stratum, a stratum whose population
+        count is smaller than its sample, a duplicated firm id (the message names them).
+    GeographyError
+        A firm whose municipality or county code cannot be placed.
+
+    Examples
+    --------
+    >>> from omdomme._definition import load_definition
+    >>> result = analyse_innovation(load_definition(2018, "innovasjon"))        # doctest: +SKIP
+    >>> result.estimates.filter(pl.col("target") == "ostfold")["display"][0]    # doctest: +SKIP
+    '61,2 %'
+    """
+    root = Path(root)
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message)
+
+    say(f"innovasjon {definition.round}: leser og kontrollerer data")
+    prep = _prepare(definition, root)
+    say(f"innovasjon {definition.round}: anslag for fylkene og Norge")
+    raw = _raw_estimates(prep)
+    estimates = _estimates_table(prep, raw)
+    say(f"innovasjon {definition.round}: sammenligninger og mål")
+    comparisons = _comparisons(prep, estimates)
+    goal_info: dict[str, Any] = {}
+    goal = _goal_row(prep, estimates, root, goal_info)
+    if goal is not None:
+        comparisons = pl.concat([comparisons, pl.DataFrame([goal], schema={
+            **_RECORD_SCHEMA, "round_a": pl.Int64, "round_b": pl.Int64})], how="diagonal_relaxed")
+    comparisons = _finish_comparisons(comparisons, prep)
+    manifest = {
+        "definition": _file_record(Path(definition.path), root),
+        "inputs": list(prep.inputs),
+        "rows": {
+            "read": prep.data.height,
+            "used": prep.data.height,
+            "excluded": list(prep.excluded),
+        },
+        "parameters": {
+            "design": {k: getattr(definition.design, k) for k in ("id", "weight", "strata", "psu", "fpc",
+                                                                   "lonely_psu")},
+            "level": float(definition.reliability.level),
+            "ci_method": definition.reliability.ci_method,
+            "indicators": [i.id for i in prep.spec.indicators],
+            "targets": _targets()[0],
+            "geography": {"level": prep.spec.firm.level, "code_year": prep.spec.firm.code_year,
+                          "borders": prep.spec.firm.borders},
+            "disclosure": prep.spec.disclosure.describe(),
+            "comparisons": {"norge": METHOD_NORGE, "county": METHOD_COUNTY, "baseline_ratio": METHOD_BASELINE,
+                            "adjust_method": "holm"},
+            "goal": goal_info.get("goal", {}),
+            "synthetic": bool(definition.synthetic),
+        },
+    }
+    return InnovationResult(estimates=estimates, comparisons=comparisons, manifest=manifest)
+
+
+def _finish_comparisons(frame: pl.DataFrame, prep: _Prepared) -> pl.DataFrame:
+    round_ = int(prep.definition.round)
+    meta = _indicator_frame(prep.spec).drop("unit")
+    if "round_a" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.Int64).alias("round_a"), pl.lit(None, pl.Int64).alias("round_b"))
+    from omdomme._compare import holm
+
+    frame = holm(frame.with_row_index("_k"))
+    return (
+        frame.join(meta, on="indicator", how="left")
+        .sort("_order", "_k")
+        .select(
+            pl.lit(SURVEY).alias("survey"),
+            "indicator", "label", "kind", "better",
+            pl.lit(DOMAIN).alias("domain"),
+            "comparison", "target_a", "target_b",
+            pl.col("round_a").fill_null(round_).cast(pl.Int64),
+            pl.col("round_b").fill_null(round_).cast(pl.Int64),
+            "estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "df",
+            "ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "p_adjusted", "adjust_method",
+            "family", "method", "significant",
+            pl.col("note").fill_null(""),
+        )
+    )
