@@ -39,3 +39,35 @@ def compare(round_a: int, round_b: int, root: Path, analyse_missing: bool) -> No
 
     result = compare_rounds(round_a, round_b, root=root, run_missing=analyse_missing)
     click.echo(comparison_summary(result))
+
+
+@click.command()
+@click.option(
+    "--survey",
+    type=click.Choice(["omdomme", "innovasjon", "all"]),
+    default="all",
+    show_default=True,
+    help="Which survey's rounds to put side by side.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder holding surveys/ and analyses/.",
+)
+@handle_errors
+def trend(survey: str, root: Path) -> None:
+    """Every analysed round side by side, with trends and the 2026 goal status.
+
+    Per indicator × county × domain: the estimate of each analysed round, a linear trend
+    across rounds (weighted by the estimates' precision, fitted within a comparable segment
+    only) with its 95 % CI; for Østfold, the gap to Akershus per round and projected to 2026.
+    Writes analyses/trend/ (trend, slopes, goals as parquet and CSV, manifest.json).
+
+    Example: `omdomme trend --survey omdomme`.
+    """
+    from omdomme._trend import trend as run_trend
+    from omdomme._trend import trend_summary
+
+    click.echo(trend_summary(run_trend(root=root, survey=survey)))
