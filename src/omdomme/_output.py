@@ -1,0 +1,108 @@
+"""Writing ``analyses/<round>/``: parquet + CSV per table, an Excel workbook, the manifest — atomically.
+
+Everything is written into a temporary folder beside ``analyses/<round>`` and swapped in only
+when every file is complete, so a failed run leaves the previous outputs intact and never a
+half-written folder. Files are byte-identical across reruns: no timestamps (parquet without
+statistics dates; the workbook's creation date pinned), fixed row order, seeded ranks.
+
+Example
+-------
+>>> folder = write_analysis(analyse_round(2018), root=".")     # doctest: +SKIP
+>>> sorted(p.name for p in folder.iterdir())[:3]                # doctest: +SKIP
+['comparisons.csv', 'comparisons.parquet', 'estimates.csv']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from omdomme.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from omdomme._analysis import AnalysisResult
+
+TABLES = ("estimates", "comparisons", "ranks")
+# xlsxwriter stamps the creation time into docProps/core.xml; pin it so reruns are identical.
+_FIXED_DATE = dt.datetime(2000, 1, 1)
+
+
+def _write_table(frame: pl.DataFrame, folder: Path, name: str) -> None:
+    frame.write_parquet(folder / f"{name}.parquet", statistics=False, compression="zstd")
+    frame.write_csv(folder / f"{name}.csv", float_precision=None)
+
+
+def _write_excel(result: AnalysisResult, path: Path) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    workbook.set_properties({"title": f"omdomme {result.round}", "created": _FIXED_DATE})
+    header = workbook.add_format({"bold": True})
+    for name in TABLES:
+        frame: pl.DataFrame = getattr(result, name)
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, frame.columns, header)
+        for i, row in enumerate(frame.iter_rows(), start=1):
+            sheet.write_row(i, 0, [None if v is None else v for v in row])
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+
+
+def write_analysis(result: AnalysisResult, root: str | Path = ".") -> Path:
+    """Write a round's results to ``<root>/analyses/<round>/`` atomically and return that folder.
+
+    Parameters
+    ----------
+    result
+        From :func:`omdomme._analysis.analyse_round`.
+    root
+        The project folder.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<root>/analyses/<round>``.
+
+    Raises
+    ------
+    AnalysisError
+        The folder cannot be written (the previous outputs are left as they were).
+    """
+    target = Path(root) / "analyses" / str(result.round)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{result.round}.tmp-", dir=target.parent))
+    old = target.parent / f".{result.round}.old"
+    try:
+        for name in TABLES:
+            _write_table(getattr(result, name), staging, name)
+        _write_excel(result, staging / f"omdomme-{result.round}.xlsx")
+        text = json.dumps(result.manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        (staging / "manifest.json").write_text(text, encoding="utf-8")
+        os.chmod(staging, 0o755)
+        # Swap: move the previous folder aside, move the new one in, then delete the old one.
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        raise AnalysisError(
+            f"could not write {target}: {error}; the previous outputs are unchanged. Check that the "
+            f"folder is writable and not open in another program (Excel locks its files)."
+        ) from error
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target

@@ -1,0 +1,60 @@
+"""`omdomme analyse <round>`: estimate every indicator of a round and write analyses/<round>/."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from omdomme.cli._common import handle_errors
+
+
+class _Progress:
+    """Progress lines on stderr, shown only once the work has taken more than a second."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.start = time.monotonic()
+        self.pending: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        self.pending.append(message)
+        if time.monotonic() - self.start > 1.0:
+            for line in self.pending:
+                click.echo(f"… {line}", err=True)
+            self.pending.clear()
+
+
+@click.command("analyse")
+@click.argument("round", type=int)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Project folder holding surveys/ and analyses/.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the output folder, no summary or progress.")
+@handle_errors
+def analyse(round: int, root: Path, quiet: bool) -> None:
+    """Estimate every indicator of ROUND and write analyses/ROUND/.
+
+    Reads surveys/ROUND/omdomme.toml (and innovasjon.toml when present), estimates each
+    indicator for the five rated counties and every domain with design-based 95 % intervals,
+    compares Østfold with each county (paired) and with the previous round, ranks the
+    counties, and writes estimates, comparisons and ranks (parquet, CSV, Excel) plus
+    manifest.json. Exit 0 ok, 2 bad input, 1 analysis failure.
+
+    Example: omdomme analyse 2018
+    """
+    from omdomme._analysis import analyse_round
+    from omdomme._output import write_analysis
+    from omdomme._summary import summary_text
+
+    progress = _Progress(quiet)
+    result = analyse_round(round, root=root, progress=progress)
+    progress("writing outputs")
+    folder = write_analysis(result, root=root)
+    if not quiet:
+        click.echo(summary_text(result))
+        click.echo("")
+    click.echo(f"Skrev {folder}", file=sys.stdout)
