@@ -37,16 +37,25 @@ def test_columns_are_the_comparisons_contract_plus_comparable_and_break_reason(t
 def test_difference_and_se_reproduce_the_rounds_estimates_csv(tree: Path) -> None:
     result = compare_rounds(2016, 2018, root=tree)
     keys = ["survey", "indicator", "target", "domain"]
-    a = pl.read_csv(tree / "analyses/2016/estimates.csv").select(*keys, "estimate", "se")
-    b = pl.read_csv(tree / "analyses/2018/estimates.csv").select(*keys, "estimate", "se")
-    expected = a.join(b, on=keys, suffix="_b")
-    got = result.table.rename({"target_a": "target"}).join(
-        expected, on=keys, how="inner", validate="1:1"
+    old = pl.read_csv(tree / "analyses/2016/estimates.csv").select(
+        *keys, e_2016="estimate", se_2016="se"
     )
-    assert got.height == expected.height == result.table.height == 36
-    np.testing.assert_allclose(got["difference"], got["estimate_b"] - got["estimate"], rtol=1e-12)
+    new = pl.read_csv(tree / "analyses/2018/estimates.csv").select(
+        *keys, e_2018="estimate", se_2018="se"
+    )
+    got = (
+        result.table.rename({"target_a": "target"})
+        .join(old, on=keys, validate="1:1")
+        .join(new, on=keys, validate="1:1")
+    )
+    assert got.height == result.table.height == 36
+    # the contract's orientation: side a is the later round, difference = a - b
+    assert set(got["round_a"]) == {2018} and set(got["round_b"]) == {2016}
+    np.testing.assert_array_equal(got["estimate_a"], got["e_2018"])
+    np.testing.assert_array_equal(got["estimate_b"], got["e_2016"])
+    np.testing.assert_allclose(got["difference"], got["e_2018"] - got["e_2016"], rtol=1e-12)
     np.testing.assert_allclose(
-        got["se"], np.sqrt(got["se_right"] ** 2 + got["se_b"] ** 2), rtol=1e-12
+        got["se"], np.sqrt(got["se_2016"] ** 2 + got["se_2018"] ** 2), rtol=1e-12
     )
 
 

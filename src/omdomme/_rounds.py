@@ -101,10 +101,14 @@ class RoundComparison:
     Attributes
     ----------
     round_a, round_b : int
-        The rounds compared; ``difference = estimate_b - estimate_a`` (the change from a to b).
+        The rounds as asked: ``compare_rounds(2016, 2018)`` has ``round_a=2016``,
+        ``round_b=2018`` and measures the change 2016 → 2018.
     table : polars.DataFrame
         One row per survey × indicator × county × domain present in both rounds, columns
-        :data:`COMPARISON_COLUMNS`.
+        :data:`COMPARISON_COLUMNS`, in the contract's orientation (as ``omdomme analyse``
+        writes its round rows): the table's ``round_a`` is the later round asked for (2018),
+        its ``round_b`` the reference (2016), ``difference = estimate_a - estimate_b`` is the
+        change, ``ratio = estimate_a / estimate_b``.
     path : pathlib.Path or None
         The folder written (``analyses/compare-<a>-<b>/``), or None when not written.
     only_in_a, only_in_b : int
@@ -446,7 +450,8 @@ def compare_rounds(
     Parameters
     ----------
     a, b : int
-        The rounds; the change is ``b - a`` (``compare_rounds(2016, 2018)``: 2018 minus 2016).
+        The rounds; the change is from a to b (``compare_rounds(2016, 2018)``: 2018 minus
+        2016). The table follows the contract: its ``round_a`` is b, its ``round_b`` is a.
     root : path
         The project folder holding ``surveys/`` and ``analyses/``.
     run_missing : bool
@@ -480,10 +485,11 @@ def compare_rounds(
         inputs=_compare_inputs(root, (a, b)),
         parameters={
             "rounds": [a, b],
-            "difference": "estimate_b - estimate_a (round_b minus round_a)",
+            "difference": "estimate_a - estimate_b; table round_a = the second round asked "
+            "for, round_b = the first (reference): the change from the first to the second",
             "se": "sqrt(se_a^2 + se_b^2) (independent samples)",
             "df": "Satterthwaite: (se_a^2+se_b^2)^2 / (se_a^4/df_a + se_b^4/df_b)",
-            "ratio": "estimate_b / estimate_a, log-scale delta-method interval (share, total, ratio)",
+            "ratio": "estimate_a / estimate_b, log-scale delta-method interval (share, total, ratio)",
             "adjust_method": "holm",
             "family": "round:<a>-<b>:<survey>:<domain>; series breaks excluded",
         },
@@ -588,8 +594,10 @@ def _compare_tables(
         comparison=pl.lit("round"),
         target_a=pl.col("target"),
         target_b=pl.col("target"),
-        round_a=pl.lit(a, dtype=pl.Int64),
-        round_b=pl.lit(b, dtype=pl.Int64),
+        # The contract's orientation, as analyse writes its round rows: side a is the round
+        # compared (b), side b the reference (a), so difference = estimate_a - estimate_b.
+        round_a=pl.lit(b, dtype=pl.Int64),
+        round_b=pl.lit(a, dtype=pl.Int64),
         method=pl.lit("independent samples; t with Satterthwaite df"),
         note=pl.concat_str(
             [
@@ -610,6 +618,9 @@ def _compare_tables(
         ),
     )
     # Keep the analysis's row order (indicator, domain, county) within each survey.
+    frame = frame.rename({"estimate_a": "__reference"}).rename(
+        {"estimate_b": "estimate_a", "__reference": "estimate_b"}
+    )
     table = frame.select(COMPARISON_COLUMNS).sort(
         pl.col("survey").replace_strict(_SURVEY_ORDER, default=9), maintain_order=True
     )
@@ -820,8 +831,8 @@ def comparison_summary(result: RoundComparison, *, max_rows_per_survey: int = 60
                 count += 1
                 lines.append(
                     f"    {row['indicator']:<22} {row['domain']:<9}"
-                    f" {_fmt_value(row['estimate_a'], row['kind']):>9} → "
-                    f"{_fmt_value(row['estimate_b'], row['kind']):>9}"
+                    f" {_fmt_value(row['estimate_b'], row['kind']):>9} → "
+                    f"{_fmt_value(row['estimate_a'], row['kind']):>9}"
                     f"  {_fmt_change(row['difference'], row['kind']):>9}"
                     f"  [{_fmt_change(row['ci_low'], row['kind'])}; {_fmt_change(row['ci_high'], row['kind'])}]"
                     f"  {arrow(row)}".rstrip()
