@@ -683,7 +683,9 @@ def _calibrate(
         }
         if trimmed:
             notes = (*notes, f"{trimmed} vekter er trimmet til [{trim[0]:g}, {trim[1]:g}]; marginene holder da ikke eksakt.")
-    calibration = Calibration(model, start, final, previous=getattr(survey, "calibration", None))
+    # A survey calibrated before keeps that adjustment first (R applies postStrata in order).
+    previous = getattr(survey, "calibration", None) or getattr(survey, "_calibration", None)
+    calibration = Calibration(model, start, final, previous=previous)
     diagnostics = _diagnostics(
         method, algorithm, iterations, converged, discrepancy, start, final, bounds, trimmed, tuple(notes)
     )
