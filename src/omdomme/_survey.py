@@ -1,0 +1,1028 @@
+"""The survey design and its estimators: :class:`Survey`.
+
+A :class:`Survey` is built once from a data frame and the names of its design columns
+(weights, strata, PSU, fpc), validated at construction. Its estimators — :meth:`Survey.mean`,
+:meth:`Survey.total`, :meth:`Survey.proportion`, :meth:`Survey.ratio` — compute every
+group and every variable of a call in one vectorised pass and return a tidy
+``polars.DataFrame`` (one row per variable × group) whose numbers agree with R's ``survey``
+package (Taylor linearisation, with-replacement first stage, fpc, R's lonely-PSU options,
+R's ``deff``, ``svyciprop``'s interval methods). With ``vcov=True`` they also return the
+design covariance of the estimates, for paired comparisons and ranks.
+
+Domains (``by=``) are subsets of the design, never of the data: rows outside a domain keep
+their PSU and stratum and contribute zero. Rows whose analysed value is null — or, with
+``meta=``, a user-missing code such as 9 "vet ikke" — leave that estimate's domain (R's
+``na.rm = TRUE``; SPSS's rule for user-missing values) and are counted in ``n_excluded``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from omdomme._intervals import PROPORTION_METHODS, proportion_interval, t_interval
+from omdomme._variance import PsuStructure, covariance_from_psu_totals, psu_totals
+from omdomme.errors import DesignError, EstimationWarning, InputError
+
+if TYPE_CHECKING:
+    from omdomme._io import Metadata
+
+__all__ = ["DesignSpec", "Survey"]
+
+LONELY_PSU = ("fail", "remove", "adjust", "average")
+RESULT_COLUMNS = (
+    "variable",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "level",
+    "df",
+    "deff",
+    "n",
+    "eff_n",
+    "cv",
+    "method",
+    "n_excluded",
+    "flag",
+    "note",
+)
+
+VarSpec = str | pl.Expr
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """The design as column names (``None`` where the design has no such column).
+
+    Attributes
+    ----------
+    weights, strata, psu, fpc : str or None
+        Column names in :attr:`Survey.data`.
+    lonely_psu : str
+        ``fail``, ``remove``, ``adjust`` or ``average`` (R's ``survey.lonely.psu``).
+    """
+
+    weights: str | None = None
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    lonely_psu: str = "fail"
+
+
+@dataclass(frozen=True, eq=False)
+class _Target:
+    """One analysed variable, resolved to arrays (rows in data order)."""
+
+    name: str
+    y: np.ndarray  # float; anything where not valid
+    valid: np.ndarray  # bool: in this estimate's domain of valid values
+    user_missing: np.ndarray  # bool: excluded because of a user-missing code
+    codes: str  # the user-missing codes, for the note ("9", "8, 9", ...)
+    x: np.ndarray | None = None  # ratio denominator
+
+
+def _suggest(name: str, columns: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(columns), n=3, cutoff=0.6)
+    if close:
+        return "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
+    return (
+        f"; the data has {len(columns)} columns: "
+        + ", ".join(list(columns)[:12])
+        + (", ..." if len(columns) > 12 else "")
+    )
+
+
+def _row_list(mask: np.ndarray, limit: int = 5) -> str:
+    rows = np.flatnonzero(mask)
+    shown = ", ".join(str(int(r)) for r in rows[:limit])
+    return shown + (", ..." if rows.size > limit else "")
+
+
+def _expr_name(expr: pl.Expr) -> str:
+    text = str(expr)
+    for junk in ("dyn int: ", "dyn float: ", "dyn str: "):
+        text = text.replace(junk, "")
+    return text
+
+
+class Survey:
+    """A survey design and its design-based estimators (R ``survey``'s ``svydesign``).
+
+    Parameters
+    ----------
+    data : polars.DataFrame
+        One row per respondent (or per respondent × rated county in long format).
+    weights : str, optional
+        Sampling weight column (positive or zero, finite, no nulls). Default: all 1.
+    strata : str, optional
+        Stratum column. Default: one stratum.
+    psu : str, optional
+        Primary sampling unit (cluster) column; PSUs are nested in strata. Default: each row
+        is its own PSU. In long format (a respondent rates several counties) use the
+        respondent id, so that estimates for different counties get their covariance.
+    fpc : str, optional
+        Finite population correction per stratum: the population number of PSUs, or the
+        sampling fraction when every value is ``<= 1`` (as R's ``svydesign``).
+    lonely_psu : {"fail", "remove", "adjust", "average"}
+        What to do with a stratum that has one PSU (R's ``options(survey.lonely.psu)``).
+    meta : omdomme.Metadata, optional
+        Metadata from :func:`omdomme.read`; its user-missing codes ("vet ikke" 9, …) are
+        excluded from means, totals, ratios and shares of valid answers.
+
+    Raises
+    ------
+    DesignError
+        Unknown columns, null/negative/non-finite weights, null strata or PSUs, fpc not
+        constant within a stratum or smaller than the number of PSUs, a lonely PSU under
+        ``lonely_psu="fail"``.
+
+    Examples
+    --------
+    >>> df = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0, 1.0, 2.0, 2.0],
+    ...                    "h": ["a", "a", "b", "b"]})
+    >>> s = Survey(df, weights="w", strata="h")
+    >>> s.mean("y")["estimate"].to_list()
+    [2.8333333333333335]
+    >>> s.degf
+    2
+    """
+
+    def __init__(
+        self,
+        data: pl.DataFrame,
+        *,
+        weights: str | None = None,
+        strata: str | None = None,
+        psu: str | None = None,
+        fpc: str | None = None,
+        lonely_psu: str = "fail",
+        meta: Metadata | None = None,
+    ) -> None:
+        if isinstance(data, pl.LazyFrame):
+            data = data.collect()
+        if not isinstance(data, pl.DataFrame):
+            raise DesignError(
+                f"Survey needs a polars DataFrame, got {type(data).__name__}; "
+                "convert with polars.from_pandas(...) or read the file with omdomme.read"
+            )
+        if lonely_psu not in LONELY_PSU:
+            raise DesignError(
+                f"lonely_psu={lonely_psu!r} is not one of {', '.join(LONELY_PSU)} "
+                "(R's survey.lonely.psu options)"
+            )
+        for role, col in (("weights", weights), ("strata", strata), ("psu", psu), ("fpc", fpc)):
+            if col is not None and col not in data.columns:
+                raise DesignError(
+                    f"design column {role}={col!r} is not in the data{_suggest(col, data.columns)}"
+                )
+        if data.height == 0:
+            raise DesignError("the data have no rows; a design needs at least one respondent")
+        self._data = data
+        self._design = DesignSpec(weights, strata, psu, fpc, lonely_psu)
+        self._meta = meta
+        self._calibration: Any = None
+        self._diagnostics: Any = None
+        self._w = self._read_weights()
+        self._stratum, self._structure, self._has_fpc = self._build_structure()
+        self._degf = self._compute_degf(self._w)
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _read_weights(self) -> np.ndarray:
+        col = self._design.weights
+        if col is None:
+            return np.ones(self._data.height)
+        s = self._data[col]
+        if not (s.dtype.is_numeric() or s.dtype == pl.Boolean):
+            raise DesignError(
+                f"weights column `{col}` has type {s.dtype}; weights must be numbers "
+                "(convert it, e.g. pl.col(...).cast(pl.Float64))"
+            )
+        w = s.cast(pl.Float64).to_numpy()
+        checks = (
+            (np.isnan(w) & s.is_null().to_numpy(), "null"),
+            (np.isnan(w) & ~s.is_null().to_numpy(), "NaN"),
+            (np.isinf(w), "infinite"),
+            (w < 0, "negative"),
+        )
+        for mask, what in checks:
+            if mask.any():
+                raise DesignError(
+                    f"weights column `{col}` has {int(mask.sum())} {what} value(s) "
+                    f"(rows {_row_list(mask)}); every weight must be a finite number >= 0: "
+                    "fix the weights or drop those respondents before building the Survey"
+                )
+        if not (w > 0).any():
+            raise DesignError(f"weights column `{col}` is zero on every row; nothing to estimate")
+        return w
+
+    def _codes(self, cols: list[str]) -> np.ndarray:
+        # Dense 0-based codes in sorted order of the key columns (ties of PSU ids across
+        # strata are separated because the stratum is part of the key: PSUs are nested).
+        return (
+            self._data.select(pl.struct(cols).rank("dense").alias("c"))["c"]
+            .to_numpy()
+            .astype(np.int64)
+            - 1
+        )
+
+    def _build_structure(self) -> tuple[np.ndarray, PsuStructure, bool]:
+        d, n = self._design, self._data.height
+        for role, col in (("strata", d.strata), ("psu", d.psu)):
+            if col is not None:
+                nulls = self._data[col].is_null().to_numpy()
+                if nulls.any():
+                    raise DesignError(
+                        f"{role} column `{col}` is empty on {int(nulls.sum())} row(s) "
+                        f"(rows {_row_list(nulls)}); every respondent needs a {role} value"
+                    )
+        stratum = np.zeros(n, dtype=np.int64) if d.strata is None else self._codes([d.strata])
+        if d.psu is None:
+            order = np.argsort(stratum, kind="stable")
+            psu = np.empty(n, dtype=np.int64)
+            psu[order] = np.arange(n)
+        else:
+            cols = [d.psu] if d.strata is None else [d.strata, d.psu]
+            psu = self._codes(cols)
+        n_psus = int(psu.max()) + 1
+        psu_stratum = np.zeros(n_psus, dtype=np.int64)
+        psu_stratum[psu] = stratum
+        n_strata = int(stratum.max()) + 1
+        n_psu = np.bincount(psu_stratum, minlength=n_strata)
+        fpc_factor, has_fpc = self._fpc_factor(stratum, n_psu)
+        if d.lonely_psu == "fail":
+            lonely = (n_psu == 1) & (fpc_factor >= 1e-7)
+            if lonely.any():
+                names = self._stratum_names(stratum, np.flatnonzero(lonely))
+                raise DesignError(
+                    f"{int(lonely.sum())} stratum/strata of `{d.strata}` have only one PSU "
+                    f"({names}); the variance cannot be estimated there. Merge the stratum "
+                    "with a similar one, or choose lonely_psu='adjust', 'average' or 'remove'"
+                )
+        structure = PsuStructure(psu, psu_stratum, n_psu, fpc_factor, d.lonely_psu)
+        return stratum, structure, has_fpc
+
+    def _stratum_names(self, stratum: np.ndarray, codes: np.ndarray, limit: int = 5) -> str:
+        col = self._design.strata
+        if col is None:
+            return "the whole sample"
+        first = np.unique(stratum, return_index=True)[1]
+        values = self._data[col].gather(first[codes[:limit]]).to_list()
+        text = ", ".join(f"{col}={v!r}" for v in values)
+        return text + (", ..." if codes.size > limit else "")
+
+    def _fpc_factor(self, stratum: np.ndarray, n_psu: np.ndarray) -> tuple[np.ndarray, bool]:
+        col = self._design.fpc
+        n_strata = n_psu.shape[0]
+        if col is None:
+            return np.ones(n_strata), False
+        s = self._data[col]
+        if not s.dtype.is_numeric():
+            raise DesignError(f"fpc column `{col}` has type {s.dtype}; it must be numeric")
+        f = s.cast(pl.Float64).to_numpy()
+        bad = ~np.isfinite(f) | (f <= 0)
+        if bad.any():
+            raise DesignError(
+                f"fpc column `{col}` has {int(bad.sum())} empty, non-finite or non-positive "
+                f"value(s) (rows {_row_list(bad)}); give the population size or the sampling "
+                "fraction of the stratum on every row"
+            )
+        lo = np.full(n_strata, np.inf)
+        hi = np.full(n_strata, -np.inf)
+        np.minimum.at(lo, stratum, f)
+        np.maximum.at(hi, stratum, f)
+        varying = hi - lo > 1e-9 * np.maximum(np.abs(hi), 1.0)
+        if varying.any():
+            names = self._stratum_names(stratum, np.flatnonzero(varying))
+            raise DesignError(
+                f"fpc column `{col}` is not constant within stratum ({names}); the fpc is a "
+                "property of the stratum: one population size (or sampling fraction) per stratum"
+            )
+        if (lo <= 1).all():
+            pop = n_psu / lo  # sampling fractions, as R's as.fpc
+        elif (lo <= 1).any():
+            raise DesignError(
+                f"fpc column `{col}` mixes sampling fractions (<= 1) and population sizes "
+                "(> 1); use one or the other for every stratum"
+            )
+        else:
+            pop = lo
+        small = pop < n_psu - 1e-9
+        if small.any():
+            names = self._stratum_names(stratum, np.flatnonzero(small))
+            raise DesignError(
+                f"fpc column `{col}` gives a population smaller than the number of sampled "
+                f"PSUs in {names}; the fpc must be the population number of PSUs in the "
+                "stratum (or the sampling fraction)"
+            )
+        return (pop - n_psu) / pop, True
+
+    def _compute_degf(self, w: np.ndarray) -> int:
+        inset = w != 0
+        psus = np.unique(self._structure.psu_code[inset]).size
+        strata = np.unique(self._stratum[inset]).size
+        return int(psus - strata)
+
+    # -- public attributes ----------------------------------------------------------------
+
+    @property
+    def data(self) -> pl.DataFrame:
+        """The data the design was built on (unchanged)."""
+        return self._data
+
+    @property
+    def weights(self) -> pl.Series:
+        """The final weights, in row order (after raking, the raked weights)."""
+        return pl.Series(self._design.weights or "weights", self._w)
+
+    @property
+    def degf(self) -> int:
+        """Design degrees of freedom: PSUs minus strata, counting non-zero weights (R's ``degf``)."""
+        return self._degf
+
+    @property
+    def design(self) -> DesignSpec:
+        """The design's column names and lonely-PSU policy."""
+        return self._design
+
+    @property
+    def meta(self) -> Metadata | None:
+        """The metadata given at construction (user-missing codes), or None."""
+        return self._meta
+
+    @property
+    def weighting(self) -> Any:
+        """Diagnostics of the raking/post-stratification that made these weights, or None."""
+        return self._diagnostics
+
+    def __repr__(self) -> str:
+        d = self._design
+        parts = [f"{self._data.height} rows"]
+        parts.append(f"{self._structure.n_strata} strata ({d.strata})" if d.strata else "no strata")
+        parts.append(f"{self._structure.n_psus} PSUs" + (f" ({d.psu})" if d.psu else " (rows)"))
+        parts.append(
+            f"weights {d.weights!r} (sum {self._w.sum():.6g})" if d.weights else "equal weights"
+        )
+        if d.fpc:
+            parts.append(f"fpc {d.fpc!r}")
+        parts.append(f"df {self._degf}")
+        parts.append(f"lonely_psu={d.lonely_psu!r}")
+        if self._calibration is not None:
+            parts.append("calibrated")
+        return "Survey(" + ", ".join(parts) + ")"
+
+    # -- weighting hooks ------------------------------------------------------------------
+
+    def _with_weights(
+        self, weights: np.ndarray, calibration: object | None, diagnostics: object | None = None
+    ) -> Survey:
+        """The same design with new final weights (and the calibration for the variance).
+
+        ``calibration``, when not None, has ``adjust(scores) -> scores``: it maps the ``n × k``
+        matrix of weighted linearised scores (rows in data order) to the calibrated ones
+        (R's ``calibrate()``: weighted-regression residuals on the calibration variables).
+        """
+        w = np.asarray(weights, dtype=float)
+        if w.shape != (self._data.height,):
+            raise DesignError(
+                f"new weights have shape {w.shape}; expected one per row ({self._data.height})"
+            )
+        if not np.isfinite(w).all() or (w < 0).any():
+            bad = ~np.isfinite(w) | (w < 0)
+            raise DesignError(
+                f"new weights have {int(bad.sum())} negative or non-finite value(s) "
+                f"(rows {_row_list(bad)})"
+            )
+        new = object.__new__(Survey)
+        new.__dict__.update(self.__dict__)
+        new._w = w
+        new._calibration = calibration
+        new._diagnostics = diagnostics
+        new._degf = self._compute_degf(w)
+        return new
+
+    def rake(self, margins: Any, **kwargs: Any) -> Survey:
+        """Rake the weights to population margins; see :func:`omdomme._weighting.rake`."""
+        from omdomme._weighting import rake
+
+        return rake(self, margins, **kwargs)
+
+    def poststratify(self, *args: Any, **kwargs: Any) -> Survey:
+        """Post-stratify the weights; see :func:`omdomme._weighting.poststratify`."""
+        from omdomme._weighting import poststratify
+
+        return poststratify(self, *args, **kwargs)
+
+    # -- resolving variables --------------------------------------------------------------
+
+    def _check_columns(self, names: Sequence[str], what: str) -> None:
+        for name in names:
+            if name not in self._data.columns:
+                raise InputError(
+                    f"{what} `{name}` is not in the data{_suggest(name, self._data.columns)}"
+                )
+
+    def _user_missing(self, names: Sequence[str]) -> tuple[np.ndarray, str]:
+        mask = np.zeros(self._data.height, dtype=bool)
+        codes: list[str] = []
+        if self._meta is None:
+            return mask, ""
+        exprs = []
+        for name in names:
+            if name not in self._meta:
+                continue
+            info = self._meta[name]
+            if not (info.missing_values or info.missing_ranges):
+                continue
+            exprs.append(info.missing_expr().alias(name))
+            codes += [f"{v:g}" if isinstance(v, float) else str(v) for v in info.missing_values]
+            codes += [f"{lo:g}–{hi:g}" for lo, hi in info.missing_ranges]
+        if exprs:
+            frame = self._data.select(exprs)
+            mask = np.logical_or.reduce([frame[c].to_numpy() for c in frame.columns])
+        return mask, ", ".join(dict.fromkeys(codes))
+
+    def _parse_specs(self, spec: Any, what: str) -> list[tuple[str, pl.Expr]]:
+        if isinstance(spec, (str, pl.Expr)):
+            items: list[tuple[str | None, Any]] = [(None, spec)]
+        elif isinstance(spec, Mapping):
+            items = list(spec.items())
+        elif isinstance(spec, Sequence):
+            items = [(None, s) for s in spec]
+        else:
+            raise InputError(
+                f"{what} must be a column name, a polars expression, a list of them or a "
+                f"dict name -> expression; got {type(spec).__name__}"
+            )
+        if not items:
+            raise InputError(f"no {what} given")
+        out = []
+        for name, item in items:
+            if isinstance(item, str):
+                out.append((name or item, pl.col(item)))
+            elif isinstance(item, pl.Expr):
+                out.append((name or _expr_name(item), item))
+            else:
+                raise InputError(
+                    f"{what} {item!r} is neither a column name nor a polars expression"
+                )
+        return out
+
+    def _evaluate(self, expr: pl.Expr, what: str) -> tuple[pl.Series, list[str]]:
+        roots = expr.meta.root_names()
+        self._check_columns(roots, what)
+        try:
+            values = self._data.select(expr.alias("__v"))["__v"]
+        except pl.exceptions.PolarsError as exc:
+            raise InputError(
+                f"{what} {_expr_name(expr)} cannot be evaluated on the data: {exc}"
+            ) from exc
+        if values.len() != self._data.height:
+            raise InputError(
+                f"{what} {_expr_name(expr)} gives {values.len()} values, not one per row "
+                f"({self._data.height}); use a row-wise expression"
+            )
+        return values, roots
+
+    def _numeric_targets(self, spec: Any, what: str) -> list[_Target]:
+        targets = []
+        for name, expr in self._parse_specs(spec, what):
+            values, roots = self._evaluate(expr, what)
+            if not (values.dtype.is_numeric() or values.dtype == pl.Boolean):
+                raise InputError(
+                    f"{what} `{name}` has type {values.dtype}; a mean, total or ratio needs "
+                    "numbers (for a share of answers use Survey.proportion)"
+                )
+            y = values.cast(pl.Float64).to_numpy()
+            um, codes = self._user_missing(roots)
+            valid = np.isfinite(y) & ~um
+            targets.append(_Target(name, y, valid, um & np.isfinite(y), codes))
+        return targets
+
+    def _proportion_targets(self, spec: Any, base: str) -> list[_Target]:
+        if base not in ("valid", "all"):
+            raise InputError(
+                f"base={base!r} is not 'valid' (share of valid answers, user-missing codes "
+                "excluded) or 'all' (share of every respondent with a value, codes included)"
+            )
+        targets = []
+        for name, expr in self._parse_specs(spec, "proportion variable"):
+            values, roots = self._evaluate(expr, "proportion variable")
+            if values.dtype == pl.Boolean or values.dtype.is_numeric():
+                y = values.cast(pl.Float64).to_numpy()
+            else:
+                raise InputError(
+                    f"proportion variable `{name}` has type {values.dtype}; give a boolean "
+                    f"expression such as pl.col({name!r}) == 'Ja', or a 0/1 column"
+                )
+            present = np.isfinite(y)
+            um, codes = self._user_missing(roots)
+            valid = present & ~um if base == "valid" else present
+            odd = valid & (y != 0) & (y != 1)
+            if odd.any():
+                shown = ", ".join(f"{v:g}" for v in np.unique(y[odd])[:5])
+                raise InputError(
+                    f"proportion variable `{name}` has values other than 0/1 ({shown}, rows "
+                    f"{_row_list(odd)}); give a boolean expression that says which answers "
+                    f"count, e.g. pl.col({name!r}).is_in([4, 5])"
+                )
+            if base == "valid" and codes:
+                on_missing = present & um & (y == 1)
+                if on_missing.any() and not (valid & (y == 1)).any():
+                    raise InputError(
+                        f"proportion `{name}` selects only user-missing codes ({codes}) of "
+                        f"{', '.join(f'`{r}`' for r in roots)}, which the default base='valid' "
+                        "excludes, so the share would be 0 by construction. For the share of "
+                        "all respondents giving that answer (e.g. 'vet ikke') ask "
+                        "base='all': s.proportion(expr, base='all')"
+                    )
+            targets.append(_Target(name, y, valid, um & present & (base == "valid"), codes))
+        return targets
+
+    def _groups(
+        self, by: str | Sequence[str] | None
+    ) -> tuple[np.ndarray, int, pl.DataFrame | None]:
+        n = self._data.height
+        if by is None:
+            return np.zeros(n, dtype=np.int64), 1, None
+        cols = [by] if isinstance(by, str) else list(by)
+        if not cols:
+            return np.zeros(n, dtype=np.int64), 1, None
+        self._check_columns(cols, "by column")
+        keys = self._data.select(cols)
+        groups = keys.unique().sort(cols, nulls_last=True)
+        coded = keys.join(
+            groups.with_row_index("__gid"),
+            on=cols,
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        return coded["__gid"].to_numpy().astype(np.int64), groups.height, groups
+
+    # -- the engine -----------------------------------------------------------------------
+
+    def _estimate(
+        self,
+        kind: str,
+        targets: list[_Target],
+        by: str | Sequence[str] | None,
+        level: float,
+        vcov: bool,
+        method: str = "wald_t",
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
+        if not 0 < level < 1:
+            raise InputError(f"level={level!r} must be between 0 and 1, e.g. 0.95")
+        st = self._structure
+        w = self._w
+        n = w.shape[0]
+        gid, G, groups = self._groups(by)
+        V = len(targets)
+        K = V * G
+        P, H = st.n_psus, st.n_strata
+        key = st.psu_code * G + gid
+        calibrated = self._calibration is not None
+        T = None if calibrated else np.empty((P, K))
+        dense = np.zeros((n, K)) if calibrated else None
+        rows = np.arange(n)
+        est = np.empty(K)
+        stats = {name: np.empty(K) for name in ("n", "nobs", "excl", "um", "rows", "S2", "W")}
+        lik = {"sw": np.empty(K), "phi": np.empty(K)} if method == "likelihood" else None
+        in_group = np.bincount(gid, minlength=G).astype(float)
+        nonzero = w != 0
+
+        for j, t in enumerate(targets):
+            cols = slice(j * G, (j + 1) * G)
+            valid = t.valid
+            wv = np.where(valid, w, 0.0)
+            y = np.where(valid, t.y, 0.0)
+            x = np.where(valid, t.x, 0.0) if t.x is not None else valid.astype(float)
+            Y = np.bincount(gid, wv * y, G)
+            X = np.bincount(gid, wv * x, G)
+            W = np.bincount(gid, wv, G)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if kind == "total":
+                    e = Y
+                    score = wv * y
+                    mean_g = Y / W
+                    resid = y - mean_g[gid]
+                else:
+                    e = Y / X
+                    den = X[gid]
+                    resid = y - e[gid] * x
+                    score = np.where(den != 0, wv * resid / den, 0.0)
+                    if kind == "ratio":
+                        resid = np.where(den != 0, resid / den, 0.0)
+            score = np.where(valid, score, 0.0)
+            est[cols] = e
+            if calibrated:
+                dense[rows, j * G + gid] = score
+            else:
+                T[:, cols] = np.bincount(key, score, P * G).reshape(P, G)
+            stats["n"][cols] = np.bincount(gid, valid, G)
+            stats["nobs"][cols] = np.bincount(gid, valid & nonzero, G)
+            stats["excl"][cols] = in_group - stats["n"][cols]
+            stats["um"][cols] = np.bincount(gid, t.user_missing, G)
+            stats["rows"][cols] = in_group
+            stats["W"][cols] = W
+            rr = np.where(valid, resid, 0.0)
+            stats["S2"][cols] = np.bincount(gid, wv * rr * rr, G)
+            if lik is not None:
+                # R's likelihood interval: svyglm rescales the weights to mean 1 in the
+                # domain (S_W = sum of them) and its dispersion is the design variance of
+                # Pearson residuals with the sampling weights divided out, which for an
+                # intercept-only binomial fit is exactly nobs / (nobs - 1).
+                nob = stats["nobs"][cols]
+                meanw = W / np.maximum(stats["n"][cols], 1)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    lik["phi"][cols] = nob / (nob - 1)
+                    lik["sw"][cols] = np.where(meanw > 0, W / meanw, 0.0)
+
+        if calibrated:
+            T = psu_totals(self._calibration.adjust(dense), st)
+        present = None
+        if st.lonely_psu == "average":
+            pres = np.bincount(self._stratum * G + gid, minlength=H * G).reshape(H, G) > 0
+            present = np.tile(pres, (1, V))
+        cov = covariance_from_psu_totals(T, st, present)
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+
+        # Degrees of freedom: the domain's own PSUs minus its strata (R's degf of the
+        # subset design, non-zero weights), the same for every variable of the group.
+        if G == 1:
+            df_g = np.array([float(self._degf)])
+        else:
+            cell = np.bincount(key[nonzero], minlength=P * G).reshape(P, G) > 0
+            starts = np.concatenate(([0], np.cumsum(st.n_psu)[:-1]))
+            strata_in = np.add.reduceat(cell.astype(np.int64), starts, axis=0) > 0
+            df_g = (cell.sum(axis=0) - strata_in.sum(axis=0)).astype(float)
+        df = np.tile(df_g, V)
+
+        # Design effect as R's deff=TRUE (SRS without replacement, N estimated by the
+        # weights) when the design has an fpc; with-replacement SRS (R's deff="replace")
+        # when it has none, so that weights scaled to the sample size still give a deff.
+        nobs, W = stats["nobs"], stats["W"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s2 = stats["S2"] / W * nobs / (nobs - 1)
+            srs = (W - nobs) / (W * nobs) if self._has_fpc else 1.0 / nobs
+            # a mean compares with S²/n; a total or ratio with (ΣW)² S²/n
+            vsrs = s2 * srs if kind == "mean" else s2 * W**2 * srs
+            deff = np.where(vsrs > 0, se**2 / vsrs, np.nan)
+            n_valid = stats["n"]
+            eff_n = n_valid / deff
+            cv = se / est
+
+        if kind == "proportion":
+            lo, hi = proportion_interval(
+                method,
+                est,
+                se,
+                df,
+                level,
+                n=n_valid,
+                n_rows=stats["rows"],
+                weight_sum=None if lik is None else lik["sw"],
+                dispersion=None if lik is None else lik["phi"],
+            )
+        else:
+            lo, hi = t_interval(est, se, df, level)
+
+        frame = self._frame(
+            kind,
+            targets,
+            groups,
+            G,
+            est,
+            se,
+            lo,
+            hi,
+            level,
+            df,
+            deff,
+            eff_n,
+            cv,
+            method,
+            stats,
+        )
+        flagged = frame.filter(pl.col("flag") != "")
+        if flagged.height:
+            codes = ", ".join(
+                f"{c} ({k})" for c, k in flagged.group_by("flag").len().sort("flag").iter_rows()
+            )
+            warnings.warn(
+                f"{flagged.height} of {frame.height} {kind} estimate(s) flagged: {codes}; "
+                "see the `flag` and `note` columns",
+                EstimationWarning,
+                stacklevel=3,
+            )
+        if vcov:
+            return frame, cov
+        return frame
+
+    def _frame(
+        self,
+        kind: str,
+        targets: list[_Target],
+        groups: pl.DataFrame | None,
+        G: int,
+        est: np.ndarray,
+        se: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        level: float,
+        df: np.ndarray,
+        deff: np.ndarray,
+        eff_n: np.ndarray,
+        cv: np.ndarray,
+        method: str,
+        stats: dict[str, np.ndarray],
+    ) -> pl.DataFrame:
+        n_valid = stats["n"]
+        empty = (n_valid == 0) | ~np.isfinite(est)
+        est = np.where(empty, np.nan, est)
+        se = np.where(empty, np.nan, se)
+        lo = np.where(empty, np.nan, lo)
+        hi = np.where(empty, np.nan, hi)
+        V = len(targets)
+        codes = np.repeat(np.array([t.codes for t in targets], dtype=object), G)
+        base = pl.DataFrame(
+            {
+                "variable": np.repeat(
+                    np.array([t.name for t in targets], dtype=object), G
+                ).tolist(),
+                "estimate": est,
+                "se": se,
+                "ci_low": lo,
+                "ci_high": hi,
+                "level": np.full(est.shape, float(level)),
+                "df": df,
+                "deff": deff,
+                "n": n_valid.astype(np.int64),
+                "eff_n": eff_n,
+                "cv": cv,
+                "method": [method] * est.shape[0],
+                "n_excluded": stats["excl"].astype(np.int64),
+                "__um": stats["um"].astype(np.int64),
+                "__codes": codes.tolist(),
+                "__empty": empty,
+            },
+            schema_overrides={"__codes": pl.String, "variable": pl.String},
+        ).with_columns(
+            pl.col(c).fill_nan(None).fill_null(float("nan")) for c in ("deff", "eff_n", "cv")
+        )
+        proportion = kind == "proportion"
+        nans_at_bounds = method not in ("wilson", "korn_graubard_nchs")
+        flag = (
+            pl.when(pl.col("__empty"))
+            .then(pl.lit("empty"))
+            .when(pl.col("df") <= 0)
+            .then(pl.lit("df<=0"))
+            .when(pl.lit(proportion) & (pl.col("estimate") == 0))
+            .then(pl.lit("p=0"))
+            .when(pl.lit(proportion) & (pl.col("estimate") == 1))
+            .then(pl.lit("p=1"))
+            .when(pl.col("se") == 0)
+            .then(pl.lit("se=0"))
+            .otherwise(pl.lit(""))
+        )
+        bound_note = (
+            pl.lit(
+                f"the {method} interval is undefined at {{}}; ask method='korn_graubard_nchs' "
+                "or 'wilson' for an interval defined there"
+            )
+            if nans_at_bounds
+            else pl.lit(f"{method} interval by convention at the bound (effective n = n)")
+        )
+        why = (
+            pl.when(pl.col("flag") == "empty")
+            .then(
+                pl.lit(
+                    "no respondent in this group has a valid value (or the weighted "
+                    "denominator is 0): nothing to estimate"
+                )
+            )
+            .when(pl.col("flag") == "df<=0")
+            .then(
+                pl.format(
+                    "design df is {} (the group's PSUs minus its strata): no interval",
+                    pl.col("df").cast(pl.Int64),
+                )
+            )
+            .when(pl.col("flag") == "p=0")
+            .then(bound_note.str.replace("{}", "0 %", literal=True))
+            .when(pl.col("flag") == "p=1")
+            .then(bound_note.str.replace("{}", "100 %", literal=True))
+            .when(pl.col("flag") == "se=0")
+            .then(
+                pl.lit(
+                    "standard error is 0 (constant values or one PSU in the group): "
+                    "the interval has zero width"
+                )
+            )
+        )
+        excluded = pl.when(pl.col("n_excluded") > 0).then(
+            pl.concat_str(
+                pl.col("n_excluded").cast(pl.String),
+                pl.lit(" row(s) excluded"),
+                pl.when(pl.col("__um") > 0)
+                .then(pl.format(" ({} user-missing: {})", pl.col("__um"), pl.col("__codes")))
+                .otherwise(pl.lit("")),
+            )
+        )
+        frame = (
+            base.with_columns(flag.alias("flag"))
+            .with_columns(
+                pl.concat_str(why, excluded, separator="; ", ignore_nulls=True)
+                .fill_null("")
+                .alias("note")
+            )
+            .with_columns(
+                # An undefined interval at p = 0/1 must not look like a point: NaN, not [p, p].
+                pl.when(pl.col("flag").is_in(["p=0", "p=1"]) & pl.lit(nans_at_bounds))
+                .then(float("nan"))
+                .otherwise(pl.col(c))
+                .alias(c)
+                for c in ("ci_low", "ci_high")
+            )
+        )
+        frame = frame.select(RESULT_COLUMNS)
+        if groups is not None:
+            frame = pl.concat([pl.concat([groups] * V), frame], how="horizontal")
+        return frame
+
+    # -- estimators -----------------------------------------------------------------------
+
+    def mean(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: bool = False,
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
+        """Weighted mean of one or more variables, by group (R's ``svymean``/``svyby``).
+
+        Parameters
+        ----------
+        y : str, polars.Expr, list of them, or dict name -> expression
+            Numeric variables. Nulls and (with ``meta=``) user-missing codes are excluded.
+        by : str or list of str, optional
+            Grouping columns; each group is a domain of the full design.
+        level : float
+            Confidence level of the t interval with the design (domain) df.
+        vcov : bool
+            Also return the design covariance matrix of the ``estimate`` column.
+
+        Returns
+        -------
+        polars.DataFrame or (polars.DataFrame, numpy.ndarray)
+            One row per variable × group (variable-major), columns: the ``by`` columns,
+            ``variable, estimate, se, ci_low, ci_high, level, df, deff, n, eff_n, cv, method,
+            n_excluded, flag, note``.
+
+        Examples
+        --------
+        >>> df = pl.DataFrame({"y": [1.0, 2.0, None, 4.0], "g": ["a", "a", "b", "b"]})
+        >>> Survey(df).mean("y", by="g").select("g", "estimate", "n", "n_excluded").rows()
+        [('a', 1.5, 2, 0), ('b', 4.0, 1, 1)]
+        """
+        return self._estimate("mean", self._numeric_targets(y, "variable"), by, level, vcov)
+
+    def total(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: bool = False,
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
+        """Weighted total of one or more variables, by group (R's ``svytotal``).
+
+        Same arguments and result as :meth:`mean`. Excluded values (null, user-missing)
+        contribute nothing to the total.
+
+        Examples
+        --------
+        >>> df = pl.DataFrame({"y": [1.0, 2.0, 3.0], "w": [10.0, 10.0, 20.0]})
+        >>> Survey(df, weights="w").total("y")["estimate"].to_list()
+        [90.0]
+        """
+        return self._estimate("total", self._numeric_targets(y, "variable"), by, level, vcov)
+
+    def ratio(
+        self,
+        num: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        den: VarSpec,
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: bool = False,
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
+        """Ratio of two totals, ``Σ w y / Σ w x``, by group (R's ``svyratio``).
+
+        A row leaves the estimate when either value is null or user-missing.
+        ``variable`` is ``"num/den"``.
+
+        Examples
+        --------
+        >>> df = pl.DataFrame({"fou": [1.0, 3.0, 2.0], "ansatte": [10.0, 20.0, 10.0]})
+        >>> Survey(df).ratio("fou", "ansatte")["estimate"].to_list()
+        [0.15]
+        """
+        dens = self._numeric_targets(den, "ratio denominator")
+        if len(dens) != 1:
+            raise InputError("ratio takes one denominator; call ratio once per denominator")
+        d = dens[0]
+        targets = []
+        for t in self._numeric_targets(num, "ratio numerator"):
+            valid = t.valid & d.valid
+            um = (t.user_missing | d.user_missing) & ~(t.valid & d.valid)
+            codes = ", ".join(c for c in dict.fromkeys([t.codes, d.codes]) if c)
+            targets.append(_Target(f"{t.name}/{d.name}", t.y, valid, um, codes, x=d.y))
+        return self._estimate("ratio", targets, by, level, vcov)
+
+    def proportion(
+        self,
+        expr_or_names: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        method: str = "logit",
+        level: float = 0.95,
+        vcov: bool = False,
+        base: str = "valid",
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
+        """Share of respondents (weighted) for whom an expression is true, by group.
+
+        Parameters
+        ----------
+        expr_or_names : polars.Expr, str, list of them, or dict name -> expression
+            A boolean expression (``pl.col("inntrykk") >= 4``), or the name of a 0/1 or
+            boolean column, or a list of them; a dict gives readable ``variable`` names.
+        by : str or list of str, optional
+            Grouping columns (domains of the full design).
+        method : str
+            Interval method: R's ``svyciprop`` names ``logit`` (default), ``likelihood``,
+            ``asin``, ``beta`` (Korn–Graubard), ``mean`` (Wald), ``xlogit``; plus ``wilson``
+            and ``korn_graubard_nchs`` (defined at 0 % and 100 %). See
+            :mod:`omdomme._intervals`.
+        level : float
+            Confidence level.
+        vcov : bool
+            Also return the design covariance matrix of the ``estimate`` column.
+        base : {"valid", "all"}
+            Who is in the denominator. ``"valid"`` (default): respondents with a valid
+            answer — user-missing codes ("vet ikke" 9, …) of every column the expression
+            uses are excluded (SPSS's rule) and counted in ``n_excluded``. ``"all"``: every
+            respondent with a value, user-missing codes included as answers; this is how to
+            ask for the share answering "vet ikke" itself.
+
+        Raises
+        ------
+        InputError
+            Values other than 0/1 in a named column; an expression that is true only on
+            user-missing codes under ``base="valid"`` (the share would be 0 by
+            construction — ask ``base="all"``).
+
+        Examples
+        --------
+        With ``meta`` saying that 9 is "vet ikke" (user-missing) on a 1–5 scale:
+
+        >>> from omdomme._io import Metadata, VariableInfo
+        >>> df = pl.DataFrame({"inntrykk": [5, 4, 2, 9, 9, 5], "w": [1.0] * 6})
+        >>> meta = Metadata(file="x.sav", format="sav", n_rows=6, encoding=None,
+        ...                 file_label=None,
+        ...                 variables=(VariableInfo("inntrykk", missing_values=(9,)),))
+        >>> s = Survey(df, weights="w", meta=meta)
+
+        Share with a very good impression among those with an opinion (4 answers):
+
+        >>> s.proportion({"svaert_godt": pl.col("inntrykk") == 5})["estimate"].to_list()
+        [0.5]
+
+        Share answering "vet ikke" among all respondents — an explicit base:
+
+        >>> s.proportion({"vet_ikke": pl.col("inntrykk") == 9}, base="all")["estimate"].to_list()
+        [0.3333333333333333]
+
+        Share with very good impression among all respondents (vet ikke counted as "no"):
+
+        >>> s.proportion(pl.col("inntrykk") == 5, base="all")["estimate"].to_list()
+        [0.3333333333333333]
+
+        ``s.proportion(pl.col("inntrykk") == 9)`` (base "valid") raises ``InputError``:
+        it can only select excluded codes.
+        """
+        if method not in PROPORTION_METHODS:
+            raise InputError(
+                f"method={method!r} is not a proportion interval method; choose one of "
+                + ", ".join(PROPORTION_METHODS)
+            )
+        targets = self._proportion_targets(expr_or_names, base)
+        return self._estimate("proportion", targets, by, level, vcov, method)
