@@ -242,17 +242,25 @@ def test_run_missing_analyses_the_round_first(
 ) -> None:
     write_round(tmp_path, 2016)
     write_round(tmp_path, 2018, analysed=False)
-    calls: list[tuple[int, Path]] = []
+    calls: list[tuple[str, int, Path]] = []
 
-    def analyse_round(round_: int, root: Path = Path("."), progress: object = None) -> None:
-        calls.append((round_, Path(root)))
-        write_round(Path(root), round_)
+    def analyse_round(round_: int, *, root: Path = Path("."), progress: object = None) -> int:
+        calls.append(("analyse", round_, Path(root)))
+        return round_
 
-    fake = types.ModuleType("omdomme._analysis")
-    fake.analyse_round = analyse_round  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "omdomme._analysis", fake)
+    def write_analysis(result: int, root: Path = Path(".")) -> Path:
+        calls.append(("write", result, Path(root)))
+        write_round(Path(root), result)
+        return Path(root) / "analyses" / str(result)
+
+    analysis = types.ModuleType("omdomme._analysis")
+    analysis.analyse_round = analyse_round  # type: ignore[attr-defined]
+    output = types.ModuleType("omdomme._output")
+    output.write_analysis = write_analysis  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "omdomme._analysis", analysis)
+    monkeypatch.setitem(sys.modules, "omdomme._output", output)
     result = compare_rounds(2016, 2018, root=tmp_path, run_missing=True)
-    assert calls == [(2018, tmp_path)]
+    assert calls == [("analyse", 2018, tmp_path), ("write", 2018, tmp_path)]
     assert result.table.height == 36
 
 

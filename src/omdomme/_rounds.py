@@ -202,8 +202,9 @@ def require_analysed(round_: int, root: Path | str = ".", *, run_missing: bool =
                 f"run `omdomme analyse {round_}` first (or use --analyse-missing to analyse it now)."
             )
         from omdomme._analysis import analyse_round
+        from omdomme._output import write_analysis
 
-        analyse_round(round_, root=root)
+        write_analysis(analyse_round(round_, root=root), root)
         if not (folder / "estimates.parquet").is_file():
             raise AnalysisError(
                 f"round {round_}: analyse_round finished but {folder / 'estimates.parquet'} "
