@@ -530,7 +530,7 @@ def _read_csv(
             "Ask the sender for the complete file."
         )
     book = _find_codebook(p, codebook)
-    cb_vars = _load_codebook(book) if book is not None else {}
+    cb_vars = _load_codebook(book, p) if book is not None else {}
     if cb_vars:
         absent = [name for name in cb_vars if name not in frame.columns]
         if absent:
@@ -775,38 +775,39 @@ def _find_codebook(p: Path, codebook: str | Path | None) -> Path | None:
     return beside if beside.is_file() else None
 
 
-def _load_codebook(book: Path) -> dict[str, VariableInfo]:
+def _load_codebook(book: Path, data_file: Path) -> dict[str, VariableInfo]:
     """Read a JSON codebook into VariableInfo with string codes (typed later, per column)."""
+    where = f"{book} (codebook of {data_file.name})"
     try:
         doc = json.loads(book.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as error:
         raise ReadError(
-            f"{book}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); fix the codebook."
+            f"{where}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); fix the codebook."
         ) from None
     except UnicodeDecodeError:
-        raise ReadError(f"{book}: a codebook must be UTF-8; save it again as UTF-8.") from None
+        raise ReadError(f"{where}: a codebook must be UTF-8; save it again as UTF-8.") from None
     except OSError as error:
-        raise ReadError(f"{book}: cannot be read ({error.strerror}).") from None
+        raise ReadError(f"{where}: cannot be read ({error.strerror}).") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("variables"), list):
         raise ReadError(
-            f'{book}: a codebook is a JSON object with a "variables" list (see `omdomme codebook --format json`).'
+            f'{where}: a codebook is a JSON object with a "variables" list (see `omdomme codebook --format json`).'
         )
     out: dict[str, VariableInfo] = {}
     for number, entry in enumerate(doc["variables"], start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise ReadError(f'{book}: variable #{number} has no "name"; every entry needs one.')
+            raise ReadError(f'{where}: variable #{number} has no "name"; every entry needs one.')
         name = entry["name"]
         missing = entry.get("missing") or {}
         kind = entry.get("type") or "numeric"
         if kind not in TYPES:
             raise ReadError(
-                f"{book}: variable {name!r} has type {kind!r}; use one of {', '.join(TYPES)}."
+                f"{where}: variable {name!r} has type {kind!r}; use one of {', '.join(TYPES)}."
             )
         try:
             ranges = tuple((float(lo), float(hi)) for lo, hi in missing.get("ranges", []))
         except (TypeError, ValueError):
             raise ReadError(
-                f'{book}: variable {name!r}: "missing" "ranges" must be pairs of numbers, e.g. [[97, 99]].'
+                f'{where}: variable {name!r}: "missing" "ranges" must be pairs of numbers, e.g. [[97, 99]].'
             ) from None
         try:
             out[name] = VariableInfo(
@@ -820,7 +821,7 @@ def _load_codebook(book: Path) -> dict[str, VariableInfo]:
                 missing_ranges=ranges,
             )
         except ValueError as error:
-            raise ReadError(f"{book}: {error}; fix the codebook.") from None
+            raise ReadError(f"{where}: {error}; fix the codebook.") from None
     return out
 
 
