@@ -8,7 +8,8 @@ weighted least-squares line through its rounds with weights ``1 / se**2``. Its S
 sampling one, ``sqrt(1 / sum(w * (x - xbar)**2))``, multiplied by ``sqrt(max(1, phi))`` where
 ``phi = sum(w * residual**2) / (k - 2)``: when the rounds scatter around the line more than
 their SEs allow (the truth is not a straight line), the interval widens accordingly, and it
-never narrows below the sampling variance (the modified Knapp–Hartung rule). Interval and
+never narrows below the sampling variance (a dispersion floored at 1, as in the modified
+Knapp–Hartung rule). Interval and
 p-value use Student's t with ``k - 2`` degrees of freedom (k rounds). A series is fitted only
 within a comparable segment (no series break between its rounds), with at least 3 rounds.
 """
