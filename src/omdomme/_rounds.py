@@ -277,7 +277,7 @@ def _indicator_signature(definition: Mapping[str, Any], indicator: str) -> dict[
     if question is not None:
         sig["question"] = question
         q = definition.get("questions", {}).get(question, {})
-        for key in ("scale_id", "scale", "wording", "vet_ikke"):
+        for key in ("scale_id", "scale", "wording"):
             if key in q:
                 sig[f"question {question}: {key}"] = q[key]
     # An innovation indicator may carry its own wording/scale.
