@@ -346,8 +346,7 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
     for definition in definitions:
         if definition.kind != "omdomme":
             continue
-        _say(progress, f"reading {definition.data_path.name}")
-        data, meta = definition.read()
+        data, meta = _read_checked(definition, progress)
         current = estimate_reputation(definition, data, meta, progress=progress)
         estimates.append(current.estimates)
         level = definition.reliability.level
@@ -362,7 +361,7 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         if prev is not None and (root / "surveys" / str(prev) / "omdomme.toml").is_file():
             _say(progress, f"estimating round {prev} for the change since then")
             before_def = load_definition(prev, "omdomme", root)
-            before_data, before_meta = before_def.read()
+            before_data, before_meta = _read_checked(before_def, None)
             before = estimate_reputation(before_def, before_data, before_meta)
             comparisons.append(round_comparisons(current.estimates, before.estimates, level=level,
                                                  breaks=series_breaks(definition, before_def)))
@@ -404,6 +403,23 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         manifest=manifest,
         definitions=tuple(definitions),
     )
+
+
+def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl.DataFrame, Metadata]:
+    """Read a round's data and refuse it, listing every problem, when it disagrees with the definition."""
+    from omdomme._definition import check_data
+    from omdomme.errors import DefinitionError
+
+    _say(progress, f"reading {definition.data_path.name}")
+    data, meta = definition.read()
+    problems = check_data(definition, data)
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise DefinitionError(
+            f"{definition.path} does not match {definition.data_path.name} ({len(problems)} problem(s)):\n"
+            f"{listing}\nFix them (`omdomme validate {definition.round}` lists the same) and run again."
+        )
+    return data, meta
 
 
 def _innovation(round: int, root: Path, definitions: list[Definition], progress: Progress | None) -> Any:

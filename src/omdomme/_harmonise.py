@@ -10,7 +10,7 @@ Long columns (stable; the analysis and the coverage study rely on them):
 
 - ``respondent``: the respondent id (``[design] id``); ``target``: the rated county key;
 - ``residence``: the county key the respondent lives in (or ``utenfor``), placed through
-  :func:`omdomme._geography.county_of` with the borders of the round;
+  :func:`omdomme._geography.county_of` in 2024 borders (comparable across the reforms);
 - ``age`` (float), ``sex`` (``mann``/``kvinne``/null), ``sample`` (a sample code name or null);
 - ``weight`` and the design columns ``psu`` (the design's PSU, else the respondent), and
   ``strata``/``fpc`` when the design names them;
@@ -100,8 +100,8 @@ def required_variables(definition: Definition) -> list[tuple[str, str]]:
     return out
 
 
-def residence_of(definition: Definition, data: pl.DataFrame, *, borders: int | str = "round") -> pl.Series:
-    """The county each respondent lives in (a county key or ``utenfor``), in the round's borders.
+def residence_of(definition: Definition, data: pl.DataFrame, *, borders: int | str = 2024) -> pl.Series:
+    """The county each respondent lives in (a county key or ``utenfor``), in 2024 borders.
 
     Raises :class:`GeographyError` (from ``county_of``) naming every code that cannot be placed,
     and for a missing (null) code.
@@ -122,8 +122,9 @@ def residence_of(definition: Definition, data: pl.DataFrame, *, borders: int | s
             f"{definition.design.id} {ids}); they cannot be placed in a county. Fill in the code "
             f"or remove them from the file."
         )
-    # By default placed in the county as it was in the round's year: «innenfra» means living
-    # in the rated county as the respondent knew it (Rømskog 2018 is Østfold).
+    # 2024 borders for every round: the series stay comparable across the 2020 and 2024
+    # reforms (a Rømskog respondent is always Akershus), and SSB's population margins and the
+    # synthetic truth use the same borders.
     return county_of(codes, year=r.code_year, level="kommune" if r.kommune else "fylke",
                      borders=borders).alias("residence")
 
@@ -246,8 +247,8 @@ def harmonise(definition: Definition, data: pl.DataFrame, meta: Metadata | None 
     read = data.height
     base = data.with_columns(residence_of(definition, data), _weights(definition, data))
     if definition.weighting is not None:
-        # SSB's population margins are in 2024 county borders; raking places respondents so.
-        base = base.with_columns(residence_of(definition, data, borders=2024).alias("county"))
+        # SSB's population margins are in 2024 county borders, as `residence` is.
+        base = base.with_columns(pl.col("residence").alias("county"))
     zero = base.filter(pl.col("weight") == 0).height
     base = base.filter(pl.col("weight") > 0)
     excluded = (("weight 0 (not part of the weighted sample)", zero),) if zero else ()

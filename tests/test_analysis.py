@@ -1,0 +1,180 @@
+"""The reputation analysis: harmonising, estimates by two routes, domains as subsets of the design,
+R parity of the paired difference, and the shape of the output tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from _fixture_round import TOKENS, make_data, make_round
+from omdomme._analysis import ESTIMATE_COLUMNS, analyse_round, estimate_reputation
+from omdomme._compare import COMPARISON_COLUMNS
+from omdomme._definition import load_definition
+from omdomme._harmonise import harmonise
+
+REPO = Path(__file__).resolve().parents[1]
+R_PAIRED = REPO / "tests" / "reference" / "r_paired" / "r_paired_2018.csv"
+
+
+@pytest.fixture(scope="module")
+def fixture_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("round")
+    make_round(root, 2016, seed=2)
+    make_round(root, 2018, seed=1)
+    return root
+
+
+@pytest.fixture(scope="module")
+def result_2018(fixture_root: Path):  # type: ignore[no-untyped-def]
+    return analyse_round(2018, root=fixture_root)
+
+
+def test_harmonise_long_format_and_row_accounting(fixture_root: Path) -> None:
+    d = load_definition(2018, root=fixture_root)
+    data, meta = d.read()
+    h = harmonise(d, data, meta)
+    assert h.long.height == data.height * 5
+    assert h.rows.read == h.rows.used == data.height and h.rows.excluded == ()
+    assert h.long.columns[:4] == ["respondent", "target", "residence", "age"]
+    # «vet ikke» (user-missing 9) survives as a flag; it is not a scale value.
+    ost = h.long.filter(pl.col("target") == "ostfold")
+    raw = data.get_column("kj_ostf")
+    assert ost["kjennskap__vet_ikke"].sum() == (raw == 9).sum() > 0
+    assert ost.filter(pl.col("kjennskap__vet_ikke"))["kjennskap"].null_count() == (raw == 9).sum()
+    # Associations: a list of categories; 99 alone is «vet ikke».
+    first = ost.filter(pl.col("respondent") == data["respid"][0]).row(0, named=True)
+    codes = [data[f"assos{j}_ostf"][0] for j in (1, 2, 3)]
+    frame = {1: "steder", 2: "sverige", 3: "natur", 4: "dialekt", 5: "naeringsliv", 6: "verdier",
+             7: "kultur", 8: "negativ", 9: "annet"}
+    assert first["assosiasjon"] == sorted({frame[int(c)] for c in codes if c == c and c in frame})
+
+
+def test_zero_weights_are_excluded_with_a_reason(tmp_path: Path) -> None:
+    data = make_data(300, seed=4).with_columns(
+        pl.when(pl.col("respid") <= 7).then(0.0).otherwise(pl.col("vekt")).alias("vekt"))
+    make_round(tmp_path, data=data)
+    d = load_definition(2018, root=tmp_path)
+    h = harmonise(d, *d.read())
+    assert (h.rows.read, h.rows.used) == (300, 293)
+    assert h.rows.excluded == (("weight 0 (not part of the weighted sample)", 7),)
+
+
+def _weighted_share(frame: pl.DataFrame, hit: pl.Expr, base: pl.Expr) -> float:
+    f = frame.filter(base)
+    return float((f["vekt"] * f.select(hit.cast(pl.Float64)).to_series()).sum() / f["vekt"].sum())
+
+
+def test_estimates_equal_weighted_shares_by_hand(fixture_root: Path, result_2018) -> None:  # type: ignore[no-untyped-def]
+    data, _ = load_definition(2018, root=fixture_root).read()
+    est = result_2018.estimates
+    from omdomme._geography import county_of
+
+    data = data.with_columns(county_of(data["kommune"], year=2018, borders=2024).alias("bor"))
+    for county, token in TOKENS.items():
+        def get(ind: str, dom: str, county: str = county) -> float:
+            return est.filter((pl.col("indicator") == ind) & (pl.col("domain") == dom)
+                              & (pl.col("target") == county))["estimate"].item()
+
+        inn = pl.col(f"inntrykk_{token}")
+        assert get("vet_ikke", "alle") == pytest.approx(
+            _weighted_share(data, pl.col(f"kj_{token}") == 9, pl.lit(True)), rel=1e-12)
+        assert get("svaert_godt", "alle") == pytest.approx(_weighted_share(data, inn == 5, pl.lit(True)), rel=1e-12)
+        assert get("svaert_godt_meninger", "alle") == pytest.approx(
+            _weighted_share(data, inn == 5, inn != 9), rel=1e-12)
+        assert get("svaert_godt", "innenfra") == pytest.approx(
+            _weighted_share(data, inn == 5, pl.col("bor") == county), rel=1e-12)
+        assert get("svaert_godt", "utenfra") == pytest.approx(
+            _weighted_share(data, inn == 5, pl.col("bor") != county), rel=1e-12)
+        young = (pl.col("bor") == county) & pl.col("alder").is_between(18, 29)
+        assert get("moderne_ungdom", "unge") == pytest.approx(
+            _weighted_share(data, pl.col(f"moderne_{token}").is_in([4.0, 5.0]), young), rel=1e-12)
+        assos = [pl.col(f"assos{j}_{token}") for j in (1, 2, 3)]
+        answered = pl.any_horizontal(*[a.is_not_null() for a in assos])
+        hit = pl.any_horizontal(*[(a == 6).fill_null(False) for a in assos])
+        assert get("verdier", "alle") == pytest.approx(_weighted_share(data, hit, answered), rel=1e-12)
+
+
+def test_domain_se_uses_the_whole_design(fixture_root: Path, result_2018) -> None:  # type: ignore[no-untyped-def]
+    # Second route: the wide file, one county's indicator null outside the domain, respondent as
+    # PSU. Same estimate, SE and df as the long design (a domain is a subset of the design).
+    from omdomme._geography import county_of
+    from omdomme._survey import Survey
+
+    data, _ = load_definition(2018, root=fixture_root).read()
+    bor = county_of(data["kommune"], year=2018, borders=2024)
+    wide = data.with_columns(
+        y=pl.when(bor == "ostfold").then((pl.col("inntrykk_ostf") == 5).cast(pl.Float64)))
+    ref = Survey(wide, weights="vekt", psu="respid").proportion("y").row(0, named=True)
+    row = result_2018.estimates.filter((pl.col("indicator") == "svaert_godt") & (pl.col("domain") == "innenfra")
+                                       & (pl.col("target") == "ostfold")).row(0, named=True)
+    assert row["estimate"] == pytest.approx(ref["estimate"], rel=1e-12)
+    assert row["se"] == pytest.approx(ref["se"], rel=1e-9)
+    assert row["n"] == ref["n"] == int((bor == "ostfold").sum())
+
+
+def test_tables_have_contract_columns_and_every_cell(result_2018) -> None:  # type: ignore[no-untyped-def]
+    est = result_2018.estimates.filter(pl.col("survey") == "omdomme")
+    assert result_2018.estimates.columns == ESTIMATE_COLUMNS
+    assert result_2018.comparisons.columns == COMPARISON_COLUMNS
+    cells = est.group_by("indicator").agg(pl.col("domain").n_unique(), pl.col("target").n_unique()).sort("indicator")
+    assert dict(zip(cells["indicator"], zip(cells["domain"], cells["target"], strict=True), strict=True)) == {
+        "moderne_ungdom": (1, 5), "svaert_godt": (3, 5), "svaert_godt_meninger": (3, 5),
+        "vet_ikke": (3, 5), "verdier": (2, 5)}
+    assert est["estimate"].is_between(0, 1).all()
+    assert set(est["flag"]) <= {"ok", "flagged", "suppressed"}
+    assert est.filter(pl.col("flag") == "suppressed")["display"].eq(":").all()
+    assert est.filter(pl.col("flag") != "suppressed")["display"].str.contains(r"^\d+,\d %$").all()
+    comp = result_2018.comparisons
+    county = comp.filter(pl.col("comparison") == "county")
+    assert county.height == 12 * 4 and set(county["target_a"]) == {"ostfold"}
+    rounds = comp.filter(pl.col("comparison") == "round")
+    assert rounds.height == 12 * 5 and set(rounds["round_b"]) == {2016}
+    ranks = result_2018.ranks
+    assert ranks.height == 12 * 5
+    total = ranks.select(pl.sum_horizontal(pl.col(f"p_rank_{k}") for k in range(1, 6)))
+    assert np.allclose(total.to_series().to_numpy(), 1.0)
+    manifest = result_2018.manifest
+    assert manifest["surveys"]["omdomme"]["rows"]["read"] == 600
+    assert manifest["seed"] == 20160101 and "timestamp" not in str(manifest)
+
+
+def test_weight_scale_does_not_change_shares(tmp_path: Path) -> None:
+    data = make_data(400, seed=9)
+    make_round(tmp_path / "a", data=data)
+    make_round(tmp_path / "b", data=data.with_columns(pl.col("vekt") * 1000))
+    a = analyse_round(2018, root=tmp_path / "a").estimates
+    b = analyse_round(2018, root=tmp_path / "b").estimates
+    for col in ("estimate", "se", "ci_low", "ci_high"):
+        assert np.allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-9, equal_nan=True)
+
+
+def test_paired_difference_matches_r_survey() -> None:
+    # R: svymean of both counties + svycontrast (tests/reference/r_paired/r_paired.R).
+    ref = pl.read_csv(R_PAIRED)
+    d = load_definition(2018, root=REPO)
+    r = estimate_reputation(d, *d.read())
+    assert r.degf == ref["degf"][0]
+    for row in ref.iter_rows(named=True):
+        targets, v = r.vcov[(row["indicator"], row["domain"])]
+        i, j = targets.index("ostfold"), targets.index("akershus")
+        e = r.estimates.filter((pl.col("indicator") == row["indicator"]) & (pl.col("domain") == row["domain"]))
+        eo = e.filter(pl.col("target") == "ostfold")["estimate"].item()
+        ea = e.filter(pl.col("target") == "akershus")["estimate"].item()
+        assert eo == pytest.approx(row["estimate_ostfold"], rel=1e-9)
+        assert ea == pytest.approx(row["estimate_akershus"], rel=1e-9)
+        assert np.sqrt(v[i, i]) == pytest.approx(row["se_ostfold"], rel=1e-9)
+        assert v[i, j] == pytest.approx(row["cov"], rel=1e-9)
+        assert eo - ea == pytest.approx(row["difference"], rel=1e-9)
+        assert np.sqrt(v[i, i] + v[j, j] - 2 * v[i, j]) == pytest.approx(row["se_difference"], rel=1e-9)
+    # ... and the comparisons table carries the same numbers.
+    from omdomme._compare import county_comparisons
+
+    comp = county_comparisons(r.estimates, r.vcov, df=r.degf)
+    gap = comp.filter((pl.col("indicator") == "svaert_godt") & (pl.col("domain") == "alle")
+                      & (pl.col("target_b") == "akershus")).row(0, named=True)
+    first = ref.row(0, named=True)
+    assert gap["difference"] == pytest.approx(first["difference"], rel=1e-9)
+    assert gap["se"] == pytest.approx(first["se_difference"], rel=1e-9)
