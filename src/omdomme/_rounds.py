@@ -554,7 +554,8 @@ def _compare_tables(
     )
 
     df_np = frame["df"].fill_null(float("nan")).to_numpy()
-    q = t_quantile(float(frame["level"].drop_nulls().first() or 0.95), df_np)
+    levels = frame["level"].drop_nulls()
+    q = t_quantile(float(levels[0]) if levels.len() else 0.95, df_np)
     diff = frame["difference"].fill_null(float("nan")).to_numpy()
     se = frame["se"].fill_null(float("nan")).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):

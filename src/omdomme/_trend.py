@@ -242,8 +242,8 @@ def _with_gap(table: pl.DataFrame, comparisons: Mapping[int, pl.DataFrame | None
         gap_source=pl.col("gap_source"),
     )
 
-    paired = [_paired_gap(r, c) for r, c in comparisons.items() if c is not None]
-    paired = [p for p in paired if p is not None and not p.is_empty()]
+    found = [_paired_gap(r, c) for r, c in comparisons.items() if c is not None]
+    paired = [p for p in found if p is not None and not p.is_empty()]
     if paired:
         pairs = pl.concat(paired, how="vertical_relaxed")
         # The round's own paired comparison (same respondents rate both counties) wins.
@@ -470,34 +470,36 @@ def _goals(
     comparisons: Mapping[int, pl.DataFrame | None],
     root: Path,
 ) -> pl.DataFrame:
-    parts = [_reputation_goal(table, slopes), _innovation_goal(table, comparisons, root)]
-    parts = [p for p in parts if p is not None and not p.is_empty()]
+    found = [_reputation_goal(table, slopes), _innovation_goal(table, comparisons, root)]
+    parts = [p for p in found if p is not None and not p.is_empty()]
     if not parts:
         return pl.DataFrame(schema=_GOAL_SCHEMA)
     return pl.concat([p.select(list(_GOAL_SCHEMA)).cast(_GOAL_SCHEMA) for p in parts])
 
 
-_GOAL_SCHEMA = {
-    "survey": pl.String,
-    "indicator": pl.String,
-    "label": pl.String,
-    "domain": pl.String,
-    "target": pl.String,
-    "goal_id": pl.String,
-    "goal": pl.String,
-    "better": pl.String,
-    "round_latest": pl.Int64,
-    "observed": pl.Float64,
-    "observed_ci_low": pl.Float64,
-    "observed_ci_high": pl.Float64,
-    "goal_value": pl.Float64,
-    "projected_2026": pl.Float64,
-    "projected_2026_ci_low": pl.Float64,
-    "projected_2026_ci_high": pl.Float64,
-    "status": pl.String,
-    "source": pl.String,
-    "note": pl.String,
-}
+_GOAL_SCHEMA = pl.Schema(
+    {
+        "survey": pl.String,
+        "indicator": pl.String,
+        "label": pl.String,
+        "domain": pl.String,
+        "target": pl.String,
+        "goal_id": pl.String,
+        "goal": pl.String,
+        "better": pl.String,
+        "round_latest": pl.Int64,
+        "observed": pl.Float64,
+        "observed_ci_low": pl.Float64,
+        "observed_ci_high": pl.Float64,
+        "goal_value": pl.Float64,
+        "projected_2026": pl.Float64,
+        "projected_2026_ci_low": pl.Float64,
+        "projected_2026_ci_high": pl.Float64,
+        "status": pl.String,
+        "source": pl.String,
+        "note": pl.String,
+    }
+)
 
 
 def _status(low: pl.Expr, high: pl.Expr, goal: pl.Expr, better: pl.Expr) -> pl.Expr:
