@@ -8,6 +8,7 @@ modules without a :class:`~omdomme.Survey`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,7 +28,9 @@ __all__ = [
     "kish_deff",
     "parse_margins",
     "poststratify",
+    "RoundWeighting",
     "rake",
+    "weight_round",
 ]
 
 
@@ -765,8 +768,8 @@ def rake(
 
 def poststratify(
     survey: Survey,
-    by: str | list[str],
-    totals: object,
+    by: str | list[str] | pl.DataFrame,
+    totals: object = None,
     *,
     trim: tuple[float, float] | None = None,
     notes: tuple[str, ...] = (),
@@ -780,9 +783,10 @@ def poststratify(
     Parameters
     ----------
     survey : Survey
-    by : str or list of str
-        The variable(s) whose cells are post-strata.
-    totals : dict or polars.DataFrame
+    by : str or list of str or polars.DataFrame
+        The variable(s) whose cells are post-strata; or, with ``totals`` omitted, the frame
+        of totals itself (its columns other than ``total``/``persons`` are the cells).
+    totals : dict or polars.DataFrame, optional
         ``{category: total}`` for a single ``by`` variable, or a frame with the ``by``
         columns and ``total`` (or ``persons``).
     trim : tuple of float, optional
@@ -797,8 +801,13 @@ def poststratify(
     Examples
     --------
     >>> ps = poststratify(s, "stype", {"E": 4421, "H": 755, "M": 1018})  # doctest: +SKIP
+    >>> cells = population_margins(2024, age_groups=[(18, 105)], by=["county", "sex"])  # doctest: +SKIP
+    >>> ps = poststratify(s, cells)  # doctest: +SKIP
     """
-    keys = [by] if isinstance(by, str) else list(by)
+    if isinstance(by, pl.DataFrame) and totals is None:
+        totals = by
+        by = [c for c in by.columns if c not in _TOTAL_COLUMNS]
+    keys = [by] if isinstance(by, str) else list(by)  # type: ignore[arg-type]
     if isinstance(totals, dict):
         if len(keys) != 1:
             raise WeightingError(
@@ -815,4 +824,187 @@ def poststratify(
         raise WeightingError(f"post-strata totals must be a dict or a polars frame; got {type(totals).__name__}")
     return _calibrate(
         survey, [margin], method="poststratify", bounds=None, max_iter=10, tol=1e-10, trim=trim, notes=tuple(notes)
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# A round's [weighting]: what `omdomme weight <round>` shows
+# ---------------------------------------------------------------------------------------
+
+# Names in a definition's `margins` -> columns of harmonised data and of population_margins.
+_MARGIN_COLUMNS = {"fylke": "county", "kjonn": "sex", "aldersgruppe": "age_group"}
+
+
+@dataclass(frozen=True)
+class RoundWeighting:
+    """The result of :func:`weight_round`.
+
+    Attributes
+    ----------
+    round : int
+    definition : str
+        Path of the definition file.
+    method : str
+        ``rake`` or ``poststratify``.
+    population_year : int
+    diagnostics : WeightingDiagnostics
+    categories : polars.DataFrame
+        One row per margin category: ``margin``, ``category``, ``population``,
+        ``population_share``, ``n``, ``sample_share`` (unweighted), ``start_share`` (starting
+        weights), ``raked_share`` (final weights); shares as proportions 0–1.
+    """
+
+    round: int
+    definition: str
+    method: str
+    population_year: int
+    diagnostics: WeightingDiagnostics
+    categories: pl.DataFrame
+
+    def text(self) -> str:
+        """What ``omdomme weight`` prints: header, diagnostics, notes, then the category table."""
+        head = (
+            f"Weighting of round {self.round} ({self.definition}): {self.method} to SSB population "
+            f"{self.population_year}"
+        )
+        rows = [("margin", "category", "population", "pop %", "n", "sample %", "start %", "raked %")]
+        for r in self.categories.iter_rows(named=True):
+            rows.append(
+                (
+                    r["margin"],
+                    r["category"],
+                    f"{r['population']:,.0f}",
+                    f"{100 * r['population_share']:.1f}",
+                    str(r["n"]),
+                    f"{100 * r['sample_share']:.1f}",
+                    f"{100 * r['start_share']:.1f}",
+                    f"{100 * r['raked_share']:.1f}",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        table = [
+            "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+            for row in rows
+        ]
+        return "\n".join([head, "", self.diagnostics.text(), "", *table])
+
+
+def _category_table(data: pl.DataFrame, margins: list[Margin], start: np.ndarray, final: np.ndarray) -> pl.DataFrame:
+    frames = []
+    base = data.with_columns(pl.Series("_start", start), pl.Series("_final", final))
+    for m in margins:
+        keys = list(m.variables)
+        observed = base.select(*(_as_text(base[k]).alias(k) for k in keys), "_start", "_final").group_by(keys).agg(
+            n=pl.len(), start=pl.col("_start").sum(), raked=pl.col("_final").sum()
+        )
+        frame = (
+            m.categories.with_columns(population=pl.Series(m.totals))
+            .join(observed, on=keys, how="left", maintain_order="left")
+            .select(
+                pl.lit(m.name).alias("margin"),
+                pl.concat_str(keys, separator=", ").alias("category"),
+                "population",
+                (pl.col("population") / pl.col("population").sum()).alias("population_share"),
+                pl.col("n").fill_null(0).cast(pl.Int64),
+                (pl.col("n").fill_null(0) / data.height).alias("sample_share"),
+                (pl.col("start").fill_null(0) / start.sum()).alias("start_share"),
+                (pl.col("raked").fill_null(0) / final.sum()).alias("raked_share"),
+            )
+        )
+        frames.append(frame)
+    return pl.concat(frames)
+
+
+def weight_round(round: int, root: str | Path = ".", survey: str = "omdomme") -> RoundWeighting:
+    """Re-weight a round's respondents as its definition's ``[weighting]`` asks, and report.
+
+    The respondents (one row each, vendor weight as the starting weight, county of residence
+    in 2024 borders) are raked or post-stratified to SSB's population by county × sex × age
+    group (:func:`~omdomme._population.population_margins`) of ``population_year``.
+    ``omdomme analyse`` applies the same weighting to its long (respondent × rated county)
+    design; the weights and their diagnostics are the same.
+
+    Parameters
+    ----------
+    round : int
+        The round, e.g. 2018.
+    root : str or pathlib.Path
+        The project folder holding ``surveys/``.
+    survey : str
+        The definition to use (``omdomme``).
+
+    Returns
+    -------
+    RoundWeighting
+
+    Raises
+    ------
+    DefinitionError
+        The definition has no ``[weighting]`` section.
+    WeightingError
+        A respondent outside every age group, an empty category, no convergence, ...
+
+    Examples
+    --------
+    >>> print(weight_round(2018, root=".").text())  # doctest: +SKIP
+    """
+    from omdomme._definition import load_definition
+    from omdomme._harmonise import harmonise
+    from omdomme._population import age_group_labels, population_margins, population_notes
+    from omdomme._survey import Survey
+    from omdomme.errors import DefinitionError
+
+    definition = load_definition(round, survey, root)
+    spec = definition.weighting
+    if spec is None:
+        raise DefinitionError(
+            f"{definition.path}: no [weighting] section, so there is nothing to re-weight; add one, e.g. "
+            '[weighting] method = "rake", population_year = 2018, age_groups = [[18, 29], [30, 44], '
+            '[45, 59], [60, 105]], margins = ["fylke", "kjonn", "aldersgruppe"]'
+        )
+    data, meta = definition.read()
+    long = harmonise(definition, data, meta).long
+    # One row per respondent: the background columns are the same for every rated county.
+    people = long.unique("respondent", keep="first", maintain_order=True)
+    labels = age_group_labels(spec.age_groups)
+    group = pl.lit(None, pl.String)
+    for (lo, hi), label in zip(spec.age_groups, labels, strict=True):
+        group = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(label)).otherwise(group)
+    people = people.with_columns(group.alias("age_group"))
+    outside = people.filter(pl.col("age_group").is_null())
+    if outside.height and any("aldersgruppe" in (m if isinstance(m, tuple) else (m,)) for m in spec.margins):
+        ages = sorted({a for a in outside["age"].to_list() if a is not None})
+        raise WeightingError(
+            f"{definition.path}: {outside.height} respondent(s) fall outside every age group "
+            f"{[list(g) for g in spec.age_groups]} of [weighting] (ages {ages[:10]}"
+            f"{', missing' if outside['age'].null_count() else ''}); widen age_groups to cover them"
+        )
+    design = definition.design
+    base = Survey(
+        people,
+        weights="weight",
+        strata="strata" if design.strata else None,
+        psu="psu",
+        fpc="fpc" if design.fpc else None,
+        lonely_psu=design.lonely_psu,
+    )
+    parts = [[_MARGIN_COLUMNS[p] for p in (m if isinstance(m, tuple) else (m,))] for m in spec.margins]
+    notes = population_notes(spec.population_year)
+    if spec.method == "poststratify":
+        cells = list(dict.fromkeys(c for p in parts for c in p))
+        tables = [population_margins(spec.population_year, age_groups=spec.age_groups, by=cells)]
+        raked = poststratify(base, tables[0], notes=notes)
+    else:
+        tables = [population_margins(spec.population_year, age_groups=spec.age_groups, by=p) for p in parts]
+        raked = rake(base, tables, bounds=spec.bounds, notes=notes)
+    start = base.weights.to_numpy()
+    final = raked.weights.to_numpy()
+    categories = _category_table(people, parse_margins(tables), start, final)
+    return RoundWeighting(
+        round=int(round),
+        definition=str(definition.path),
+        method=spec.method,
+        population_year=spec.population_year,
+        diagnostics=raked.weighting,
+        categories=categories,
     )
