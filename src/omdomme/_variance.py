@@ -136,6 +136,7 @@ def covariance_from_psu_totals(
     if structure.lonely_psu == "average":
         c_h = np.where(lonely, 0.0, c_h)
     v = (centred * c_h[stratum][:, None]).T @ centred
+    v = (v + v.T) / 2  # exactly symmetric, whatever the summation order of the product
     if structure.lonely_psu == "average" and lonely.any():
         k = t.shape[1]
         pres = np.ones((structure.n_strata, k), dtype=bool) if present is None else present
