@@ -307,9 +307,9 @@ def test_cli_trend_prints_levels_slopes_gap_and_goals(tmp_path: Path) -> None:
         "  vet_ikke              Akershus     30.0   30.0   30.0   30.0   +0.0 pp [-2.7; +2.7]"
         in lines
     )
-    assert "  Østfold − Akershus (gap, points; 95 % CI), projected 2026 and goal status:" in lines
+    assert "  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:" in lines
     assert (
-        "  vet_ikke              gap         +18.0  +15.0  +12.0   +9.0   2026: +3.0 [-8.6; +14.6] "
+        "  vet_ikke              gap         +18.0  +15.0  +12.0   +9.0   2026 projected: +3.0 [-8.6; +14.6] "
         "undecided"
     ) in lines
     assert (

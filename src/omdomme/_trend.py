@@ -800,7 +800,7 @@ def _gap_lines(
     gap = part.filter(pl.col("gap_akershus").is_not_null())
     if gap.is_empty():
         return []
-    lines = ["  Østfold − Akershus (gap, points; 95 % CI), projected 2026 and goal status:"]
+    lines = ["  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"]
     for indicator in gap["indicator"].unique(maintain_order=True).to_list():
         g = gap.filter(pl.col("indicator") == indicator)
         kind, domain = g["kind"][0], g["domain"][0]
@@ -815,10 +815,14 @@ def _gap_lines(
         tail = ""
         if goal.height:
             row = goal.row(0, named=True)
+            # Show the number that decided the status: the observed 2026 gap once 2026 is
+            # analysed, else the trend's projection.
+            col = "observed" if row["round_latest"] == 2026 else "projected_2026"
+            how = "observed" if col == "observed" else "projected"
             tail = (
-                f"   2026: {_pct(row['projected_2026'], kind, True)} "
-                f"[{_pct(row['projected_2026_ci_low'], kind, True)}; "
-                f"{_pct(row['projected_2026_ci_high'], kind, True)}] {row['status']}"
+                f"   2026 {how}: {_pct(row[col], kind, True)} "
+                f"[{_pct(row[col + '_ci_low'], kind, True)}; "
+                f"{_pct(row[col + '_ci_high'], kind, True)}] {row['status']}"
             )
         lines.append(f"  {indicator:<22}{'gap':<10}{cells}{tail}")
     sources = gap["gap_source"].unique().to_list()
