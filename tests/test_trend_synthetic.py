@@ -1,0 +1,121 @@
+"""`compare` and `trend` on the shipped synthetic rounds, analysed by `omdomme analyse`.
+
+The synthetic population (surveys/<round>/truth.csv) has Østfold's «vet ikke» falling by
+about 1.4 points a year, while Oslo's and Vestfold's stay flat (their truths move less than
+0.3 points over 2016–2026). The trend must find the first and not the other two.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from omdomme._rounds import compare_rounds
+from omdomme._trend import Trend, trend
+from omdomme.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+ROUNDS = (2016, 2018, 2020, 2022, 2024, 2026)
+
+
+@pytest.fixture(scope="session")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from omdomme._analysis import analyse_round
+    from omdomme._output import write_analysis
+
+    root = tmp_path_factory.mktemp("synthetic")
+    # The reputation survey only: the trend tests are about it, and it keeps the fixture
+    # fast (the innovation rounds are compared in tests/test_rounds*.py on the fake tree).
+    shutil.copytree(
+        REPO / "surveys", root / "surveys", ignore=shutil.ignore_patterns("innovasjon*")
+    )
+    for r in ROUNDS:
+        write_analysis(analyse_round(r, root=root), root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def synthetic_trend(analysed: Path) -> Trend:
+    return trend(root=analysed, survey="all")
+
+
+def _truth() -> pl.DataFrame:
+    return pl.concat(
+        [pl.read_csv(REPO / "surveys" / str(r) / "truth.csv") for r in ROUNDS],
+        how="vertical_relaxed",
+    )
+
+
+def _fit(result: Trend, indicator: str, target: str) -> dict:  # type: ignore[type-arg]
+    rows = result.slopes.filter(
+        pl.col("survey") == "omdomme",
+        pl.col("series") == "level",
+        pl.col("indicator") == indicator,
+        pl.col("target") == target,
+        pl.col("domain") == "alle",
+    )
+    assert rows.height == 1, rows
+    return rows.row(0, named=True)
+
+
+def test_compare_2016_2018_reproduces_the_estimates_csv(analysed: Path) -> None:
+    table = compare_rounds(2016, 2018, root=analysed).table
+    keys = ["survey", "indicator", "target", "domain"]
+    old = pl.read_csv(analysed / "analyses/2016/estimates.csv").select(
+        *keys, e0="estimate", s0="se"
+    )
+    new = pl.read_csv(analysed / "analyses/2018/estimates.csv").select(
+        *keys, e1="estimate", s1="se"
+    )
+    got = table.rename({"target_a": "target"}).join(old, on=keys).join(new, on=keys)
+    assert got.height == table.height > 50
+    assert set(got["survey"]) == {"omdomme"}
+    np.testing.assert_allclose(got["difference"], got["e1"] - got["e0"], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(got["se"], np.sqrt(got["s0"] ** 2 + got["s1"] ** 2), rtol=1e-9)
+    assert table["comparable"].all()  # the shipped definitions keep every scale
+
+
+def test_trend_finds_the_improvement_of_ostfold_awareness(synthetic_trend: Trend) -> None:
+    fit = _fit(synthetic_trend, "vet_ikke", "ostfold")
+    assert fit["n_rounds"] == 6
+    assert fit["significant"] and fit["direction"] == "improving"
+    assert fit["ci_high_per_year"] < 0
+    truth = (
+        _truth()
+        .filter(
+            pl.col("indicator") == "vet_ikke",
+            pl.col("target") == "ostfold",
+            pl.col("domain") == "alle",
+        )
+        .sort("round")
+    )
+    true_slope = np.polyfit(truth["round"].to_numpy(), truth["truth"].to_numpy(), 1)[0]
+    assert fit["ci_low_per_year"] <= true_slope <= fit["ci_high_per_year"]
+
+
+@pytest.mark.parametrize("target", ["oslo", "vestfold"])
+def test_trend_finds_no_trend_where_the_truth_is_flat(synthetic_trend: Trend, target: str) -> None:
+    truth = _truth().filter(
+        pl.col("indicator") == "vet_ikke", pl.col("target") == target, pl.col("domain") == "alle"
+    )
+    assert truth["truth"].max() - truth["truth"].min() < 0.005  # flat by construction
+    fit = _fit(synthetic_trend, "vet_ikke", target)
+    assert not fit["significant"] and fit["direction"] == "no significant trend"
+
+
+def test_cli_compare_and_trend_run_on_the_shipped_rounds(analysed: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["compare", "2016", "2018", "--root", str(analysed)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[3] == "  Østfold"
+    result = runner.invoke(main, ["trend", "--root", str(analysed)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"
+        in result.output
+    )
