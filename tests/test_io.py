@@ -183,7 +183,12 @@ def test_missing_expr_without_codes_is_false_everywhere() -> None:
 
 # --------------------------------------------------------------------------- CSV
 
-NORWEGIAN_ROWS = "respid;kommune;vekt;kj_ostf;fritekst\r\n1;0101;1,25;9;Ærlig og åpen\r\n2;3103;0,75;2;Grønn økonomi\r\n3;0301;1;4;\r\n"
+NORWEGIAN_ROWS = (
+    "respid;kommune;vekt;kj_ostf;fritekst;kjønn\r\n"
+    "1;0101;1,25;9;Ærlig og åpen;Kvinne\r\n"
+    "2;3103;0,75;2;Grønn økonomi;Mann\r\n"
+    "3;0301;1;4;;Kvinne\r\n"
+)
 
 
 def _codebook_json() -> dict:
@@ -237,8 +242,10 @@ def test_norwegian_csv_round_trip(
             "vekt": pl.Float64,
             "kj_ostf": pl.Float64,
             "fritekst": pl.String,
+            "kjønn": pl.String,
         }
     )
+    assert data["kjønn"].to_list() == ["Kvinne", "Mann", "Kvinne"]
     assert data["kommune"].to_list() == ["0101", "3103", "0301"]  # leading zeros kept
     assert data["vekt"].to_list() == [1.25, 0.75, 1.0]
     assert data["fritekst"].to_list() == ["Ærlig og åpen", "Grønn økonomi", None]

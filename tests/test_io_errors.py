@@ -147,6 +147,24 @@ def _unknown_encoding(tmp: Path) -> tuple[Path, dict]:
     return path, {"encoding": "norsk-8"}
 
 
+def _norwegian_sav(tmp: Path) -> Path:
+    import polars as pl
+    import pyreadstat
+
+    path = tmp / "norsk.sav"
+    df = pl.DataFrame({"by": ["Råde", "Moss"]})
+    pyreadstat.write_sav(df, str(path), column_labels={"by": "Bykommune i Østfold"})
+    return path
+
+
+def _sav_read_as_1252(tmp: Path) -> tuple[Path, dict]:
+    return _norwegian_sav(tmp), {"encoding": "windows-1252"}
+
+
+def _sav_unknown_encoding(tmp: Path) -> tuple[Path, dict]:
+    return _norwegian_sav(tmp), {"encoding": "norsk-8"}
+
+
 def _missing(tmp: Path) -> Path:
     return tmp / "finnes-ikke.sav"
 
@@ -224,11 +242,19 @@ CASES: dict[str, tuple[Callable[[Path], Path | tuple[Path, dict]], str]] = {
         r'mangled.csv contains the replacement character .*line 2.*encoding = "windows-1252"',
     ),
     "unknown encoding": (_unknown_encoding, r"x.csv: unknown encoding 'norsk-8'"),
+    "sav read as 1252": (
+        _sav_read_as_1252,
+        r"norsk.sav: the text is UTF-8, not windows-1252: reading it as windows-1252 turns 'Bykommune i Østfold' into 'Bykommune i Ã˜stfold'",
+    ),
+    "sav unknown encoding": (_sav_unknown_encoding, r"norsk.sav: unknown encoding 'norsk-8'"),
     "unknown suffix": (
         _unknown_suffix,
         r"data.xlsx: cannot tell the format from the suffix '.xlsx'",
     ),
-    "bad codebook": (_bad_codebook_json, r"o.codebook.json \(codebook of o.csv\): not valid JSON \(line 1"),
+    "bad codebook": (
+        _bad_codebook_json,
+        r"o.codebook.json \(codebook of o.csv\): not valid JSON \(line 1",
+    ),
 }
 
 

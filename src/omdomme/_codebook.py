@@ -9,6 +9,7 @@ values; other variables say how many distinct values they hold.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,12 +83,11 @@ def _summaries(meta: Metadata, data: pl.DataFrame, max_codes: int) -> list[_Summ
         info = meta[name]
         n_distinct = stats[f"d|{name}"]
         counted = n_distinct <= max_codes
-        if counted:
-            observed = data[name].drop_nulls().value_counts(name="n")
-        else:
+        column = data[name].drop_nulls()
+        if not counted:
             # Too many to list: count only the codes that have a label or mean "missing".
-            observed = data.select(pl.col(name)).filter(_labelled_or_missing(info)).get_column(name)
-            observed = observed.value_counts(name="n")
+            column = data.select(pl.col(name)).filter(_labelled_or_missing(info)).get_column(name)
+        observed = column.value_counts(name="n")
         counts: dict[Any, int] = {code: 0 for code in info.value_labels}
         counts.update(dict(zip(observed[name].to_list(), observed["n"].to_list(), strict=True)))
         rows = tuple(sorted(counts.items(), key=lambda kv: _sort_key(kv[0])))
@@ -152,7 +152,7 @@ def _missing_text(v: VariableInfo) -> str:
     return ", ".join(parts)
 
 
-def _table(rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for r in rows:
@@ -196,7 +196,7 @@ def codebook_text(meta: Metadata, data: pl.DataFrame, *, max_codes: int = MAX_CO
                 f"  {s.n_distinct} distinct values" + (", labelled codes:" if s.rows else "")
             )
         if s.rows:
-            rows = [("code", "n", "label", "")]
+            rows: list[tuple[str, ...]] = [("code", "n", "label", "")]
             for code, n in s.rows:
                 flag = "user-missing" if v.is_missing(code) else ""
                 shown = format_code(code) if code != "" else '""'

@@ -177,8 +177,8 @@ class Metadata:
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"format {self.format!r} is not one of {FORMATS}")
-        seen: set[str] = set()
-        duplicated = [v.name for v in self.variables if v.name in seen or seen.add(v.name)]
+        names = [v.name for v in self.variables]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise ValueError(f"{self.file}: duplicated variable names {duplicated}")
 
@@ -295,12 +295,12 @@ def _check_path(p: Path) -> None:
 
 def _format_of(p: Path, format: str | None) -> str:
     if format is not None:
-        fmt = format.lower().lstrip(".")
-        if fmt not in FORMATS:
+        given = format.lower().lstrip(".")
+        if given not in FORMATS:
             raise ReadError(
                 f"{p}: format {format!r} is not supported; use one of {', '.join(FORMATS)}."
             )
-        return fmt
+        return given
     fmt = _SUFFIXES.get(p.suffix.lower())
     if fmt is None:
         raise ReadError(
@@ -403,32 +403,38 @@ def _check_magic(p: Path, fmt: str, head: bytes) -> None:
 # --------------------------------------------------------------------------- SPSS
 
 
+_ICONV_NAMES = {"cp1252": "WINDOWS-1252", "iso8859-1": "ISO-8859-1", "utf-8": "UTF-8"}
+
+
 def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, Metadata]:
     import pyreadstat  # heavy: only when an SPSS file is read
 
+    iconv = None
+    if encoding is not None:
+        if fmt == "por":
+            raise ReadError(f"{p}: a portable (.por) file has no encoding option; remove encoding.")
+        codec, _ = _canonical_encoding(p, encoding)
+        iconv = _ICONV_NAMES.get(codec, codec.upper())
+    kind = "portable" if fmt == "por" else "system"
     try:
         if fmt == "por":
             # pyreadstat's read_por has no user_missing switch; portable files rarely declare them.
             df, m = pyreadstat.read_por(str(p), output_format="polars")
         else:
             df, m = pyreadstat.read_sav(
-                str(p), user_missing=True, encoding=encoding, output_format="polars"
+                str(p), user_missing=True, encoding=iconv, output_format="polars"
             )
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
-        size = p.stat().st_size
+        if "character set" in str(error) or "encoding" in str(error).lower():
+            raise ReadError(
+                f"{p}: the text cannot be converted from {encoding or 'the encoding the file declares'} "
+                f"({error}); remove encoding to use the file's own, or set the right one "
+                '(e.g. encoding = "windows-1252") in the definition\'s [data].'
+            ) from None
         raise ReadError(
-            f"{p}: not a readable SPSS {'portable' if fmt == 'por' else 'system'} file ({error}; "
-            f"{size} bytes). It is corrupt or truncated: ask the sender for a new copy, or open "
-            "it in SPSS and save it again."
-        ) from None
-    except UnicodeDecodeError as error:
-        raise ReadError(
-            f"{p}: text in the file cannot be decoded as {encoding or 'the encoding it declares'} ({error.reason}); "
-            'set encoding = "windows-1252" (or the right encoding) in the definition.'
-        ) from None
-    except LookupError:
-        raise ReadError(
-            f'{p}: unknown encoding {encoding!r}; use e.g. "windows-1252" or "utf-8".'
+            f"{p}: not a readable SPSS {kind} file ({error}; {p.stat().st_size} bytes). It is "
+            "corrupt or truncated: ask the sender for a new copy, or open it in SPSS and save "
+            "it again."
         ) from None
     assert isinstance(df, pl.DataFrame)
     labels = m.column_names_to_labels or {}
@@ -440,7 +446,7 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
         discrete: list[float | str] = []
         spans: list[tuple[float, float]] = []
         for r in ranges.get(name, []):
-            lo, hi = r["lo"], r["hi"]
+            lo, hi = r["lo"], r["hi"]  # type: ignore[index]  # pyreadstat: list of {"lo", "hi"}
             # SPSS keeps discrete values and one range; pyreadstat reports both as lo/hi pairs.
             if lo == hi:
                 discrete.append(lo)
@@ -451,12 +457,14 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
                 name=name,
                 label=labels.get(name) or None,
                 type=_type_of(dtype),
-                value_labels=dict(value_labels.get(name, {})),
+                value_labels={k: str(v) for k, v in value_labels.get(name, {}).items()},
                 missing_values=tuple(discrete),
                 missing_ranges=tuple(spans),
             )
         )
-    enc = m.file_encoding.lower() if m.file_encoding else None
+    enc = _recorded_encoding(m.file_encoding) if m.file_encoding else None
+    if encoding is not None:
+        _check_spss_text(p, df, labels, value_labels, m.file_label, encoding)
     meta = Metadata(
         file=str(p),
         format=fmt,
@@ -466,6 +474,38 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
         variables=tuple(variables),
     )
     return df, meta
+
+
+def _check_spss_text(
+    p: Path,
+    df: pl.DataFrame,
+    labels: dict[str, str | None],
+    value_labels: dict[str, dict[Any, str]],
+    file_label: str | None,
+    encoding: str,
+) -> None:
+    """An explicit encoding that garbles the text is an error, not a silent mojibake."""
+    codec, shown = _canonical_encoding(p, encoding)
+    texts = [t for t in labels.values() if t] + [file_label or ""]
+    texts += [t for vl in value_labels.values() for t in vl.values()]
+    for name in df.columns:
+        if df.schema[name] == pl.String:
+            texts += df[name].drop_nulls().unique().head(1000).to_list()
+    for text in texts:
+        if "\ufffd" in text:
+            raise ReadError(
+                f"{p}: reading it as {shown} gives replacement characters ({text[:40]!r}); remove "
+                'encoding to use the file\'s own, or set the right one (e.g. encoding = "windows-1252").'
+            )
+        if codec not in ("utf-8", "utf-8-sig") and not text.isascii():
+            try:
+                original = text.encode(codec).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            raise ReadError(
+                f"{p}: the text is UTF-8, not {shown}: reading it as {shown} turns {original[:40]!r} "
+                f'into {text[:40]!r}. Remove encoding (or set encoding = "utf-8") in the definition.'
+            )
 
 
 def _type_of(dtype: pl.DataType) -> str:
@@ -591,6 +631,14 @@ def _canonical_encoding(p: Path, encoding: str) -> tuple[str, str]:
             f'{p}: unknown encoding {encoding!r}; use "utf-8", "utf-8-sig" or "windows-1252".'
         ) from None
     return codec, _ENCODING_NAMES.get(codec, codec)
+
+
+def _recorded_encoding(name: str) -> str:
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+    return _ENCODING_NAMES.get(codec, codec)
 
 
 def _guess_encoding(raw: bytes) -> str:
