@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,7 @@ from omdomme._disclosure import (
     display_text,
     dominance_shares,
 )
-from omdomme.errors import DefinitionError, DesignError, GeographyError
+from omdomme.errors import DefinitionError, DesignError, EstimationWarning, GeographyError
 
 if TYPE_CHECKING:
     from omdomme._definition import Definition
@@ -339,6 +340,22 @@ def parse_innovation(definition: Definition) -> InnovationSpec:
     return InnovationSpec(path=path, firm=firm, indicators=indicators, goal=goal, disclosure=rules)
 
 
+def _default_unit(kind: str, label: str) -> str:
+    """How a cell is displayed when the definition gives no ``unit``.
+
+    Shares, and ratios labelled as a share («Andel …», e.g. of turnover), in percent; a total
+    or ratio whose label names NOK in kroner; anything else as a plain number.
+
+    >>> _default_unit("ratio", "Andel av omsetningen fra nye produkter"), _default_unit("total", "FoU (NOK)")
+    ('percent', 'nok')
+    """
+    if kind == "share" or label.strip().lower().startswith("andel"):
+        return "percent"
+    if "nok" in label.lower() or "kroner" in label.lower():
+        return "nok"
+    return "number"
+
+
 def _parse_indicator(path: Path, id: str, table: Any) -> InnovationIndicator:
     section = f"indicators.{id}"
     if not isinstance(table, Mapping):
@@ -351,11 +368,10 @@ def _parse_indicator(path: Path, id: str, table: Any) -> InnovationIndicator:
     better = _get(path, section, table, "better", (str,), default="higher", example='better = "higher"')
     if better not in ("higher", "lower"):
         raise DefinitionError(f"{path}: `better` in [{section}] is {better!r}; use \"higher\" or \"lower\".")
-    unit = _get(path, section, table, "unit", (str,), default="percent" if kind == "share" else "number",
-                example='unit = "nok"')
+    label = _get(path, section, table, "label", (str,), required=True, example='label = "Andel foretak med …"')
+    unit = _get(path, section, table, "unit", (str,), default=_default_unit(kind, label), example='unit = "nok"')
     if unit not in UNITS:
         raise DefinitionError(f"{path}: `unit` in [{section}] is {unit!r}; use one of {', '.join(UNITS)}.")
-    label = _get(path, section, table, "label", (str,), required=True, example='label = "Andel foretak med …"')
     if kind == "ratio":
         for key in ("variable", "count"):
             if key in table:
@@ -573,22 +589,28 @@ def _analysis_columns(
     exprs: list[pl.Expr] = []
     excluded: list[dict[str, Any]] = []
     for ind in spec.indicators:
+        for col in ind.columns:
+            dtype = data.schema[col]
+            if not (dtype.is_numeric() or dtype == pl.Boolean):
+                raise DefinitionError(
+                    f"{spec.path}: [indicators.{ind.id}] reads `{col}`, which is {dtype} in the data, "
+                    f"not numeric (e.g. {data[col].drop_nulls().head(3).to_list()}); point the indicator "
+                    f"at a numeric variable or recode it."
+                )
+        # Numbers as Float64: polars 2 compares codes only within one type.
+        num = {col: pl.col(col).cast(pl.Float64) for col in ind.columns}
         invalid = pl.lit(False)
         for col in ind.columns:
-            invalid = invalid | pl.col(col).is_null() | _user_missing(meta, col)
+            invalid = invalid | num[col].is_null() | num[col].is_nan() | _user_missing(meta, col)
             if ind.missing:
-                invalid = invalid | pl.col(col).is_in(list(ind.missing))
+                invalid = invalid | num[col].is_in(list(ind.missing))
         if ind.kind == "share":
-            value = pl.col(str(ind.variable)).is_in(list(ind.count)).cast(pl.Float64)
+            value = num[str(ind.variable)].is_in(list(ind.count)).cast(pl.Float64)
             exprs.append(pl.when(invalid).then(None).otherwise(value).alias(_col(ind, "y")))
         else:
-            exprs.append(
-                pl.when(invalid).then(None).otherwise(pl.col(ind.columns[0]).cast(pl.Float64)).alias(_col(ind, "y"))
-            )
+            exprs.append(pl.when(invalid).then(None).otherwise(num[ind.columns[0]]).alias(_col(ind, "y")))
             if ind.kind == "ratio":
-                exprs.append(
-                    pl.when(invalid).then(None).otherwise(pl.col(ind.columns[1]).cast(pl.Float64)).alias(_col(ind, "x"))
-                )
+                exprs.append(pl.when(invalid).then(None).otherwise(num[ind.columns[1]]).alias(_col(ind, "x")))
         count = int(data.select(invalid.sum()).item())
         if count:
             excluded.append({
@@ -616,6 +638,30 @@ def _col(ind: InnovationIndicator, part: str) -> str:
 def _prepare(definition: Any, root: Path) -> _Prepared:
     spec = parse_innovation(definition)
     data, meta = definition.read()
+    inputs = (_file_record(Path(definition.data_path), root),)
+    return prepare_sample(definition, data, meta, spec=spec, inputs=inputs)
+
+
+def prepare_sample(
+    definition: Any,
+    data: pl.DataFrame,
+    meta: Any = None,
+    *,
+    spec: InnovationSpec | None = None,
+    inputs: tuple[dict[str, Any], ...] = (),
+) -> _Prepared:
+    """Check a firm sample against its definition, place the firms, and build the design.
+
+    The file-free half of reading a round: the coverage study calls it with samples drawn in
+    memory. ``meta`` (from :func:`omdomme.read`) supplies user-missing codes; ``None`` has none.
+
+    Examples
+    --------
+    >>> prep = prepare_sample(definition, sample)          # doctest: +SKIP
+    >>> prep.survey.degf                                   # doctest: +SKIP
+    1276
+    """
+    spec = spec if spec is not None else parse_innovation(definition)
     data_file = str(definition.data_path)
     design = definition.design
     roles = [(design.id, "[design] id")]
@@ -638,7 +684,6 @@ def _prepare(definition: Any, root: Path) -> _Prepared:
         fpc=design.fpc,
         lonely_psu=design.lonely_psu,
     )
-    inputs = (_file_record(Path(definition.data_path), root),)
     return _Prepared(definition, spec, prepared, survey, tuple(excluded), inputs)
 
 
@@ -827,7 +872,10 @@ def joint_estimates(prep: _Prepared) -> tuple[pl.DataFrame, np.ndarray]:
     design = prep.definition.design
     joint = Survey(data, weights=design.weight, strata=design.strata, psu=design.psu, fpc=design.fpc,
                    lonely_psu=design.lonely_psu)
-    frame, cov = joint.total(columns, by=COUNTY, vcov=True)
+    with warnings.catch_warnings():
+        # The same cells were estimated (and their flags reported) by _raw_estimates.
+        warnings.simplefilter("ignore", EstimationWarning)
+        frame, cov = joint.total(columns, by=COUNTY, vcov=True)
     frame = frame.with_row_index("_row").cast({COUNTY: pl.String})
     totals = frame["estimate"].to_numpy()
     cov = np.asarray(cov, dtype=float)
@@ -961,10 +1009,6 @@ def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
     base_path = root / "surveys" / str(goal.baseline) / "innovasjon.toml"
     if not base_path.is_file():
         info["status"] = f"baseline definition {base_path.as_posix()} not found: no baseline_ratio row"
-        import warnings
-
-        from omdomme.errors import EstimationWarning
-
         warnings.warn(
             f"{prep.definition.path}: [goal] baseline = {goal.baseline}, but {base_path} does not exist; "
             f"the goal ratio is not computed. Add the baseline round or change `baseline`.",

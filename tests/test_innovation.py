@@ -1,0 +1,314 @@
+"""The innovation survey: definition, bad input, estimates, comparisons, goal, disclosure."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from omdomme._definition import load_definition
+from omdomme._innovation import (
+    COMPARISON_COLUMNS,
+    ESTIMATE_COLUMNS,
+    analyse_innovation,
+    goal_verdict,
+    joint_estimates,
+    parse_innovation,
+)
+from omdomme.errors import DefinitionError, DesignError
+from test_innovation_fixture import TOML, draw_sample, make_population, truth, write_round
+
+TARGETS = ["akershus", "oslo", "buskerud", "vestfold", "ostfold", "norge"]
+
+
+@pytest.fixture(scope="module")
+def population() -> pl.DataFrame:
+    return make_population(1, 5000)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, population: pl.DataFrame) -> Path:
+    root = tmp_path_factory.mktemp("innovasjon")
+    write_round(root, 2018, draw_sample(population, 2, item_missing=12))
+    baseline = make_population(1, 5000, level=-0.9)
+    write_round(root, 2016, draw_sample(baseline, 5))
+    return root
+
+
+@pytest.fixture(scope="module")
+def result(project: Path):  # type: ignore[no-untyped-def]
+    return analyse_innovation(load_definition(2018, "innovasjon", project), root=project)
+
+
+def _round_with(tmp_path: Path, edit, toml: str = TOML) -> Path:  # type: ignore[no-untyped-def]
+    sample = edit(draw_sample(make_population(7, 1500), 8))
+    write_round(tmp_path, 2018, sample, toml=toml)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- definition
+
+
+def test_definition_sections_are_parsed(project: Path) -> None:
+    spec = parse_innovation(load_definition(2018, "innovasjon", project))
+    kinds = {i.id: i.kind for i in spec.indicators}
+    assert kinds["innovasjonsaktivitet"] == "share"
+    assert kinds["fou_utgifter"] == "total"
+    assert kinds["fou_per_ansatt"] == "ratio"
+    assert spec.goal is not None and spec.goal.baseline == 2016 and spec.goal.factor == 2.0
+    assert spec.disclosure.min_firms == 3
+    assert spec.firm.level == "kommune"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('kind = "total"\nvariable = "fou_utg"', 'kind = "sum"\nvariable = "fou_utg"',
+         "`kind` in [indicators.fou_utgifter] is 'sum'; use one of share, total, ratio"),
+        ('numerator = "fou_utg"\ndenominator = "ansatte"', 'numerator = "fou_utg"',
+         "required key `denominator` missing in [indicators.fou_per_ansatt]"),
+        ("dominance_k = 0.85", "dominance_kk = 0.85", "unknown key `dominance_kk` in [disclosure]; did you mean `dominance_k`?"),
+        ('indicator = "innovasjonsaktivitet"\nbaseline', 'indicator = "innovasjon"\nbaseline',
+         "`indicator` in [goal] is 'innovasjon', which is not among the indicators"),
+        ('kommune = "kommune"\n', "", "[firm] needs exactly one of `kommune` and `fylke`"),
+    ],
+)
+def test_definition_errors_name_file_key_and_fix(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in TOML
+    root = _round_with(tmp_path, lambda s: s, toml=TOML.replace(old, new))
+    with pytest.raises(DefinitionError) as error:
+        parse_innovation(load_definition(2018, "innovasjon", root))
+    assert message in str(error.value)
+    assert "innovasjon.toml" in str(error.value)
+
+
+def test_unknown_variable_suggests_the_close_name(tmp_path: Path) -> None:
+    root = _round_with(tmp_path, lambda s: s, toml=TOML.replace('variable = "prosess"', 'variable = "prosses"'))
+    with pytest.raises(DefinitionError, match=r"\[indicators.prosessinnovasjon\] `prosses` is not a variable of "
+                                              r"the data file; did you mean `prosess`\?"):
+        analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_firm_with_weight_zero_is_named(tmp_path: Path) -> None:
+    def edit(s: pl.DataFrame) -> pl.DataFrame:
+        return s.with_columns(pl.when(pl.col("orgnr") == s["orgnr"][3]).then(0.0).otherwise(pl.col("vekt")).alias("vekt"))
+
+    root = _round_with(tmp_path, edit)
+    firm = draw_sample(make_population(7, 1500), 8)["orgnr"][3]
+    with pytest.raises(DesignError, match=rf"weight `vekt` must be > 0 .* firm\(s\) {firm} \(0.0\)"):
+        analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
+
+
+def test_firm_with_negative_weight_is_named(tmp_path: Path) -> None:
+    def edit(s: pl.DataFrame) -> pl.DataFrame:
+        return s.with_columns(pl.when(pl.col("orgnr") == s["orgnr"][0]).then(-2.5).otherwise(pl.col("vekt")).alias("vekt"))
+
+    root = _round_with(tmp_path, edit)
+    with pytest.raises(DesignError, match=r"\(-2.5\)"):
+        analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
+
+
+def test_stratum_with_population_smaller_than_sample_is_named(tmp_path: Path) -> None:
+    def edit(s: pl.DataFrame) -> pl.DataFrame:
+        return s.with_columns(
+            pl.when(pl.col("stratum") == "J-2").then(3.0).otherwise(pl.col("N_stratum")).alias("N_stratum")
+        )
+
+    root = _round_with(tmp_path, edit)
+    with pytest.raises(DesignError, match=r"smaller than the number of sampled firms in stratum J-2 \(N_h = 3, n_h = \d+\)"):
+        analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
+
+
+def test_missing_stratum_names_the_firm(tmp_path: Path) -> None:
+    def edit(s: pl.DataFrame) -> pl.DataFrame:
+        return s.with_columns(pl.when(pl.col("orgnr") == s["orgnr"][5]).then(None).otherwise(pl.col("stratum")).alias("stratum"))
+
+    root = _round_with(tmp_path, edit)
+    firm = draw_sample(make_population(7, 1500), 8)["orgnr"][5]
+    with pytest.raises(DesignError, match=rf"stratum `stratum` is missing for firm\(s\) {firm}"):
+        analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
+
+
+def test_bad_input_is_exit_code_two() -> None:
+    assert DesignError("x").exit_code == 2
+    assert DefinitionError("x").exit_code == 2
+
+
+# --------------------------------------------------------------------------- estimates
+
+
+def test_tables_have_exactly_the_contract_columns(result) -> None:  # type: ignore[no-untyped-def]
+    assert tuple(result.estimates.columns) == ESTIMATE_COLUMNS
+    assert tuple(result.comparisons.columns) == COMPARISON_COLUMNS
+    est = result.estimates
+    assert set(est["survey"]) == {"innovasjon"} and set(est["base"]) == {"firms"} and set(est["domain"]) == {"alle"}
+    assert est.filter(pl.col("indicator") == "innovasjonsaktivitet")["target"].to_list() == TARGETS
+    assert est.height == 8 * 6
+
+
+def test_tables_follow_the_round_analysis_schema(result) -> None:  # type: ignore[no-untyped-def]
+    # analyse_round stacks these tables under the reputation survey's: same names, same types.
+    from omdomme._analysis import ESTIMATE_SCHEMA
+    from omdomme._compare import COMPARISON_SCHEMA
+
+    assert dict(result.estimates.schema) == {c: ESTIMATE_SCHEMA[c] for c in ESTIMATE_COLUMNS}
+    assert dict(result.comparisons.schema) == {c: COMPARISON_SCHEMA[c] for c in COMPARISON_COLUMNS}
+
+
+def test_estimates_are_near_the_population_truth(result, population: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    joined = result.estimates.join(truth(population), on=["indicator", "target"], how="inner")
+    assert joined.height == 48
+    # every interval is a real interval, and most cover the truth in one sample
+    ok = joined.filter(pl.col("flag") != "suppressed")
+    assert (ok["ci_low"] <= ok["estimate"]).all() and (ok["estimate"] <= ok["ci_high"]).all()
+    covered = ((ok["ci_low"] <= ok["truth"]) & (ok["truth"] <= ok["ci_high"])).mean()
+    assert covered >= 0.8
+
+
+def test_display_is_norwegian(result) -> None:  # type: ignore[no-untyped-def]
+    est = result.estimates.filter(pl.col("target") == "norge")
+    share = est.filter(pl.col("indicator") == "innovasjonsaktivitet").row(0, named=True)
+    assert share["display"] == f"{share['estimate'] * 100:.1f}".replace(".", ",") + " %"
+    nok = est.filter(pl.col("indicator") == "fou_utgifter").row(0, named=True)
+    assert nok["display"].endswith(" kr") and f"{round(nok['estimate']):,}".replace(",", " ") in nok["display"]
+
+
+def test_missing_codes_leave_the_base_and_are_reported(result) -> None:  # type: ignore[no-untyped-def]
+    est = result.estimates.filter(pl.col("target") == "norge")
+    n_inno = est.filter(pl.col("indicator") == "innovasjonsaktivitet")["n"][0]
+    n_fou = est.filter(pl.col("indicator") == "egen_fou")["n"][0]
+    assert n_fou - n_inno == 12
+    reasons = result.manifest["rows"]["excluded"]
+    assert [r["count"] for r in reasons if "innovasjonsaktivitet" in r["reason"]] == [12]
+    assert result.manifest["rows"]["read"] == result.manifest["rows"]["used"]
+
+
+def test_manifest_records_inputs_with_hashes(result, project: Path) -> None:  # type: ignore[no-untyped-def]
+    inputs = result.manifest["inputs"]
+    assert inputs[0]["path"] == "surveys/2018/innovasjon-2018.sav"
+    assert inputs[0]["size"] == (project / inputs[0]["path"]).stat().st_size
+    assert len(inputs[0]["sha256"]) == 64
+    assert result.manifest["definition"]["path"] == "surveys/2018/innovasjon.toml"
+    assert result.manifest["parameters"]["disclosure"]["dominance_k"] == 0.85
+
+
+# --------------------------------------------------------------------------- joint covariance
+
+
+def test_norway_by_contrast_equals_the_direct_estimate(project: Path, result) -> None:  # type: ignore[no-untyped-def]
+    # One number two ways: Norway as a function of the county domain totals (the route the
+    # comparisons use) against Survey's own estimate on the whole sample.
+    from omdomme._innovation import _prepare
+
+    prep = _prepare(load_definition(2018, "innovasjon", project), project)
+    joint, cov = joint_estimates(prep)
+    direct = result.estimates.select("indicator", "target", "estimate", "se")
+    both = joint.with_columns(pl.Series("se_joint", np.sqrt(np.diag(cov)))).join(
+        direct, on=["indicator", "target"], suffix="_direct"
+    ).filter(pl.col("se").is_not_null())
+    assert both.height >= 40
+    np.testing.assert_allclose(both["estimate"], both["estimate_direct"], rtol=1e-10)
+    np.testing.assert_allclose(both["se_joint"], both["se"], rtol=1e-8)
+
+
+def test_ostfold_vs_norway_uses_the_positive_covariance(project: Path) -> None:
+    from omdomme._innovation import _prepare
+
+    prep = _prepare(load_definition(2018, "innovasjon", project), project)
+    joint, cov = joint_estimates(prep)
+    rows = {(i, t): k for k, (i, t) in enumerate(joint.select("indicator", "target").iter_rows())}
+    a, b = rows[("innovasjonsaktivitet", "ostfold")], rows[("innovasjonsaktivitet", "norge")]
+    # Østfold's firms are part of Norway: the covariance is positive, so the independent
+    # formula would overstate the SE of the difference.
+    assert cov[a, b] > 0
+    paired = cov[a, a] + cov[b, b] - 2 * cov[a, b]
+    assert paired < cov[a, a] + cov[b, b]
+
+
+def test_comparisons_rows_and_holm(result) -> None:  # type: ignore[no-untyped-def]
+    comp = result.comparisons.filter(pl.col("indicator") == "innovasjonsaktivitet")
+    assert comp["comparison"].to_list() == ["norge", "county", "county", "county", "county", "baseline_ratio"]
+    county = comp.filter(pl.col("comparison") == "county")
+    assert set(county["target_b"]) == {"akershus", "oslo", "buskerud", "vestfold"}
+    assert (county["family"] == "county:innovasjonsaktivitet:alle").all()
+    p = np.sort(county["p_value"].to_numpy())
+    holm = np.minimum(1, np.maximum.accumulate(p * np.arange(4, 0, -1)))
+    np.testing.assert_allclose(np.sort(county["p_adjusted"].to_numpy()), holm)
+    est = result.estimates.filter(pl.col("indicator") == "innovasjonsaktivitet")
+    norge = comp.filter(pl.col("comparison") == "norge").row(0, named=True)
+    assert norge["estimate_a"] == pytest.approx(est.filter(pl.col("target") == "ostfold")["estimate"][0])
+    assert norge["estimate_b"] == pytest.approx(est.filter(pl.col("target") == "norge")["estimate"][0])
+    assert norge["difference"] == pytest.approx(norge["estimate_a"] - norge["estimate_b"])
+    assert norge["ci_low"] < norge["difference"] < norge["ci_high"]
+    assert norge["ratio_ci_low"] < norge["ratio"] < norge["ratio_ci_high"]
+
+
+# --------------------------------------------------------------------------- goal
+
+
+def test_goal_ratio_to_baseline(result, project: Path) -> None:  # type: ignore[no-untyped-def]
+    row = result.comparisons.filter(pl.col("comparison") == "baseline_ratio").row(0, named=True)
+    base = analyse_innovation(load_definition(2016, "innovasjon", project), root=project).estimates
+    b = base.filter((pl.col("indicator") == "innovasjonsaktivitet") & (pl.col("target") == "ostfold")).row(0, named=True)
+    now = result.estimates.filter(
+        (pl.col("indicator") == "innovasjonsaktivitet") & (pl.col("target") == "ostfold")).row(0, named=True)
+    assert (row["round_a"], row["round_b"]) == (2018, 2016)
+    assert row["ratio"] == pytest.approx(now["estimate"] / b["estimate"])
+    se_log = math.hypot(now["se"] / now["estimate"], b["se"] / b["estimate"])
+    width = math.log(row["ratio_ci_high"]) - math.log(row["ratio_ci_low"])
+    assert width / (2 * se_log) == pytest.approx(1.96, abs=0.05)
+    assert row["note"] == goal_verdict(row["ratio_ci_low"], row["ratio_ci_high"], 2.0)
+    assert row["method"].startswith("independent samples")
+    assert result.manifest["parameters"]["goal"]["verdict"] == row["note"]
+
+
+def test_goal_verdicts() -> None:
+    assert goal_verdict(2.0, 2.5, 2.0) == "nådd"
+    assert goal_verdict(1.2, 2.0, 2.0) == "mulig"
+    assert goal_verdict(1.2, 1.99, 2.0) == "utelukket"
+
+
+def test_baseline_round_has_no_goal_row(project: Path) -> None:
+    base = analyse_innovation(load_definition(2016, "innovasjon", project), root=project)
+    assert "baseline_ratio" not in base.comparisons["comparison"].to_list()
+    assert base.manifest["parameters"]["goal"]["status"] == "this is the baseline round"
+
+
+# --------------------------------------------------------------------------- disclosure
+
+
+def test_small_and_dominated_cells_are_suppressed(tmp_path: Path) -> None:
+    pop = make_population(7, 1500)
+
+    def edit(s: pl.DataFrame) -> pl.DataFrame:
+        # Vestfold keeps two firms; one Oslo firm spends nearly all of Oslo's R&D.
+        vestfold = s.filter(pl.col("county") == "vestfold")["orgnr"].to_list()[2:]
+        big = s.filter((pl.col("county") == "oslo") & (pl.col("storrelse") == 3))["orgnr"][0]
+        return (
+            s.filter(~pl.col("orgnr").is_in(vestfold))
+            .with_columns(pl.when(pl.col("orgnr") == big).then(5e10).otherwise(pl.col("fou_utg")).alias("fou_utg"))
+            .with_columns((pl.col("N_stratum") / pl.len().over("stratum")).alias("vekt"))
+        )
+
+    del pop
+    root = _round_with(tmp_path, edit)
+    res = analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
+    est = res.estimates
+    vest = est.filter(pl.col("target") == "vestfold")
+    assert (vest["flag"] == "suppressed").all() and (vest["display"] == ":").all()
+    assert vest["estimate"].null_count() == vest.height
+    assert vest["note"][0] == "undertrykt: færre enn 3 foretak i cellen (2)"
+    oslo = est.filter((pl.col("target") == "oslo") & (pl.col("indicator") == "fou_utgifter")).row(0, named=True)
+    assert oslo["flag"] == "suppressed" and oslo["display"] == ":"
+    assert oslo["note"].startswith("undertrykt: de 2 største foretakene står for")
+    oslo_share = est.filter((pl.col("target") == "oslo") & (pl.col("indicator") == "innovasjonsaktivitet"))
+    assert oslo_share["flag"][0] != "suppressed"
+    comp = res.comparisons.filter(pl.col("target_b") == "vestfold")
+    assert comp["difference"].null_count() == comp.height
+    assert comp["note"].str.starts_with("undertrykt").all()
