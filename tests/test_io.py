@@ -352,3 +352,18 @@ def test_csv_long_ids_stay_text(tmp_path: Path) -> None:
     data, _ = read(path)
     assert data["id"].to_list() == ["12345678901234567", "12345678901234568"]
     assert data["n"].to_list() == [1.0, 2.0]
+
+
+def test_csv_utf16_excel_unicode_text(tmp_path: Path) -> None:
+    # Excel's «Unicode text» export: UTF-16 with BOM, tab-separated.
+    path = tmp_path / "excel.txt"
+    path.write_bytes("respid\tby\r\n1\tRåde\r\n2\tMoss\r\n".encode("utf-16"))
+    data, meta = read(path)
+    assert meta.encoding == "utf-16"
+    assert data.rows() == [(1.0, "Råde"), (2.0, "Moss")]
+
+
+def test_csv_last_line_without_line_end_is_fine_when_complete(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("a;b\n1;2\n3;4", encoding="utf-8")
+    assert read(path)[0].height == 2

@@ -117,6 +117,12 @@ def _ragged_csv(tmp: Path) -> Path:
     return path
 
 
+def _truncated_csv(tmp: Path) -> Path:
+    path = tmp / "cut.csv"
+    path.write_text("respid;kj_ostf;vekt\n1;2;1,0\n2;3", encoding="utf-8")
+    return path
+
+
 def _duplicate_header(tmp: Path) -> Path:
     path = tmp / "dup.csv"
     path.write_text("respid;kj;kj\n1;2;3\n", encoding="utf-8")
@@ -225,6 +231,10 @@ CASES: dict[str, tuple[Callable[[Path], Path | tuple[Path, dict]], str]] = {
         r"header.csv has a header \(3 columns\) but no data rows",
     ),
     "ragged csv": (_ragged_csv, r"ragged.csv: line 3 has 3 fields but the header has 2"),
+    "truncated csv": (
+        _truncated_csv,
+        r"cut.csv looks truncated: the last line \(3\) has 2 of 3 fields",
+    ),
     "duplicate header": (
         _duplicate_header,
         r"dup.csv: column name\(s\) 'kj' appear more than once",

@@ -332,6 +332,9 @@ def _sniff_kind(head: bytes) -> str:
         return "zsav"
     if head[8:17] == b"ENCRYPTED":
         return "encrypted"
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # Excel's «Unicode text» export: UTF-16 with a byte-order mark (full of NUL bytes).
+        return "utf-16"
     # A portable file has a 464-byte header (in the file's own character set) ending in SPSSPORT;
     # lines may be broken every 80 characters.
     if b"SPSSPORT" in head.replace(b"\r", b"").replace(b"\n", b""):
@@ -563,6 +566,7 @@ def _read_csv(
         ) from None
     except pl.exceptions.ComputeError as error:
         raise ReadError(_ragged_message(p, text, sep, len(header), error)) from None
+    _check_truncated(p, text, sep, len(header))
     frame = _drop_blank(p, frame)
     if frame.height == 0:
         raise ReadError(
@@ -656,7 +660,15 @@ def _guess_encoding(raw: bytes) -> str:
 
 def _decode(p: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     if encoding is None:
-        if raw.startswith(codecs.BOM_UTF8):
+        if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            try:
+                text, enc = raw.decode("utf-16"), "utf-16"
+            except UnicodeDecodeError:
+                raise ReadError(
+                    f"{p} starts with a UTF-16 byte-order mark but is not valid UTF-16; "
+                    "re-export it as CSV (UTF-8 or windows-1252)."
+                ) from None
+        elif raw.startswith(codecs.BOM_UTF8):
             if not _is_utf8(raw):
                 raise ReadError(
                     f"{p} starts with a UTF-8 byte-order mark but is not valid UTF-8; re-export it as UTF-8 or windows-1252."
@@ -727,6 +739,21 @@ def _ragged_message(p: Path, text: str, sep: str, width: int, error: Exception) 
                 "delimiter in the definition's [data]."
             )
     return f"{p}: cannot be parsed as CSV with delimiter {shown} ({str(error).splitlines()[0]})."
+
+
+def _check_truncated(p: Path, text: str, sep: str, width: int) -> None:
+    # An interrupted transfer cuts the last line short and leaves it without a line end;
+    # polars would quietly fill the missing fields with nulls.
+    if text.endswith(("\n", "\r")):
+        return
+    last = text.rsplit("\n", 1)[-1]
+    fields = next(csv.reader([last], delimiter=sep), [])
+    if 0 < len(fields) < width:
+        line = text.count("\n") + 1
+        raise ReadError(
+            f"{p} looks truncated: the last line ({line}) has {len(fields)} of {width} fields and "
+            "no line end. Ask the sender for the complete file."
+        )
 
 
 def _drop_blank(p: Path, frame: pl.DataFrame) -> pl.DataFrame:
