@@ -298,7 +298,11 @@ class WeightingDiagnostics:
             ("converged", "yes" if self.converged else "no"),
             ("iterations", str(self.iterations)),
         ]
-        rows += [(f"max discrepancy: {name}", f"{value:.2e}") for name, value in self.discrepancy.items()]
+        # Below 1e-9 the size is rounding noise of the last sweep, not information.
+        rows += [
+            (f"max discrepancy: {name}", f"{value:.2e}" if value >= 1e-9 else "< 1e-9")
+            for name, value in self.discrepancy.items()
+        ]
         rows += [
             ("n", str(self.n)),
             ("Kish deff (1 + CV²)", f"{self.deff:.4f}"),
@@ -654,6 +658,10 @@ def _calibrate(
         )
     codes = [_codes(data, m) for m in margins]
     _check_margins(margins, codes)
+    # Vendors often scale weights to sum to n; the g-weights (and their bounds) are meant
+    # relative to weights on the population scale. A common factor changes neither the raked
+    # weights nor the calibration variance, and is 1 for design weights that sum to N.
+    start = start * (margins[0].totals.sum() / start.sum())
     if bounds is not None:
         bounds = (float(bounds[0]), float(bounds[1]))
         if not bounds[0] < 1 < bounds[1]:
@@ -722,7 +730,9 @@ def rake(
     margins : dict or polars.DataFrame or list of polars.DataFrame
         Population totals per category; see :func:`parse_margins` for the accepted forms.
     bounds : tuple of float, optional
-        Limits ``(L, U)`` on the g-weights, ``L < 1 < U``.
+        Limits ``(L, U)`` on the g-weights, ``L < 1 < U``. g is measured against the
+        starting weights scaled to the population total (the same as R's when they already
+        sum to it, as design weights do).
     max_iter : int
         Maximum sweeps (IPF) or Newton steps.
     tol : float
