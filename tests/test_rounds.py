@@ -230,6 +230,25 @@ def test_a_suppressed_estimate_carries_its_reason_into_the_note(tree: Path) -> N
     assert notes == ["2018: suppressed (eff_n < 30)"]
 
 
+def test_an_empty_domain_gives_a_null_change_never_significant(tree: Path) -> None:
+    path = tree / "analyses/2018/estimates.parquet"
+    empty = (pl.col("domain") == "unge") & (pl.col("target") == "oslo")
+    pl.read_parquet(path).with_columns(
+        estimate=pl.when(empty).then(float("nan")).otherwise("estimate"),
+        se=pl.when(empty).then(float("nan")).otherwise("se"),
+        flag=pl.when(empty).then(pl.lit("suppressed")).otherwise("flag"),
+        note=pl.when(empty).then(pl.lit("empty domain")).otherwise("note"),
+    ).write_parquet(path)
+    table = compare_rounds(2016, 2018, root=tree).table
+    row = table.filter(pl.col("domain") == "unge", pl.col("target_a") == "oslo").row(0, named=True)
+    assert row["difference"] is None and row["se"] is None and row["p_value"] is None
+    assert row["p_adjusted"] is None and row["significant"] is False
+    assert row["note"] == "2018: suppressed (empty domain)"
+    # the family's other rows are adjusted over the 4 tested ones only
+    others = table.filter(pl.col("domain") == "unge", pl.col("target_a") != "oslo")
+    assert others["p_adjusted"].is_not_null().all()
+
+
 def test_an_unanalysed_round_says_to_run_analyse(tmp_path: Path) -> None:
     write_round(tmp_path, 2016)
     write_round(tmp_path, 2018, analysed=False)

@@ -93,6 +93,22 @@ def test_fewer_than_three_rounds_gives_no_trend_and_says_so() -> None:
     assert got["note"] == "only 2 comparable round(s): at least 3 needed for a trend"
 
 
+def test_an_empty_estimate_is_left_out_of_the_fit(tmp_path: Path) -> None:
+    build_tree(tmp_path, (2016, 2018, 2020, 2022), noise=False)
+    path = tmp_path / "analyses/2018/estimates.parquet"
+    empty = (pl.col("target") == "oslo") & (pl.col("indicator") == "vet_ikke")
+    pl.read_parquet(path).with_columns(
+        estimate=pl.when(empty).then(float("nan")).otherwise("estimate"),
+        se=pl.when(empty).then(None).otherwise("se"),
+        flag=pl.when(empty).then(pl.lit("suppressed")).otherwise("flag"),
+    ).write_parquet(path)
+    fits = trend(root=tmp_path).slopes.filter(
+        pl.col("indicator") == "vet_ikke", pl.col("target") == "oslo", pl.col("series") == "level"
+    )
+    assert fits["rounds"].unique().to_list() == ["2016,2020,2022"]
+    assert fits["slope_per_year"].to_list() == pytest.approx([0.0] * fits.height, abs=1e-12)
+
+
 def test_every_round_side_by_side(result) -> None:  # type: ignore[no-untyped-def]
     t = result.table
     assert result.rounds == ROUNDS
@@ -307,7 +323,10 @@ def test_cli_trend_prints_levels_slopes_gap_and_goals(tmp_path: Path) -> None:
         "  vet_ikke              Akershus     30.0   30.0   30.0   30.0   +0.0 pp [-2.7; +2.7]"
         in lines
     )
-    assert "  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:" in lines
+    assert (
+        "  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"
+        in lines
+    )
     assert (
         "  vet_ikke              gap         +18.0  +15.0  +12.0   +9.0   2026 projected: +3.0 [-8.6; +14.6] "
         "undecided"

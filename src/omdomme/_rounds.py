@@ -620,6 +620,18 @@ def _compare_tables(
         ),
     )
     # Keep the analysis's row order (indicator, domain, county) within each survey.
+    # An empty domain (NaN estimate) gives no change: null, not NaN, in the written tables.
+    derived = [
+        "difference",
+        "se",
+        "ci_low",
+        "ci_high",
+        "df",
+        "ratio",
+        "ratio_ci_low",
+        "ratio_ci_high",
+    ]
+    frame = frame.with_columns(pl.col(derived).fill_nan(None))
     frame = frame.rename({"estimate_a": "__reference"}).rename(
         {"estimate_b": "estimate_a", "__reference": "estimate_b"}
     )

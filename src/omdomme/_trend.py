@@ -308,7 +308,11 @@ def _slopes(table: pl.DataFrame) -> pl.DataFrame:
         series=pl.lit("gap_akershus"),
     )
     long = pl.concat([level, gap]).filter(
-        pl.col("y").is_not_null() & pl.col("se").is_not_null() & (pl.col("se") > 0)
+        # An empty or degenerate estimate (null/NaN, or se 0 at p = 0 or 1) carries no
+        # weight that WLS could use: it is left out of the fit (n_rounds says how many were used).
+        pl.col("y").is_finite().fill_null(False)
+        & pl.col("se").is_finite().fill_null(False)
+        & (pl.col("se") > 0)
     )
     return fit_wls(long, _FIT_KEYS, info=info)
 
@@ -800,7 +804,9 @@ def _gap_lines(
     gap = part.filter(pl.col("gap_akershus").is_not_null())
     if gap.is_empty():
         return []
-    lines = ["  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"]
+    lines = [
+        "  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"
+    ]
     for indicator in gap["indicator"].unique(maintain_order=True).to_list():
         g = gap.filter(pl.col("indicator") == indicator)
         kind, domain = g["kind"][0], g["domain"][0]
