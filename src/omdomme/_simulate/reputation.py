@@ -75,7 +75,9 @@ _ASSOC_P = {
     "buskerud": (0.40, 0.01, 0.40, 0.03, 0.12, 0.07, 0.08, 0.04, 0.06),
     "vestfold": (0.45, 0.01, 0.45, 0.03, 0.10, 0.08, 0.12, 0.04, 0.06),
 }
-_VERDIER_OSTFOLD_TREND = 0.05  # logit per round
+_VERDIER_OSTFOLD_TREND = 0.05
+# Response to a panel invitation: logit = a + b (age - 50) + c woman (young men answer least).
+_RESPONSE = (-0.75, 0.035, 0.35)  # logit per round
 # Words of the raw free text, per rated county and category.
 _WORDS = {
     "ostfold": (
@@ -226,7 +228,7 @@ def reputation_population(round: int, seed: int = 20161) -> pl.DataFrame:
         "sex": sex,
         "age": age.astype(np.int64),
         # Who answers a web-panel invitation: the young and men least.
-        "respons": _logistic(-0.75 + 0.045 * (age - 50) + 0.35 * female),
+        "respons": _logistic(_RESPONSE[0] + _RESPONSE[1] * (age - 50) + _RESPONSE[2] * female),
     }
     words_flat: list[str] = []
     word_index: dict[tuple[str, int], np.ndarray] = {}
@@ -256,14 +258,14 @@ def reputation_population(round: int, seed: int = 20161) -> pl.DataFrame:
         p_vi = np.where(vi, 0.8, _logistic(-3.2 - 0.3 * zage + 0.8 * (aware == 4)))
         imp_vi = rng.random(n) < p_vi
         latent = (_IMPRESSION[target] + _IMPRESSION_TREND.get(target, 0.0) * k + 0.9 * inside
-                  + 0.8 * u + 0.15 * zage + 0.1 * female + rng.logistic(size=n))
+                  + 1.2 * u + 0.15 * zage + 0.1 * female + rng.logistic(size=n))
         impression = np.where(imp_vi, VI_SCALE, _ordinal(latent, _IMPRESSION_CUTS))
 
         # Modern and innovative firms: young Østfold residents grow more positive about Østfold.
         p_vi = np.where(vi, 0.65, _logistic(-2.4 - 0.3 * zage + 0.6 * (aware == 4)))
         mod_vi = rng.random(n) < p_vi
         young_home = (young & (county == "ostfold")).astype(float) if target == "ostfold" else 0.0
-        latent = (_MODERN[target] + 0.6 * inside + 0.6 * u + 0.3 * w + 0.1 * zage
+        latent = (_MODERN[target] + 0.6 * inside + 0.9 * u + 0.3 * w + 0.1 * zage
                   + _MODERN_YOUNG_OSTFOLD_TREND * k * young_home + rng.logistic(size=n))
         modern = np.where(mod_vi, VI_SCALE, _ordinal(latent, _MODERN_CUTS))
 
