@@ -119,3 +119,13 @@ def test_cli_compare_and_trend_run_on_the_shipped_rounds(analysed: Path) -> None
         "Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"
         in result.output
     )
+
+
+def test_ostfold_gap_comes_from_the_rounds_paired_county_comparisons(synthetic_trend: Trend) -> None:
+    gaps = synthetic_trend.table.filter(pl.col("gap_akershus").is_not_null())
+    assert set(gaps["target"]) == {"ostfold"}
+    assert gaps.height == 6 * gaps.select("indicator", "domain").n_unique()
+    assert gaps["gap_source"].str.starts_with("paired county comparison in analyses/").all()
+    goals = synthetic_trend.goals.filter(pl.col("goal_id") == "gap_akershus")
+    assert set(goals["round_latest"]) == {2026}
+    assert set(goals["status"]) <= {"reached", "not reached", "undecided"}
