@@ -196,6 +196,7 @@ def _codebook_json() -> dict:
         "file": "omdomme.csv",
         "n_rows": 3,
         "encoding": "windows-1252",
+        "file_label": "SYNTETISKE DATA – ikke ekte respondenter",
         "variables": [
             {
                 "name": "kj_ostf",
@@ -256,6 +257,7 @@ def test_norwegian_csv_round_trip(
     assert data.select(v.missing_expr())["kj_ostf"].to_list() == [True, False, False]
     assert meta["fritekst"].label == "Hva forbinder du med Østfold?"
     assert meta["respid"].label is None
+    assert meta.file_label == "SYNTETISKE DATA – ikke ekte respondenter"
 
 
 @pytest.mark.parametrize(

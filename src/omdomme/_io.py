@@ -574,7 +574,7 @@ def _read_csv(
             "Ask the sender for the complete file."
         )
     book = _find_codebook(p, codebook)
-    cb_vars = _load_codebook(book, p) if book is not None else {}
+    cb_vars, file_label = _load_codebook(book, p) if book is not None else ({}, None)
     if cb_vars:
         absent = [name for name in cb_vars if name not in frame.columns]
         if absent:
@@ -611,7 +611,7 @@ def _read_csv(
         format="csv",
         n_rows=data.height,
         encoding=enc,
-        file_label=None,
+        file_label=file_label,
         variables=tuple(variables),
     )
     return data, meta
@@ -850,8 +850,12 @@ def _find_codebook(p: Path, codebook: str | Path | None) -> Path | None:
     return beside if beside.is_file() else None
 
 
-def _load_codebook(book: Path, data_file: Path) -> dict[str, VariableInfo]:
-    """Read a JSON codebook into VariableInfo with string codes (typed later, per column)."""
+def _load_codebook(book: Path, data_file: Path) -> tuple[dict[str, VariableInfo], str | None]:
+    """Read a JSON codebook into VariableInfo with string codes (typed later, per column).
+
+    Besides the shape ``omdomme codebook --format json`` writes, an optional top-level
+    ``"file_label"`` (e.g. the synthetic-data notice) becomes the CSV's file label.
+    """
     where = f"{book} (codebook of {data_file.name})"
     try:
         doc = json.loads(book.read_text(encoding="utf-8-sig"))
@@ -897,7 +901,8 @@ def _load_codebook(book: Path, data_file: Path) -> dict[str, VariableInfo]:
             )
         except ValueError as error:
             raise ReadError(f"{where}: {error}; fix the codebook.") from None
-    return out
+    label = doc.get("file_label")
+    return out, label if isinstance(label, str) and label else None
 
 
 def _code(key: float | str, numeric: bool, book: Path | None, name: str) -> float | str:
