@@ -207,7 +207,7 @@ def test_no_convergence_names_the_worst_margin(dstrat: StandIn) -> None:
 
 
 def test_non_positive_weights_are_refused(dstrat: StandIn) -> None:
-    bad = StandIn(dstrat.data, dstrat.weights.scatter(3, 0.0))
+    bad = StandIn(dstrat.data, dstrat.weights.clone().scatter(3, 0.0))  # scatter works in place
     with pytest.raises(WeightingError, match="weight variable 'pw': 1 row"):
         rake(bad, MARGINS)
 
