@@ -562,7 +562,19 @@ def _code_strings(codes: pl.Series, level: str) -> pl.Series:
     return codes.cast(pl.String).str.strip_chars()
 
 
-def _place_firms(data: pl.DataFrame, spec: InnovationSpec, ident: str, data_file: str) -> pl.Series:
+NOT_STATED = {"kommune": "9999", "fylke": "99"}  # Klass «Uoppgitt»
+UNPLACED = "ukjent"
+
+
+def _place_firms(
+    data: pl.DataFrame, spec: InnovationSpec, ident: str, data_file: str
+) -> tuple[pl.Series, list[dict[str, Any]]]:
+    """Each firm's county key (or ``utenfor``); firms coded «Uoppgitt» are ``ukjent``.
+
+    A firm whose municipality is «not stated» (Klass 9999) is still a Norwegian firm of the
+    sample: it stays in the design and in Norway, and is in no county. Any other code that
+    cannot be placed is an error naming the codes.
+    """
     from omdomme._geography import county_of
 
     column = spec.firm.code_column
@@ -574,12 +586,31 @@ def _place_firms(data: pl.DataFrame, spec: InnovationSpec, ident: str, data_file
             f"{_listing(firms)}; every firm must be placed (Norway includes firms outside the "
             f"Oslofjord counties: give their real code)."
         )
-    return county_of(
-        _code_strings(codes, spec.firm.level),
+    text = _code_strings(codes, spec.firm.level)
+    not_stated = text == NOT_STATED[spec.firm.level]
+    placed = county_of(
+        text.filter(~not_stated),
         year=spec.firm.code_year,
         level=spec.firm.level,
         borders=spec.firm.borders,
-    ).alias(COUNTY)
+    )
+    county = pl.Series(COUNTY, [UNPLACED] * data.height, dtype=pl.String)
+    county = county.scatter(np.flatnonzero(~not_stated.to_numpy()), placed.cast(pl.String))
+    notes: list[dict[str, Any]] = []
+    n_unplaced = int(not_stated.sum())
+    if n_unplaced:
+        notes.append({
+            "reason": f"{column} {NOT_STATED[spec.firm.level]} «Uoppgitt»: firm counted in Norway, "
+                      f"in no county",
+            "count": n_unplaced,
+        })
+        warnings.warn(
+            f"{data_file}: {n_unplaced} firm(s) have {spec.firm.level} code "
+            f"{NOT_STATED[spec.firm.level]} («Uoppgitt»); they count in Norway but in no county.",
+            EstimationWarning,
+            stacklevel=4,
+        )
+    return county, notes
 
 
 def _analysis_columns(
@@ -671,8 +702,9 @@ def prepare_sample(
     roles += [(c, f"[indicators.{i.id}]") for i in spec.indicators for c in i.columns]
     _require_columns(data, roles, Path(definition.path))
     _check_design(data, definition, data_file)
-    county = _place_firms(data, spec, design.id, data_file)
+    county, unplaced = _place_firms(data, spec, design.id, data_file)
     exprs, excluded = _analysis_columns(data, spec, meta)
+    excluded = unplaced + excluded
     prepared = data.with_columns(county, *exprs)
     from omdomme._survey import Survey
 
