@@ -673,7 +673,7 @@ class Survey:
             s2 = stats["S2"] / W * nobs / (nobs - 1)
             srs = (W - nobs) / (W * nobs) if self._has_fpc else 1.0 / nobs
             # a mean compares with S²/n; a total or ratio with (ΣW)² S²/n
-            vsrs = s2 * srs if kind == "mean" else s2 * W**2 * srs
+            vsrs = s2 * srs if kind in ("mean", "proportion") else s2 * W**2 * srs
             deff = np.where(vsrs > 0, se**2 / vsrs, np.nan)
             n_valid = stats["n"]
             eff_n = n_valid / deff
