@@ -9,6 +9,8 @@ from pathlib import Path
 import polars as pl
 import pyreadstat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from omdomme import ReadError
@@ -369,3 +371,44 @@ def test_csv_last_line_without_line_end_is_fine_when_complete(tmp_path: Path) ->
     path = tmp_path / "t.csv"
     path.write_text("a;b\n1;2\n3;4", encoding="utf-8")
     assert read(path)[0].height == 2
+
+
+_WORDS = st.text(alphabet="abcæøåÆØÅ ;,-\"'", min_size=1, max_size=12).filter(
+    lambda t: any(ch.isalpha() for ch in t) and t == t.strip()
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(
+            st.integers(-10_000, 10_000).map(lambda i: i / 100),
+            st.one_of(st.none(), _WORDS),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    dialect=st.sampled_from(
+        [
+            (";", True, "cp1252"),
+            (";", True, "utf-8-sig"),
+            (",", False, "utf-8"),
+            ("\t", True, "utf-8"),
+        ]
+    ),
+)
+def test_csv_write_read_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, values: list, dialect: tuple
+) -> None:
+    # Whatever polars writes in a Norwegian dialect, read() gives back: same values, same types.
+    separator, decimal_comma, encoding = dialect
+    frame = pl.DataFrame(
+        {"vekt": [v for v, _ in values], "svar": [s for _, s in values]},
+        schema={"vekt": pl.Float64, "svar": pl.String},
+    )
+    path = tmp_path_factory.mktemp("rt") / "rundtur.csv"
+    text = frame.write_csv(separator=separator, decimal_comma=decimal_comma)
+    path.write_bytes(text.encode(encoding))
+    data, meta = read(path)
+    assert meta.n_rows == frame.height
+    assert_frame_equal(data, frame)
