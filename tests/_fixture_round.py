@@ -213,3 +213,30 @@ def make_round(root: Path, round: int = 2018, *, n: int = 600, seed: int = 1,
     path = folder / "omdomme.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --------------------------------------------------------------------------- snapshots
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def assert_snapshot(name: str, text: str) -> None:
+    """Compare ``text`` with ``tests/snapshots/<name>.txt``.
+
+    ``OMDOMME_UPDATE_SNAPSHOTS=1`` (re)writes the snapshot; without it a missing snapshot
+    fails, so a new or changed snapshot is always a deliberate, reviewed change.
+    """
+    import os
+
+    path = SNAPSHOTS / f"{name}.txt"
+    if os.environ.get("OMDOMME_UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    if not path.exists():
+        raise AssertionError(
+            f"snapshot {path} is missing; run the tests with OMDOMME_UPDATE_SNAPSHOTS=1 to create it, "
+            f"then review and commit it."
+        )
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"output differs from snapshot {path} (OMDOMME_UPDATE_SNAPSHOTS=1 to update)"

@@ -80,7 +80,9 @@ def contrast_table(est_a: np.ndarray, est_b: np.ndarray, var_a: np.ndarray, var_
     >>> round(float(t["p_value"][0]), 4)
     0.0276
     """
-    from scipy import stats
+    # scipy.special, not scipy.stats: the same t functions (stats.t calls them) at a third of
+    # the import time, which counts in a command that should answer in seconds.
+    from scipy.special import stdtr, stdtrit
 
     with np.errstate(divide="ignore", invalid="ignore"):
         diff = est_a - est_b
@@ -88,9 +90,9 @@ def contrast_table(est_a: np.ndarray, est_b: np.ndarray, var_a: np.ndarray, var_
         # A tiny negative variance is rounding of a zero variance; never take the root of it.
         se = np.sqrt(np.where(var < 0, np.where(var > -1e-15, 0.0, np.nan), var))
         good_df = np.where(df > 0, df, np.nan)
-        q = stats.t.ppf(0.5 + level / 2.0, good_df)
+        q = stdtrit(good_df, 0.5 + level / 2.0)
         tstat = diff / se
-        p = 2.0 * stats.t.sf(np.abs(tstat), good_df)
+        p = 2.0 * stdtr(good_df, -np.abs(tstat))
         p = np.where((se == 0) & (diff == 0), 1.0, p)
         ratio = est_a / est_b
         log_var = var_a / est_a**2 + var_b / est_b**2 - 2.0 * cov_ab / (est_a * est_b)

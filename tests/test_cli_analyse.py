@@ -1,0 +1,148 @@
+"""`omdomme analyse`: what the user sees (snapshots), bad input exits 2 and writes nothing,
+outputs are atomic and byte-identical on reruns, and every shipped round analyses."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from _fixture_round import DEFINITION, assert_snapshot, make_data, make_round
+from omdomme.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    root = tmp_path_factory.mktemp("proj")
+    make_round(root, 2016, seed=2)
+    make_round(root, 2018, seed=1)
+    code, out, _ = _run("analyse", "2018", "--root", str(root))
+    return root, code, out
+
+
+def test_analyse_summary_snapshot(analysed: tuple[Path, int, str]) -> None:
+    root, code, out = analysed
+    assert code == 0, out
+    assert_snapshot("analyse_2018_fixture", out.replace(str(root), "<root>"))
+
+
+def test_analyse_writes_the_contract_files(analysed: tuple[Path, int, str]) -> None:
+    root, _, _ = analysed
+    folder = root / "analyses" / "2018"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "comparisons.csv", "comparisons.parquet", "estimates.csv", "estimates.parquet", "manifest.json",
+        "omdomme-2018.xlsx", "ranks.csv", "ranks.parquet"]
+    csv = pl.read_csv(folder / "estimates.csv")
+    parquet = pl.read_parquet(folder / "estimates.parquet")
+    assert csv.columns == parquet.columns and csv.height == parquet.height == 60
+    # No leftovers of the atomic swap.
+    assert [p.name for p in (root / "analyses").iterdir()] == ["2018"]
+
+
+def test_rerun_is_byte_identical(analysed: tuple[Path, int, str]) -> None:
+    root, _, _ = analysed
+    before = _digests(root / "analyses" / "2018")
+    code, _, _ = _run("analyse", "2018", "--root", str(root), "--quiet")
+    assert code == 0
+    assert _digests(root / "analyses" / "2018") == before
+
+
+def test_failed_write_leaves_previous_outputs(analysed: tuple[Path, int, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import omdomme._output as output
+
+    root, _, _ = analysed
+    before = _digests(root / "analyses" / "2018")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output, "_write_excel", broken)
+    code, _, err = _run("analyse", "2018", "--root", str(root), "--quiet")
+    assert code == 1
+    assert "could not write" in err and "previous outputs are unchanged" in err
+    assert _digests(root / "analyses" / "2018") == before
+    assert [p.name for p in (root / "analyses").iterdir()] == ["2018"]
+
+
+def _definition(**replace: str) -> str:
+    text = DEFINITION.format(round=2018, code_year=2018, previous="")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("definition", "data", "expected"),
+    [
+        pytest.param(_definition(**{'variable = "kj_{target}"': 'variable = "kjj_{target}"'}), None,
+                     ["variable `kjj_ostf` ([questions.kjennskap] for ostfold) is not in",
+                      "did you mean `kj_ostf`?"], id="missing-variable"),
+        pytest.param(_definition(**{'scale_id = "kjennskap-4"\nvet_ikke = [9]': 'scale_id = "kjennskap-4"\nvet_ikke = [9, 8]'}),
+                     None, ["[questions.kjennskap]: code(s) 8 (vet_ikke) never occur in kj_aker"], id="unused-code"),
+        pytest.param(None, "no-vestfold", ["[targets] vestfold: no respondent in", "lives in vestfold"],
+                     id="county-without-residents"),
+    ],
+)
+def test_bad_definition_exits_2_and_writes_nothing(tmp_path: Path, definition: str | None, data: str | None,
+                                                   expected: list[str]) -> None:
+    frame = None
+    if data == "no-vestfold":
+        frame = make_data(300, seed=5).with_columns(
+            pl.when(pl.col("kommune").is_in([701.0, 704.0, 710.0])).then(101.0).otherwise(pl.col("kommune"))
+            .alias("kommune"))
+    make_round(tmp_path, data=frame, definition=definition)
+    code, out, err = _run("analyse", "2018", "--root", str(tmp_path))
+    assert code == 2, (out, err)
+    assert err.startswith("Error: ") and "Traceback" not in err
+    for piece in expected:
+        assert piece in err
+    assert not (tmp_path / "analyses").exists() or not any((tmp_path / "analyses").iterdir())
+    # validate lists the same problem, exit 2.
+    vcode, _, verr = _run("validate", "2018", "--root", str(tmp_path))
+    assert vcode == 2
+    for piece in expected:
+        assert piece in verr
+
+
+def test_unknown_round_is_usage_error(tmp_path: Path) -> None:
+    make_round(tmp_path, 2018)
+    code, _, err = _run("analyse", "2031", "--root", str(tmp_path))
+    assert code == 2
+    assert "round 2031" in err and "rounds present" in err and "2018" in err
+
+
+SHIPPED = sorted(int(p.parent.name) for p in (REPO / "surveys").glob("20*/omdomme.toml"))
+
+
+@pytest.mark.slow
+def test_every_shipped_round_analyses(tmp_path: Path) -> None:
+    # Through the library path of `omdomme analyse` (the CLI wrapper is tested above), written
+    # into a scratch project whose surveys/ is the shipped one.
+    from omdomme._analysis import analyse_round
+    from omdomme._output import write_analysis
+
+    assert SHIPPED, "no shipped rounds under surveys/"
+    (tmp_path / "surveys").symlink_to(REPO / "surveys")
+    for round_ in SHIPPED:
+        folder = write_analysis(analyse_round(round_, root=tmp_path), root=tmp_path)
+        est = pl.read_csv(folder / "estimates.csv").filter(pl.col("survey") == "omdomme")
+        cells = est.group_by("indicator", "domain").agg(pl.col("target").n_unique())
+        have = set(est["indicator"])
+        assert {"vet_ikke", "svaert_godt", "moderne_ungdom", "verdier"} <= have, (round_, have)
+        assert cells["target"].to_list() == [5] * cells.height, round_
+        assert est["estimate"].is_not_null().all(), round_
