@@ -17,6 +17,7 @@ import polars as pl
 from omdomme.errors import WeightingError
 
 if TYPE_CHECKING:
+    from omdomme._definition import Definition
     from omdomme._survey import Survey
 
 __all__ = [
@@ -925,53 +926,14 @@ def _category_table(data: pl.DataFrame, margins: list[Margin], start: np.ndarray
     return pl.concat(frames)
 
 
-def weight_round(round: int, root: str | Path = ".", survey: str = "omdomme") -> RoundWeighting:
-    """Re-weight a round's respondents as its definition's ``[weighting]`` asks, and report.
-
-    The respondents (one row each, vendor weight as the starting weight, county of residence
-    in 2024 borders) are raked or post-stratified to SSB's population by county × sex × age
-    group (:func:`~omdomme._population.population_margins`) of ``population_year``.
-    ``omdomme analyse`` applies the same weighting to its long (respondent × rated county)
-    design; the weights and their diagnostics are the same.
-
-    Parameters
-    ----------
-    round : int
-        The round, e.g. 2018.
-    root : str or pathlib.Path
-        The project folder holding ``surveys/``.
-    survey : str
-        The definition to use (``omdomme``).
-
-    Returns
-    -------
-    RoundWeighting
-
-    Raises
-    ------
-    DefinitionError
-        The definition has no ``[weighting]`` section.
-    WeightingError
-        A respondent outside every age group, an empty category, no convergence, ...
-
-    Examples
-    --------
-    >>> print(weight_round(2018, root=".").text())  # doctest: +SKIP
-    """
-    from omdomme._definition import load_definition
+def _weight_respondents(definition: Definition) -> tuple[pl.DataFrame, Survey, Survey, list[pl.DataFrame]]:
+    """The respondents of a round (one row each), their design, the re-weighted design, the margins."""
     from omdomme._harmonise import harmonise
     from omdomme._population import age_group_labels, population_margins, population_notes
     from omdomme._survey import Survey
-    from omdomme.errors import DefinitionError
 
-    definition = load_definition(round, survey, root)
     spec = definition.weighting
-    if spec is None:
-        raise DefinitionError(
-            f"{definition.path}: no [weighting] section, so there is nothing to re-weight; add one, e.g. "
-            '[weighting] method = "rake", population_year = 2018, age_groups = [[18, 29], [30, 44], '
-            '[45, 59], [60, 105]], margins = ["fylke", "kjonn", "aldersgruppe"]'
-        )
+    assert spec is not None
     data, meta = definition.read()
     long = harmonise(definition, data, meta).long
     # One row per respondent: the background columns are the same for every rated county.
@@ -1007,6 +969,54 @@ def weight_round(round: int, root: str | Path = ".", survey: str = "omdomme") ->
     else:
         tables = [population_margins(spec.population_year, age_groups=spec.age_groups, by=p) for p in parts]
         raked = rake(base, tables, bounds=spec.bounds, notes=notes)
+    return people, base, raked, tables
+
+
+def weight_round(round: int, root: str | Path = ".", survey: str = "omdomme") -> RoundWeighting:
+    """Re-weight a round's respondents as its definition's ``[weighting]`` asks, and report.
+
+    The respondents (one row each, vendor weight as the starting weight, county of residence
+    in 2024 borders) are raked or post-stratified to SSB's population by county × sex × age
+    group (:func:`~omdomme._population.population_margins`) of ``population_year``.
+    ``omdomme analyse`` applies the same weighting to its long (respondent × rated county)
+    design; the weights and their diagnostics are the same.
+
+    Parameters
+    ----------
+    round : int
+        The round, e.g. 2018.
+    root : str or pathlib.Path
+        The project folder holding ``surveys/``.
+    survey : str
+        The definition to use (``omdomme``).
+
+    Returns
+    -------
+    RoundWeighting
+
+    Raises
+    ------
+    DefinitionError
+        The definition has no ``[weighting]`` section.
+    WeightingError
+        A respondent outside every age group, an empty category, no convergence, ...
+
+    Examples
+    --------
+    >>> print(weight_round(2018, root=".").text())  # doctest: +SKIP
+    """
+    from omdomme._definition import load_definition
+    from omdomme.errors import DefinitionError
+
+    definition = load_definition(round, survey, root)
+    spec = definition.weighting
+    if spec is None:
+        raise DefinitionError(
+            f"{definition.path}: no [weighting] section, so there is nothing to re-weight; add one, e.g. "
+            '[weighting] method = "rake", population_year = 2018, age_groups = [[18, 29], [30, 44], '
+            '[45, 59], [60, 105]], margins = ["fylke", "kjonn", "aldersgruppe"]'
+        )
+    people, base, raked, tables = _weight_respondents(definition)
     start = base.weights.to_numpy()
     final = raked.weights.to_numpy()
     categories = _category_table(people, parse_margins(tables), start, final)
