@@ -24,7 +24,7 @@ SPSS_FILES = sorted(p.name for p in SPSS_DIR.iterdir() if p.suffix in (".sav", "
 
 def _pyreadstat(path: Path) -> tuple[pl.DataFrame, object]:
     if path.suffix == ".por":
-        return pyreadstat.read_por(str(path), output_format="polars")
+        return pyreadstat.read_por(str(path), output_format="polars")  # no missing codes in these
     return pyreadstat.read_sav(str(path), user_missing=True, output_format="polars")
 
 
@@ -122,6 +122,32 @@ def test_discrete_and_range_missing_and_string_missing_survive(tmp_path: Path) -
     assert s.type == "string" and s.missing_values == ("vet ikke", "-")
     assert data.select(s.missing_expr())["fritekst"].to_list() == [False, True, False, True, False]
     assert meta.file_label == "Syntetiske data"
+
+
+def _por_with_user_missing(tmp_path: Path) -> Path:
+    # pyreadstat cannot write missing values to .por: write one, then add the missing-value
+    # record ("8", the value 9 in base 30, "/") after the variable record, re-wrapped at 80.
+    path = tmp_path / "written.por"
+    pyreadstat.write_por(pl.DataFrame({"kj": [1.0, 9.0, 2.0, None]}), str(path))
+    flat = path.read_bytes().decode("latin-1").replace("\r\n", "")
+    at = flat.index("F1/9/2/")
+    flat = (flat[:at] + "89/" + flat[at:]).rstrip("Z")
+    flat += "Z" * (80 - len(flat) % 80)
+    out = tmp_path / "missing.por"
+    out.write_bytes(
+        "".join(flat[i : i + 80] + "\r\n" for i in range(0, len(flat), 80)).encode("latin-1")
+    )
+    return out
+
+
+def test_por_user_missing_codes_stay_values(tmp_path: Path) -> None:
+    path = _por_with_user_missing(tmp_path)
+    nulled, _ = pyreadstat.read_por(str(path), output_format="polars")
+    assert nulled["KJ"].to_list() == [1.0, None, 2.0, None]  # what pyreadstat.read_por does
+    data, meta = read(path)
+    assert data["KJ"].to_list() == [1.0, 9.0, 2.0, None]
+    assert meta["KJ"].missing_values == (9.0,)
+    assert data.select(meta["KJ"].missing_expr())["KJ"].to_list() == [False, True, False, False]
 
 
 def test_types_of_spss_variables() -> None:

@@ -421,8 +421,13 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
     kind = "portable" if fmt == "por" else "system"
     try:
         if fmt == "por":
-            # pyreadstat's read_por has no user_missing switch; portable files rarely declare them.
-            df, m = pyreadstat.read_por(str(p), output_format="polars")
+            # pyreadstat.read_por has no user_missing switch and turns user-missing codes into
+            # nulls (the «vet ikke» 9 disappears); the parser entry point behind it has the switch.
+            from pyreadstat._readstat_parser import parser_entry_point
+
+            df, m = parser_entry_point(
+                str(p), parser_format="por", user_missing=True, output_format="polars"
+            )
         else:
             df, m = pyreadstat.read_sav(
                 str(p), user_missing=True, encoding=iconv, output_format="polars"
@@ -449,7 +454,7 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
         discrete: list[float | str] = []
         spans: list[tuple[float, float]] = []
         for r in ranges.get(name, []):
-            lo, hi = r["lo"], r["hi"]  # type: ignore[index]  # pyreadstat: list of {"lo", "hi"}
+            lo, hi = r["lo"], r["hi"]  # pyreadstat: a list of {"lo", "hi"} per variable
             # SPSS keeps discrete values and one range; pyreadstat reports both as lo/hi pairs.
             if lo == hi:
                 discrete.append(lo)
