@@ -1,0 +1,50 @@
+"""`omdomme validate`: every problem at once, exit 2; one line OK, exit 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+
+from _fixture_round import DEFINITION, assert_snapshot, make_data, make_round
+from omdomme._definition import validate_round
+from omdomme.cli import main
+
+
+def test_ok(tmp_path: Path) -> None:
+    make_round(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "2018", "--root", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stdout == "OK: round 2018 — the definition matches the data.\n"
+
+
+def test_every_problem_reported_at_once(tmp_path: Path) -> None:
+    data = make_data(200, seed=3).with_columns(
+        pl.when(pl.col("respid") == 2).then(1.0).otherwise(pl.col("respid")).alias("respid"),   # duplicate id
+        pl.when(pl.col("respid") == 3).then(-1.0).otherwise(pl.col("vekt")).alias("vekt"),      # bad weight
+        pl.when(pl.col("respid") == 4).then(7.0).otherwise(pl.col("inntrykk_oslo")).alias("inntrykk_oslo"),
+        pl.when(pl.col("respid") == 5).then(9999.0).otherwise(pl.col("kommune")).alias("kommune"),
+    )
+    definition = (DEFINITION.format(round=2018, code_year=2018, previous="")
+                  .replace('variable = "moderne_{target}"', 'variable = "modern_{target}"')
+                  .replace("sex_codes = { mann = 1, kvinne = 2 }", "sex_codes = { mann = 1, kvinne = 3 }"))
+    make_round(tmp_path, data=data, definition=definition)
+    problems = [str(p).replace(str(tmp_path), "<root>") for p in validate_round(2018, tmp_path)]
+    text = "\n".join(problems)
+    for piece in ("`modern_aker`", "did you mean `moderne_aker`?",
+                  "value(s) 7 are neither in `scale` nor `vet_ikke`", "kvinne = 3 never occur",
+                  "occur more than once, e.g. [1.0]", "weight(s) are missing, negative",
+                  "9999"):
+        assert piece in text, piece
+    result = CliRunner().invoke(main, ["validate", "2018", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert_snapshot("validate_problems", result.stderr.replace(str(tmp_path), "<root>"))
+
+
+def test_broken_toml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = make_round(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("[ranks]", "[ranks"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "2018", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "invalid TOML" in result.stderr and "Traceback" not in result.output
