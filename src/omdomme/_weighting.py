@@ -558,7 +558,7 @@ def _check_margins(margins: list[Margin], codes: list[np.ndarray]) -> None:
         present = np.bincount(code, minlength=margin.totals.size)
         empty = np.flatnonzero((present == 0) & (margin.totals > 0))
         if empty.size:
-            cats = ", ".join(f"{margin.label(i)} (population {margin.totals[i]:,.0f})" for i in empty)
+            cats = ", ".join(f"{margin.label(i)} (population {margin.totals[i]:,.0f})" for i in empty.tolist())
             raise WeightingError(
                 f"margin {margin.name}: category {cats} has no respondents; merge it with a "
                 "neighbouring category (e.g. wider age groups) in the margins"
@@ -818,7 +818,7 @@ def poststratify(
     if isinstance(by, pl.DataFrame) and totals is None:
         totals = by
         by = [c for c in by.columns if c not in _TOTAL_COLUMNS]
-    keys = [by] if isinstance(by, str) else list(by)  # type: ignore[arg-type]
+    keys = [by] if isinstance(by, str) else list(by)
     if isinstance(totals, dict):
         if len(keys) != 1:
             raise WeightingError(
