@@ -324,7 +324,7 @@ def test_cli_trend_prints_levels_slopes_gap_and_goals(tmp_path: Path) -> None:
         in lines
     )
     assert (
-        "  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"
+        "  Østfold − Akershus (gap; shares in points), 2026 gap (observed or projected) with 95 % CI and goal status:"
         in lines
     )
     assert (

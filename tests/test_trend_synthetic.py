@@ -116,12 +116,14 @@ def test_cli_compare_and_trend_run_on_the_shipped_rounds(analysed: Path) -> None
     result = runner.invoke(main, ["trend", "--root", str(analysed)])
     assert result.exit_code == 0, result.output
     assert (
-        "Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"
+        "Østfold − Akershus (gap; shares in points), 2026 gap (observed or projected) with 95 % CI and goal status:"
         in result.output
     )
 
 
-def test_ostfold_gap_comes_from_the_rounds_paired_county_comparisons(synthetic_trend: Trend) -> None:
+def test_ostfold_gap_comes_from_the_rounds_paired_county_comparisons(
+    synthetic_trend: Trend,
+) -> None:
     gaps = synthetic_trend.table.filter(pl.col("gap_akershus").is_not_null())
     assert set(gaps["target"]) == {"ostfold"}
     assert gaps.height == 6 * gaps.select("indicator", "domain").n_unique()

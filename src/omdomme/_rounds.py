@@ -769,20 +769,39 @@ def _json_default(value: Any) -> Any:
 # What the terminal shows
 
 
-def _fmt_value(value: float | None, kind: str) -> str:
+def fmt_number(value: float | None, kind: str, *, signed: bool = False, unit: bool = True) -> str:
+    """A number for the terminal: shares in percent (points when ``signed``), large
+    totals in millions (``m``) or billions (``bn``), others to 3 significant digits.
+
+    Examples
+    --------
+    >>> fmt_number(0.4531, "share"), fmt_number(-0.021, "share", signed=True)
+    ('45.3 %', '-2.1 pp')
+    >>> fmt_number(1_692_715_525.0, "total"), fmt_number(6480.2, "ratio", signed=True)
+    ('1.69 bn', '+6,480')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    sign = "+" if signed else ""
     if kind == "share":
-        return f"{100 * value:.1f} %"
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        text = f"{100 * value:{sign}.1f}"
+        return text + ((" pp" if signed else " %") if unit else "")
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:{sign}.2f} bn"
+    if size >= 1e6:
+        return f"{value / 1e6:{sign}.1f} m"
+    if size >= 1000:
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign}.3g}"
+
+
+def _fmt_value(value: float | None, kind: str) -> str:
+    return fmt_number(value, kind)
 
 
 def _fmt_change(value: float | None, kind: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kind == "share":
-        return f"{100 * value:+.1f} pp"
-    return f"{value:+,.3g}"
+    return fmt_number(value, kind, signed=True)
 
 
 def arrow(row: Mapping[str, Any]) -> str:
@@ -835,6 +854,7 @@ def comparison_summary(result: RoundComparison, *, max_rows_per_survey: int = 60
         targets = sorted(
             shown["target_a"].unique().to_list(), key=lambda k: _TARGET_ORDER.get(k, 99)
         )
+        width = max(22, *(len(i) + 1 for i in shown["indicator"].to_list()))
         count = 0
         for target in targets:
             rows = shown.filter(pl.col("target_a") == target)
@@ -844,7 +864,7 @@ def comparison_summary(result: RoundComparison, *, max_rows_per_survey: int = 60
                     break
                 count += 1
                 lines.append(
-                    f"    {row['indicator']:<22} {row['domain']:<9}"
+                    f"    {row['indicator']:<{width}} {row['domain']:<9}"
                     f" {_fmt_value(row['estimate_b'], row['kind']):>9} → "
                     f"{_fmt_value(row['estimate_a'], row['kind']):>9}"
                     f"  {_fmt_change(row['difference'], row['kind']):>9}"

@@ -32,6 +32,7 @@ from omdomme._rounds import (
     _manifest,
     analysed_rounds,
     file_entry,
+    fmt_number,
     read_comparisons,
     read_estimates,
     rounds_present,
@@ -692,11 +693,7 @@ def _trend_inputs(root: Path, rounds: tuple[int, ...]) -> list[dict[str, Any]]:
 
 
 def _pct(v: float | None, kind: str, signed: bool = False) -> str:
-    if v is None or v != v:
-        return "–"
-    if kind == "share":
-        return f"{100 * v:+.1f}" if signed else f"{100 * v:.1f}"
-    return f"{v:+,.3g}" if signed else f"{v:,.3g}"
+    return fmt_number(v, kind, signed=signed, unit=False)
 
 
 def trend_summary(result: Trend) -> str:
@@ -727,7 +724,15 @@ def trend_summary(result: Trend) -> str:
         )
         part = part.join(shown_domain, on="indicator").filter(pl.col("domain") == pl.col("__d"))
         lines += ["", f"{survey}"]
-        header = f"  {'indicator':<22}{'county':<10}" + "".join(f"{r:>7}" for r in rounds)
+        # Column widths from what is shown: long indicator ids and totals in NOK must fit.
+        iw = max(22, *(len(i) + 1 for i in part["indicator"].to_list()))
+        shown = [_pct(v, k) for v, k in zip(part["estimate"], part["kind"], strict=True)] + [
+            _pct(v, k, True)
+            for v, k in zip(part["gap_akershus"], part["kind"], strict=True)
+            if v is not None
+        ]
+        cw = max(7, *(len(c) + 1 for c in shown))
+        header = f"  {'indicator':<{iw}}{'county':<10}" + "".join(f"{r:>{cw}}" for r in rounds)
         lines.append(header + "   slope/round [95 % CI]")
         last = (
             s.filter(pl.col("survey") == survey, pl.col("series") == "level")
@@ -744,14 +749,14 @@ def trend_summary(result: Trend) -> str:
                 r = rows.filter(pl.col("target") == target)
                 kind = r["kind"][0]
                 by_round = dict(zip(r["round"].to_list(), r["estimate"].to_list(), strict=True))
-                cells = "".join(f"{_pct(by_round.get(x), kind):>7}" for x in rounds)
+                cells = "".join(f"{_pct(by_round.get(x), kind):>{cw}}" for x in rounds)
                 fit = last.filter(
                     pl.col("indicator") == indicator,
                     pl.col("target") == target,
                     pl.col("domain") == r["domain"][0],
                 )
                 lines.append(
-                    f"  {indicator:<22}{_TARGET_LABEL.get(target, target):<10}{cells}   "
+                    f"  {indicator:<{iw}}{_TARGET_LABEL.get(target, target):<10}{cells}   "
                     + _slope_text(fit.row(0, named=True) if fit.height else None, kind)
                 )
         breaks = part.filter(pl.col("break_reason").is_not_null()).unique(
@@ -762,7 +767,7 @@ def trend_summary(result: Trend) -> str:
                 f"  ! {row['indicator']}: series break before {row['round']}: "
                 f"{row['break_reason']} (trend fitted from {row['round']} on)"
             )
-        gap_lines = _gap_lines(part, s, result.goals, survey, rounds)
+        gap_lines = _gap_lines(part, result.goals, survey, rounds, (iw, cw))
         lines += gap_lines
         goals = result.goals.filter(pl.col("survey") == survey, pl.col("goal_id") == "doubling")
         if goals.height:
@@ -799,19 +804,24 @@ def _slope_text(fit: Mapping[str, Any] | None, kind: str) -> str:
 
 
 def _gap_lines(
-    part: pl.DataFrame, slopes: pl.DataFrame, goals: pl.DataFrame, survey: str, rounds: list[int]
+    part: pl.DataFrame,
+    goals: pl.DataFrame,
+    survey: str,
+    rounds: list[int],
+    widths: tuple[int, int],
 ) -> list[str]:
     gap = part.filter(pl.col("gap_akershus").is_not_null())
     if gap.is_empty():
         return []
+    iw, cw = widths
     lines = [
-        "  Østfold − Akershus (gap, points; 95 % CI), 2026 (observed or projected) and goal status:"
+        "  Østfold − Akershus (gap; shares in points), 2026 gap (observed or projected) with 95 % CI and goal status:"
     ]
     for indicator in gap["indicator"].unique(maintain_order=True).to_list():
         g = gap.filter(pl.col("indicator") == indicator)
         kind, domain = g["kind"][0], g["domain"][0]
         by_round = dict(zip(g["round"].to_list(), g["gap_akershus"].to_list(), strict=True))
-        cells = "".join(f"{_pct(by_round.get(x), kind, True):>7}" for x in rounds)
+        cells = "".join(f"{_pct(by_round.get(x), kind, True):>{cw}}" for x in rounds)
         goal = goals.filter(
             pl.col("goal_id") == "gap_akershus",
             pl.col("survey") == survey,
@@ -830,7 +840,7 @@ def _gap_lines(
                 f"[{_pct(row[col + '_ci_low'], kind, True)}; "
                 f"{_pct(row[col + '_ci_high'], kind, True)}] {row['status']}"
             )
-        lines.append(f"  {indicator:<22}{'gap':<10}{cells}{tail}")
+        lines.append(f"  {indicator:<{iw}}{'gap':<10}{cells}{tail}")
     sources = gap["gap_source"].unique().to_list()
     if any(src.startswith("independent") for src in sources):
         lines.append(
