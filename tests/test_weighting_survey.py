@@ -83,3 +83,18 @@ def test_poststratify_equals_r_poststratify() -> None:
     np.testing.assert_allclose([mean["estimate"].item(), mean["se"].item()], [642.31078821158212, 23.92048644509039], rtol=1e-10)
     np.testing.assert_allclose([total["estimate"].item(), total["se"].item()], [3680892.9451190475, 406292.6362948024], rtol=1e-10)
     assert post.weighting.method == "poststratify"
+
+
+def test_long_format_raking_gives_the_wide_se(raked: Survey) -> None:
+    # `omdomme analyse` rakes the long design (a row per respondent x rated county, the
+    # respondent as PSU) to margins x k. Same weights, and the same SE by this second route.
+    data = pl.read_csv(REF / "apistrat.csv", schema_overrides={"cds": pl.String}).with_row_index("id")
+    k = 3
+    long = pl.concat([data.with_columns(pl.lit(t).alias("target")) for t in range(k)])
+    margins = {m: {c: t * k for c, t in cats.items()} for m, cats in MARGINS.items()}
+    raked_long = Survey(long, weights="pw", strata="stype", psu="id", fpc="fpc").rake(margins)
+    np.testing.assert_allclose(raked_long.weights.to_numpy()[: data.height], raked.weights.to_numpy(), rtol=1e-9)
+    by_target = raked_long.mean("api00", by="target")
+    wide = raked.mean("api00")
+    np.testing.assert_allclose(by_target["estimate"].to_numpy(), wide["estimate"].item(), rtol=1e-10)
+    np.testing.assert_allclose(by_target["se"].to_numpy(), wide["se"].item(), rtol=1e-9)
