@@ -98,3 +98,35 @@ def test_long_format_raking_gives_the_wide_se(raked: Survey) -> None:
     wide = raked.mean("api00")
     np.testing.assert_allclose(by_target["estimate"].to_numpy(), wide["estimate"].item(), rtol=1e-10)
     np.testing.assert_allclose(by_target["se"].to_numpy(), wide["se"].item(), rtol=1e-9)
+
+
+R_SCRIPT = """
+suppressMessages(library(survey)); data(api)
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)
+f <- ~stype + sch.wide + awards
+b <- calibrate(dstrat, f, colSums(model.matrix(f, apipop)), calfun = "raking", bounds = c(0.5, 1.073), epsilon = 1e-10)
+pop <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, sch.wideYes = 5122)
+dc <- calibrate(dstrat, ~stype + sch.wide, pop, calfun = "raking", epsilon = 1e-12, maxit = 200)
+dc2 <- calibrate(dc, ~stype + sch.wide, pop, calfun = "raking", epsilon = 1e-12, maxit = 200)
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)
+p <- postStratify(dclus1, ~stype, data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018)))
+out <- c(SE(svymean(~api00, b)), SE(svymean(~api00, dc2)), SE(svymean(~api00, p)), SE(svytotal(~enroll, p)))
+cat(sprintf("%.17g", out), sep = "\\n")
+"""
+
+
+@pytest.mark.needs_r
+def test_hard_coded_r_values_still_hold_live() -> None:
+    # The R numbers pinned above, recomputed by R itself when it is installed.
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript is not installed; the pinned R values above are checked without it")
+    run = subprocess.run(["Rscript", "-e", R_SCRIPT], capture_output=True, text=True, timeout=120)
+    if run.returncode != 0 and "survey" in run.stderr:
+        pytest.skip(f"R's survey package is not installed: {run.stderr.strip()[:200]}")
+    assert run.returncode == 0, run.stderr
+    live = [float(x) for x in run.stdout.split()]
+    pinned = [9.24405488804234, 9.269534919898817, 23.92048644509039, 406292.6362948024]
+    np.testing.assert_allclose(live, pinned, rtol=1e-12)
