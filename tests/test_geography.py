@@ -246,3 +246,21 @@ def test_int_and_zero_padded_string_give_the_same_county(
     as_str = county_of([code.zfill(4)], year=year, borders=borders).to_list()
     assert as_int == as_str
     assert as_int[0] in (*COUNTIES, "utenfor")
+
+
+def test_wrong_code_year_is_named_as_the_likely_cause() -> None:
+    with pytest.raises(
+        GeographyError, match=r"All the codes are valid in 2020–2023: is code_year 2018 right\?"
+    ):
+        county_of([3001, 3025, 3001], year=2018)
+    with pytest.raises(GeographyError) as info:
+        county_of([101, 9999], year=2018)
+    assert "is code_year" not in str(info.value)
+
+
+def test_numpy_year_is_accepted() -> None:
+    import numpy as np
+
+    assert county_of([101], year=np.int64(2018)).to_list() == ["ostfold"]
+    with pytest.raises(GeographyError, match="integer"):
+        county_of([101], year=2018.5)  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import io
+import numbers
 from collections.abc import Sequence
 from importlib import resources
 from typing import Literal
@@ -126,8 +127,9 @@ def klass_version(year: int) -> int:
     >>> klass_version(2016), klass_version(2021), klass_version(2026)
     (2015, 2020, 2024)
     """
-    if not isinstance(year, int) or isinstance(year, bool):
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral):
         raise GeographyError(f"year must be an integer such as 2018, got {year!r}.")
+    year = int(year)
     if year < _FIRST_YEAR:
         raise GeographyError(
             f"no municipality table before {_FIRST_YEAR} is shipped (asked for {year}); "
@@ -250,11 +252,11 @@ def county_of(
     if level == "kommune":
         mapping = _kommune_map(version, borders)
         known = code.is_in(list(mapping))
-        _raise_unknown(code.filter(code.is_not_null() & ~known), year, version, level)
+        _raise_unknown(code.filter(code.is_not_null() & ~known), year, version, level, code)
         return code.replace_strict(mapping, default=None, return_dtype=pl.String).alias("county")
     valid = _fylke_codes(version) - {"99"}
     known = code.is_in(sorted(valid))
-    _raise_unknown(code.filter(code.is_not_null() & ~known), year, version, level)
+    _raise_unknown(code.filter(code.is_not_null() & ~known), year, version, level, code)
     split = code.filter(code.is_in(list(_UNSPLITTABLE)))
     if split.len():
         listed = "; ".join(f"{c} {_UNSPLITTABLE[c]} ({_rows(n)})" for c, n in _counts(split))
@@ -267,9 +269,28 @@ def county_of(
     return code.replace_strict(mapping, default=None, return_dtype=pl.String).alias("county")
 
 
-def _raise_unknown(unknown: pl.Series, year: int, version: int, level: str) -> None:
+def _fitting_years(codes: pl.Series, level: str) -> str | None:
+    """The Klass version years in which every one of ``codes`` is valid, e.g. "2020–2023"."""
+    column = "code" if level == "kommune" else "fylke"
+    wanted = codes.drop_nulls().unique()
+    fits = [
+        v
+        for v in _versions()
+        if wanted.is_in(_tables().filter(pl.col("version") == v)[column].unique()).all()
+    ]
+    if not fits:
+        return None
+    end = next((v - 1 for v in _versions() if v > max(fits)), 2026)
+    return f"{min(fits)}–{end}"
+
+
+def _raise_unknown(
+    unknown: pl.Series, year: int, version: int, level: str, codes: pl.Series | None = None
+) -> None:
     if not unknown.len():
         return
+    fits = _fitting_years(codes, level) if codes is not None else None
+    hint = f" All the codes are valid in {fits}: is code_year {year} right?" if fits else ""
     parts = []
     for code, n in _counts(unknown):
         if level == "kommune":
@@ -287,8 +308,8 @@ def _raise_unknown(unknown: pl.Series, year: int, version: int, level: str) -> N
             why = f"valid {span[0]}–{span[1]}" if span else "not a county code in any year"
         parts.append(f"{code} ({_rows(n)}; {why})")
     raise GeographyError(
-        f"{level} codes not valid in {year} (SSB Klass 131, version {version}): {', '.join(parts)}. "
-        "Every respondent must be placed: correct the codes in the data, or set code_year in the "
+        f"{level} codes not valid in {year} (SSB Klass 131, version {version}): {', '.join(parts)}."
+        f"{hint} Every respondent must be placed: correct the codes in the data, or set code_year in the "
         "round definition to the year the codes are from."
     )
 
