@@ -230,3 +230,9 @@ def test_weights_scaled_to_n_give_the_same_raking(dstrat: StandIn) -> None:
             rake(dstrat, margins, bounds=bounds).weights.to_numpy(),
             rtol=1e-10,
         )
+
+
+def test_boolean_and_float_keys_match_the_data() -> None:
+    data = pl.DataFrame({"ung": [True, False, False, True], "k": [1.0, 2.0, 2.0, 1.0], "w": [1.0] * 4})
+    raked = rake(StandIn(data, data["w"]), {"ung": {True: 40, False: 60}, "k": {1.0: 40, 2.0: 60}})
+    assert raked.weights.to_list() == pytest.approx([20, 30, 30, 20])

@@ -447,6 +447,15 @@ def _as_text(column: pl.Series) -> pl.Series:
     return column.cast(pl.String)
 
 
+def _key_text(key: object) -> str:
+    # The text polars gives the same value in a data column (True -> "true", 2.0 -> "2").
+    if isinstance(key, bool):
+        return str(key).lower()
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key)
+
+
 def _total_column(frame: pl.DataFrame, where: str) -> str:
     found = [c for c in _TOTAL_COLUMNS if c in frame.columns]
     if not found:
@@ -516,7 +525,7 @@ def parse_margins(margins: object) -> list[Margin]:
                 Margin(
                     str(name),
                     (str(name),),
-                    pl.DataFrame({str(name): [str(k) for k in cats]}),
+                    pl.DataFrame({str(name): [_key_text(k) for k in cats]}),
                     np.array([float(v) for v in cats.values()]),
                 )
             )
