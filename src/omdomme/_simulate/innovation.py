@@ -127,7 +127,7 @@ def innovation_population(round: int, seed: int = 20161) -> pl.DataFrame:
     rd_p = np.where(inno, _logistic(-0.6 + 0.8 * (nace == 5) + 0.6 * (nace == 6) + 0.5 * (nace == 1)
                                     + 0.25 * (size - 1)), 0.03)
     rd = rng.random(n) < rd_p
-    rd_per_employee = np.exp(rng.normal(np.log(60_000), 0.9, n))  # NOK
+    rd_per_employee = np.exp(rng.normal(np.log(60_000), 0.6, n))  # NOK
     rd_nok = np.where(rd, np.round(employees * rd_per_employee, -3), 0.0)
     new_share = np.where(product, rng.beta(2, 8, n), 0.0)
     new_turnover = np.round(turnover * new_share).astype(np.int64)

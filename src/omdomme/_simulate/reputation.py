@@ -230,13 +230,15 @@ def reputation_population(round: int, seed: int = 20161) -> pl.DataFrame:
         # Who answers a web-panel invitation: the young and men least.
         "respons": _logistic(_RESPONSE[0] + _RESPONSE[1] * (age - 50) + _RESPONSE[2] * female),
     }
+    # All free-text words in one series; (first index, count) of each county's categories.
     words_flat: list[str] = []
-    word_index: dict[tuple[str, int], np.ndarray] = {}
+    word_slices: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for target, lists in _WORDS.items():
-        for cat, words in enumerate(lists):
-            word_index[(target, cat)] = np.arange(len(words_flat), len(words_flat) + len(words))
+        starts = np.array([len(words_flat) + sum(len(w) for w in lists[:i]) for i in range(len(lists))])
+        word_slices[target] = (starts, np.array([len(w) for w in lists]))
+        for words in lists:
             words_flat.extend(words)
-    words_arr = np.array(words_flat, dtype=object)
+    words_series = pl.Series("word", words_flat, dtype=pl.String)
 
     for target in COUNTIES:
         inside = (county == target).astype(float)
@@ -284,14 +286,12 @@ def reputation_population(round: int, seed: int = 20161) -> pl.DataFrame:
 
         # Free text: one word per mentioned category.
         texts = []
+        starts, counts = word_slices[target]
         for slot in range(3):
-            word = np.full(n, None, dtype=object)
-            for cat in range(9):
-                hit = np.flatnonzero(codes[:, slot] == cat + 1)
-                if hit.size:
-                    choices = word_index[(target, cat)]
-                    word[hit] = words_arr[choices[rng.integers(0, choices.size, hit.size)]]
-            texts.append(pl.Series(f"w{slot}", word.tolist(), dtype=pl.String))
+            cat = np.clip(codes[:, slot], 1, 9) - 1
+            index = starts[cat] + (rng.random(n) * counts[cat]).astype(np.int64)
+            mentioned = (codes[:, slot] >= 1) & (codes[:, slot] <= 9)
+            texts.append(words_series.gather(pl.Series(index).set(pl.Series(~mentioned), None)).alias(f"w{slot}"))
         text = pl.select(pl.concat_str(texts, separator=", ", ignore_nulls=True)).to_series()
         text = pl.select(pl.when(pl.Series(assoc_vi)).then(pl.lit("vet ikke")).otherwise(text)).to_series()
 
