@@ -276,7 +276,7 @@ def _fitting_years(codes: pl.Series, level: str) -> str | None:
     fits = [
         v
         for v in _versions()
-        if wanted.is_in(_tables().filter(pl.col("version") == v)[column].unique()).all()
+        if wanted.is_in(_tables().filter(pl.col("version") == v)[column].unique().to_list()).all()
     ]
     if not fits:
         return None
