@@ -177,6 +177,8 @@ def test_metadata_is_frozen_and_suggests_close_names() -> None:
         meta["SALRY"]
     with pytest.raises(ReadError, match=r"did you mean `GENDER`"):
         meta["gender"]
+    with pytest.raises(TypeError, match="variable name"):
+        meta[0]  # type: ignore[index]
 
 
 def test_columns_selects_in_order_and_names_unknown_ones() -> None:

@@ -192,6 +192,8 @@ class Metadata:
         return {v.name: v for v in self.variables}
 
     def __getitem__(self, name: str) -> VariableInfo:
+        if not isinstance(name, str):
+            raise TypeError(f"Metadata is indexed by variable name, not {type(name).__name__}")
         try:
             return self._index[name]
         except KeyError:
