@@ -95,6 +95,26 @@ def test_a_round_compared_with_itself_has_zero_change_and_p_one(tree: Path) -> N
     assert table["comparable"].all()
 
 
+def test_swapping_the_rounds_negates_the_change_and_keeps_the_test(tree: Path) -> None:
+    keys = ["survey", "indicator", "target_a", "domain"]
+    forward = compare_rounds(2016, 2020, root=tree, write=False).table.sort(keys)
+    backward = compare_rounds(2020, 2016, root=tree, write=False).table.sort(keys)
+    np.testing.assert_allclose(forward["difference"], -backward["difference"], rtol=1e-12)
+    np.testing.assert_allclose(forward["se"], backward["se"], rtol=1e-12)
+    np.testing.assert_allclose(forward["p_value"], backward["p_value"], rtol=1e-9)
+    np.testing.assert_allclose(forward["ratio"], 1 / backward["ratio"], rtol=1e-12)
+    assert forward["significant"].to_list() == backward["significant"].to_list()
+
+
+def test_row_order_of_the_estimates_does_not_matter(tree: Path) -> None:
+    before = compare_rounds(2016, 2018, root=tree, write=False).table
+    path = tree / "analyses/2018/estimates.parquet"
+    pl.read_parquet(path).reverse().write_parquet(path)
+    after = compare_rounds(2016, 2018, root=tree, write=False).table
+    keys = ["survey", "indicator", "target_a", "domain"]
+    assert before.sort(keys).equals(after.sort(keys))
+
+
 def test_a_change_of_scale_in_the_definitions_is_a_series_break(tmp_path: Path) -> None:
     write_round(tmp_path, 2016)
     write_round(tmp_path, 2018, kjennskap_scale_id="kjennskap-5", kjennskap_scale=(1, 2, 3, 4, 5))
@@ -346,6 +366,23 @@ def test_cli_compare_unknown_round_exits_2_listing_the_rounds(tmp_path: Path) ->
         "2016, 2018. Check the round, or the --root folder.\n"
     )
     assert not (tmp_path / "analyses" / "compare-2016-2017").exists()
+
+
+def test_cli_compare_analyse_missing_analyses_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_round(tmp_path, 2016)
+    write_round(tmp_path, 2018, analysed=False)
+    analysis = types.ModuleType("omdomme._analysis")
+    analysis.analyse_round = lambda round_, *, root, progress=None: round_  # type: ignore[attr-defined]
+    output = types.ModuleType("omdomme._output")
+    output.write_analysis = lambda result, root: write_round(Path(root), result)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "omdomme._analysis", analysis)
+    monkeypatch.setitem(sys.modules, "omdomme._output", output)
+    args = ["compare", "2016", "2018", "--root", str(tmp_path), "--analyse-missing"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Change 2016 → 2018")
 
 
 def test_cli_compare_help_shows_an_example() -> None:
