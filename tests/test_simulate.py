@@ -38,17 +38,39 @@ def _truth(round: int, name: str = "truth.csv") -> pl.DataFrame:
 
 
 def test_simulate_regenerates_the_shipped_rounds_byte_for_byte(tmp_path: Path) -> None:
-    # The SPSS header's creation stamp is fixed by the writer, so whole files compare equal.
-    result = CliRunner().invoke(main, ["simulate", "--out", str(tmp_path), "--seed", "20161"])
+    # Two rounds that between them use every writer and both vendors: 2016 (CSV + codebook,
+    # vendor A, old codes, innovation .sav) and 2022 (.zsav, vendor B, Viken codes). The SPSS
+    # header's creation stamp is fixed by the writer, so whole files compare equal.
+    result = CliRunner().invoke(main, ["simulate", "--out", str(tmp_path), "--seed", "20161",
+                                       "--rounds", "2016,2022"])
     assert result.exit_code == 0, result.output
-    assert "2016: omdømme" in result.output and "2024: innovasjon" in result.output
+    assert "2016: omdømme" in result.output and "2022: innovasjon" in result.output
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     shipped = sorted(
-        p.relative_to(SURVEYS) for p in SURVEYS.rglob("*") if p.is_file() and p.name != "README.md"
+        p.relative_to(SURVEYS) for round in ("2016", "2022") for p in (SURVEYS / round).iterdir()
     )
     assert made == shipped
     for rel in made:
         assert (tmp_path / rel).read_bytes() == (SURVEYS / rel).read_bytes(), rel
+
+
+def test_every_shipped_round_is_what_the_generator_makes() -> None:
+    # The other rounds: the same populations, samples and truth, without writing files.
+    import omdomme
+
+    for round in (2018, 2020, 2024, 2026):
+        folder = SURVEYS / str(round)
+        definition = tomllib.loads((folder / "omdomme.toml").read_text(encoding="utf-8"))
+        shipped, _ = omdomme.read(folder / definition["data"]["file"])
+        raw, _ = draw_reputation_sample(_population(round), round, seed=20161)
+        assert shipped.columns == raw.columns
+        assert np.allclose(shipped[definition["design"]["weight"]].to_numpy(),
+                           raw[definition["design"]["weight"]].to_numpy(), rtol=1e-12)
+        assert shipped.drop(definition["design"]["weight"]).equals(
+            raw.drop(definition["design"]["weight"]).with_columns(pl.col(pl.Int64).cast(pl.Float64))
+        ), round
+        truth = reputation_truth(_population(round), round)
+        assert np.allclose(truth["truth"].to_numpy(), _truth(round)["truth"].to_numpy(), atol=1e-11)
 
 
 def test_same_seed_same_data_other_seed_other_data() -> None:
