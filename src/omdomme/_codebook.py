@@ -179,7 +179,7 @@ def codebook_text(meta: Metadata, data: pl.DataFrame, *, max_codes: int = MAX_CO
     """
     summaries = _summaries(meta, data, max_codes)
     head = (
-        f"{meta.file}: {meta.format}, {meta.n_rows} rows, {len(meta)} variables, "
+        f"{meta.file}: {meta.format}, {meta.n_rows} row{'' if meta.n_rows == 1 else 's'}, {len(meta)} variables, "
         f"encoding {meta.encoding or 'not stated'}"
     )
     lines = [head]
