@@ -135,9 +135,32 @@ def test_missing_stratum_names_the_firm(tmp_path: Path) -> None:
         analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
 
 
-def test_bad_input_is_exit_code_two() -> None:
-    assert DesignError("x").exit_code == 2
-    assert DefinitionError("x").exit_code == 2
+def test_bad_weight_through_the_cli_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from omdomme.cli import main
+
+    def edit(s: pl.DataFrame) -> pl.DataFrame:
+        return s.with_columns(pl.when(pl.col("orgnr") == s["orgnr"][1]).then(0.0).otherwise(pl.col("vekt")).alias("vekt"))
+
+    root = _round_with(tmp_path, edit)
+    firm = draw_sample(make_population(7, 1500), 8)["orgnr"][1]
+    result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root), "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert f"firm(s) {firm} (0.0)" in result.output
+    assert not (root / "analyses" / "2018").exists()
+
+
+def test_an_innovation_only_round_runs_through_the_cli(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from omdomme.cli import main
+
+    root = _round_with(tmp_path, lambda s: s)
+    result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root), "--quiet"])
+    assert result.exit_code == 0, result.output
+    written = pl.read_parquet(root / "analyses" / "2018" / "estimates.parquet")
+    assert set(written["survey"]) == {"innovasjon"} and written.height == 48
 
 
 # --------------------------------------------------------------------------- estimates
