@@ -45,16 +45,22 @@ __all__ = [
     "ReadError",
     "Survey",
     "UsageError",
+    "VariableInfo",
     "WeightingError",
     "__version__",
     "read",
 ]
 
 if TYPE_CHECKING:
-    from omdomme._io import Metadata, read
+    from omdomme._io import Metadata, VariableInfo, read
     from omdomme._survey import Survey
 
-_LAZY = {"read": "omdomme._io", "Metadata": "omdomme._io", "Survey": "omdomme._survey"}
+_LAZY = {
+    "read": "omdomme._io",
+    "Metadata": "omdomme._io",
+    "VariableInfo": "omdomme._io",
+    "Survey": "omdomme._survey",
+}
 
 
 def __getattr__(name: str) -> Any:
