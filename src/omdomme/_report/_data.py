@@ -1,0 +1,209 @@
+"""Reading what `omdomme analyse` wrote: the report's only source of numbers.
+
+The report never re-estimates. It reads ``analyses/<round>/`` (estimates, comparisons, ranks
+and manifest.json, docs/architecture.md §5), earlier analysed rounds for the trend, and the
+round definition only for what the outputs do not carry (whether the data are synthetic, the
+round to compare with).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from omdomme.errors import UsageError
+
+TABLES = ("estimates", "comparisons", "ranks")
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """The analysed outputs of one round, as the report sees them.
+
+    Attributes
+    ----------
+    round
+        The survey round, e.g. 2018.
+    path
+        The folder ``analyses/<round>/``.
+    estimates, comparisons, ranks
+        The contract's tables (empty frames when a table is absent).
+    manifest
+        ``manifest.json`` as a dict (empty when absent).
+    """
+
+    round: int
+    path: Path
+    estimates: pl.DataFrame
+    comparisons: pl.DataFrame
+    ranks: pl.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def surveys(self) -> list[str]:
+        """The surveys present in the estimates, in the order ``omdomme``, ``innovasjon``, others."""
+        present = set(self.estimates["survey"].unique().to_list()) if self.estimates.height else set()
+        order = ["omdomme", "innovasjon"]
+        return [s for s in order if s in present] + sorted(present - set(order))
+
+
+def analyses_path(round_: int, root: str | Path = ".") -> Path:
+    """The folder where ``omdomme analyse <round>`` writes, under ``root``."""
+    return Path(root) / "analyses" / str(round_)
+
+
+def _read_table(folder: Path, name: str) -> pl.DataFrame:
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    if parquet.exists():
+        return pl.read_parquet(parquet)
+    if csv.exists():
+        return pl.read_csv(csv, infer_schema_length=None)
+    return pl.DataFrame()
+
+
+def load_round(round_: int, root: str | Path = ".") -> RoundResults:
+    """Read ``analyses/<round>/`` under ``root``.
+
+    Raises
+    ------
+    UsageError
+        When the round has not been analysed (no folder or no estimates table).
+
+    Examples
+    --------
+    >>> results = load_round(2018, root=".")          # doctest: +SKIP
+    >>> results.estimates.filter(pl.col("target") == "ostfold").height  # doctest: +SKIP
+    13
+    """
+    folder = analyses_path(round_, root)
+    if not (folder / "estimates.parquet").exists() and not (folder / "estimates.csv").exists():
+        where = folder if folder.exists() else folder.parent
+        raise UsageError(
+            f"no analysis of round {round_}: {folder}/estimates.parquet (or .csv) does not exist "
+            f"(looked in {where.resolve()}); run `omdomme analyse {round_}` first"
+            + (f" (with --root {root})" if str(root) != "." else "")
+            + ", then `omdomme report " + str(round_) + "`."
+        )
+    manifest_file = folder / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {}
+    frames = {name: _read_table(folder, name) for name in TABLES}
+    return RoundResults(round_, folder, frames["estimates"], frames["comparisons"], frames["ranks"], manifest)
+
+
+def analysed_rounds(root: str | Path = ".") -> list[int]:
+    """Every round with an estimates table under ``root/analyses``, sorted.
+
+    Examples
+    --------
+    >>> analysed_rounds("/nonexistent")
+    []
+    """
+    base = Path(root) / "analyses"
+    if not base.is_dir():
+        return []
+    rounds = [
+        int(p.name)
+        for p in base.iterdir()
+        if p.is_dir() and p.name.isdigit() and any((p / f"estimates.{ext}").exists() for ext in ("parquet", "csv"))
+    ]
+    return sorted(rounds)
+
+
+TREND_COLUMNS = ("survey", "round", "indicator", "label", "kind", "better", "target", "target_label",
+                 "domain", "estimate", "ci_low", "ci_high", "flag")
+
+
+def trend_estimates(survey: str, upto: int, root: str | Path = ".") -> pl.DataFrame:
+    """Estimates of ``survey`` from every analysed round up to ``upto``, one frame.
+
+    Rounds come from ``analyses/<round>/``; rows of ``analyses/trend/`` (written by
+    ``omdomme trend``) fill in rounds whose own folder is missing, when that table carries the
+    columns the chart needs.
+
+    Examples
+    --------
+    >>> trend_estimates("omdomme", 2018, root="/nonexistent").height
+    0
+    """
+    parts: list[pl.DataFrame] = []
+    for r in analysed_rounds(root):
+        if r > upto:
+            continue
+        est = load_round(r, root).estimates
+        cols = [c for c in TREND_COLUMNS if c in est.columns]
+        parts.append(est.filter(pl.col("survey") == survey).select(cols))
+    seen = {int(p["round"][0]) for p in parts if p.height}
+    trend_dir = Path(root) / "analyses" / "trend"
+    if trend_dir.is_dir():
+        for file in sorted(trend_dir.glob("*.parquet")):
+            frame = pl.read_parquet(file)
+            needed = {"round", "indicator", "target", "domain", "estimate", "ci_low", "ci_high"}
+            if not needed <= set(frame.columns):
+                continue
+            if "survey" in frame.columns:
+                frame = frame.filter(pl.col("survey") == survey)
+            frame = frame.filter(~pl.col("round").is_in(sorted(seen)) & (pl.col("round") <= upto))
+            if frame.height:
+                parts.append(frame.select([c for c in TREND_COLUMNS if c in frame.columns]))
+    if not parts:
+        return pl.DataFrame(schema={"round": pl.Int64, "indicator": pl.String, "target": pl.String,
+                                    "domain": pl.String, "estimate": pl.Float64})
+    return pl.concat(parts, how="diagonal_relaxed").sort(["indicator", "domain", "target", "round"])
+
+
+def read_definition(round_: int, survey: str, root: str | Path = ".") -> dict[str, Any]:
+    """The round definition ``surveys/<round>/<survey>.toml`` as a dict, or ``{}`` when absent."""
+    path = Path(root) / "surveys" / str(round_) / f"{survey}.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def survey_parameters(results: RoundResults, survey: str) -> dict[str, Any]:
+    """``manifest["surveys"][survey]["parameters"]``, or ``{}``."""
+    entry = results.manifest.get("surveys", {}).get(survey, {})
+    params = entry.get("parameters", {}) if isinstance(entry, dict) else {}
+    return params if isinstance(params, dict) else {}
+
+
+def is_synthetic(results: RoundResults, survey: str, root: str | Path = ".") -> bool:
+    """Whether the round's data are synthetic: the manifest's parameters, else the definition.
+
+    Examples
+    --------
+    >>> empty = RoundResults(2018, Path("."), pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), {})
+    >>> is_synthetic(empty, "omdomme", root="/nonexistent")
+    False
+    """
+    params = survey_parameters(results, survey)
+    for key in ("synthetic",):
+        if key in params:
+            return bool(params[key])
+        nested = params.get("survey")
+        if isinstance(nested, dict) and key in nested:
+            return bool(nested[key])
+    definition = read_definition(results.round, survey, root)
+    return bool(definition.get("survey", {}).get("synthetic", False))
+
+
+def previous_round(results: RoundResults, survey: str, root: str | Path = ".",
+                   compare_round: int | None = None) -> int | None:
+    """The round to compare with: the parameter, the round comparisons, the definition, or the latest earlier analysed round."""
+    if compare_round is not None:
+        return int(compare_round)
+    cmp = results.comparisons
+    if cmp.height and "comparison" in cmp.columns:
+        rounds = (cmp.filter((pl.col("survey") == survey) & (pl.col("comparison") == "round"))
+                  ["round_b"].unique().to_list())
+        if rounds:
+            return int(max(rounds))
+    declared = read_definition(results.round, survey, root).get("survey", {}).get("previous")
+    if declared is not None:
+        return int(declared)
+    earlier = [r for r in analysed_rounds(root) if r < results.round]
+    return earlier[-1] if earlier else None

@@ -1,0 +1,54 @@
+"""`omdomme report <round>`: render the Quarto report(s) of an analysed round."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from omdomme.cli._common import handle_errors
+
+
+@click.command("report")
+@click.argument("round", type=int)
+@click.option("--format", "-f", "formats", type=click.Choice(["html", "docx", "pdf"]), multiple=True,
+              help="Output format; repeat for several. [default: html and docx]")
+@click.option("--engine", type=click.Choice(["auto", "quarto", "builtin"]), default="auto", show_default=True,
+              help="quarto: the Quarto CLI; builtin: Jupyter kernel + pandoc (no Quarto needed); "
+                   "auto: quarto when it is on PATH.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="Project folder holding analyses/, surveys/ and reports/.")
+@click.option("--survey", "surveys", type=click.Choice(["omdomme", "innovasjon"]), multiple=True,
+              help="Which survey's report; repeat for both. [default: every survey analysed in the round]")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Report language: nb (bokmål) or en (English headings and text).")
+@click.option("--compare-round", type=int, default=None,
+              help="Round to compare with. [default: the analysis's previous round]")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the written files.")
+@handle_errors
+def report(round: int, formats: tuple[str, ...], engine: str, root: Path, surveys: tuple[str, ...], lang: str,
+           compare_round: int | None, quiet: bool) -> None:
+    """Render the report of ROUND from analyses/ROUND/ into reports/ROUND/.
+
+    Runs the templates reports/omdomme.qmd and reports/innovasjon.qmd with the round as a
+    parameter. With the quarto CLI on PATH, Quarto renders; otherwise the built-in engine runs
+    the same templates in a Jupyter kernel and converts with pandoc to a self-contained HTML
+    file and a DOCX file. PDF needs quarto. The report reads analyses/ROUND/ and never
+    re-estimates: run `omdomme analyse ROUND` first. Exit 0 ok, 2 bad input, 1 failure.
+
+    Example: omdomme report 2018 --format html
+    """
+    from omdomme._report import render_report
+
+    start = time.monotonic()
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(f"… {time.monotonic() - start:5.1f} s  {message}", err=True)
+
+    written = render_report(round, list(formats) or ["html", "docx"], engine=engine, root=root,
+                            survey=list(surveys) or None, lang=lang, compare_round=compare_round,
+                            progress=progress)
+    for path in written:
+        click.echo(f"Skrev {path}")

@@ -1,0 +1,267 @@
+"""`omdomme report`: the rendered report is right, self-contained, and renders without Quarto.
+
+The render itself is slow (a kernel, plotnine, pandoc), so it happens once per session in
+``rendered``; the other tests read its files or call the library in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from _fake_analyses import write_fake_analyses
+from omdomme._report import Report, fmt_pct, fmt_pp, fmt_range, load_round
+from omdomme._report._builtin import assemble, parameter_source
+from omdomme._report._data import is_synthetic
+from omdomme._report._qmd import parse_qmd
+from omdomme._report._render import bundled_templates, render_report
+from omdomme.cli import main
+from omdomme.errors import AnalysisError, UsageError
+
+ROUND = 2018
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder with analysed rounds 2016 and 2018."""
+    return write_fake_analyses(tmp_path_factory.mktemp("project"))
+
+
+@pytest.fixture(scope="session")
+def rendered(project: Path) -> dict[str, object]:
+    """One CLI render of every report of the round, HTML and DOCX (one execution each)."""
+    result = CliRunner().invoke(main, ["report", str(ROUND), "--root", str(project), "--engine", "builtin",
+                                       "--format", "html", "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    return {"output": result.output, "dir": project / "reports" / str(ROUND)}
+
+
+class _Tables(HTMLParser):
+    """Body rows (cell texts) of every table, keyed by the id of its enclosing element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self._ids: list[str] = []
+        self._in_body = False
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        ident = dict(attrs).get("id")
+        if tag == "div" and ident:
+            self._ids.append(ident)
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self._in_body = False
+        elif tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            key = self._ids[-1] if self._ids else ""
+            self.tables.setdefault(key, []).append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html(rendered: dict[str, object], survey: str = "omdomme") -> str:
+    return (Path(rendered["dir"]) / f"{survey}-{ROUND}.html").read_text(encoding="utf-8")  # type: ignore[arg-type]
+
+
+def test_cli_writes_html_and_docx_for_each_survey(rendered: dict[str, object]) -> None:
+    folder = Path(rendered["dir"])  # type: ignore[arg-type]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [f"innovasjon-{ROUND}.docx", f"innovasjon-{ROUND}.html",
+                     f"omdomme-{ROUND}.docx", f"omdomme-{ROUND}.html"]
+    # Progress went to the terminal while the cells ran.
+    assert "cell 3/" in str(rendered["output"]) and "Skrev" in str(rendered["output"])
+
+
+@pytest.mark.parametrize("survey", ["omdomme", "innovasjon"])
+def test_html_is_self_contained(rendered: dict[str, object], survey: str) -> None:
+    html = _html(rendered, survey)
+    external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//[^"'\s>]+""", html)
+    assert external == []
+    assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html)
+    assert not re.search(r"@import", html)
+    sources = re.findall(r"<img[^>]*\ssrc=\"([^\"]{0,40})", html)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+
+
+def test_reputation_report_has_the_expected_figures(rendered: dict[str, object], project: Path) -> None:
+    html = _html(rendered)
+    est = load_round(ROUND, project).estimates.filter(pl.col("survey") == "omdomme")
+    indicators = est["indicator"].unique().to_list()
+    captions = [" ".join(c.split()) for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, flags=re.S)]
+    # One county chart per indicator, the trend over 2016-2018, Østfold's rank chart.
+    assert len(captions) == len(indicators) + 2
+    assert html.count("<img") == len(captions)
+    for label in est["label"].unique().to_list():
+        assert any(c.startswith(f"{label}, {ROUND}.") and "Akershus" in c for c in captions), label
+    assert any(c.startswith("Utvikling 2016–2018") for c in captions)
+    assert any(c.startswith("Østfolds plass") for c in captions)
+
+
+def test_innovation_report_shows_norway_and_the_doubling_goal(rendered: dict[str, object]) -> None:
+    html = _html(rendered, "innovasjon")
+    captions = [" ".join(c.split()) for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, flags=re.S)]
+    assert any("Mål: faktor 2,0" in c for c in captions)
+    assert any("Stiplet linje: Norge" in c for c in captions)
+    assert "Mot en dobling av innovasjonsaktiviteten" in html
+
+
+@pytest.mark.parametrize("survey", ["omdomme", "innovasjon"])
+def test_synthetic_banner_is_visible(rendered: dict[str, object], survey: str) -> None:
+    html = _html(rendered, survey)
+    assert re.search(r'<div class="banner">\s*<p><strong>Syntetiske data\.</strong>', html)
+
+
+def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dict[str, object], project: Path) -> None:
+    parser = _Tables()
+    parser.feed(_html(rendered))
+    rows = parser.tables["sammendrag"]
+    est = pl.read_csv(project / "analyses" / str(ROUND) / "estimates.csv").filter(pl.col("survey") == "omdomme")
+    cmp = pl.read_csv(project / "analyses" / str(ROUND) / "comparisons.csv")
+    by_label = dict(est.select("label", "indicator").unique().iter_rows())
+    assert len(rows) == len(by_label)
+    for label, ostfold, ci, _rank, _top3, akershus, gap, change, _goal in rows:
+        indicator = by_label[label]
+        domain = "alle" if est.filter((pl.col("indicator") == indicator) & (pl.col("domain") == "alle")).height else \
+            est.filter(pl.col("indicator") == indicator)["domain"][0]
+        cell = est.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain))
+        o = cell.filter(pl.col("target") == "ostfold").row(0, named=True)
+        a = cell.filter(pl.col("target") == "akershus").row(0, named=True)
+        assert ostfold.rstrip("*") == (":" if o["flag"] == "suppressed" else fmt_pct(o["estimate"]))
+        assert ci == fmt_range(o["ci_low"], o["ci_high"])
+        assert akershus.rstrip("*") == (":" if a["flag"] == "suppressed" else fmt_pct(a["estimate"]))
+        pair = cmp.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)
+                          & (pl.col("comparison") == "county") & (pl.col("target_b") == "akershus"))
+        assert gap == fmt_pp(pair["difference"][0])
+        moved = cmp.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)
+                           & (pl.col("comparison") == "round") & (pl.col("target_a") == "ostfold"))
+        assert change == fmt_pp(moved["difference"][0])
+
+
+def test_docx_holds_the_tables_and_figures(rendered: dict[str, object]) -> None:
+    path = Path(rendered["dir"]) / f"omdomme-{ROUND}.docx"  # type: ignore[arg-type]
+    with zipfile.ZipFile(path) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+        media = [n for n in docx.namelist() if n.startswith("word/media/")]
+    assert len(media) >= 7
+    assert body.count("<w:tbl>") >= 6  # summary, one per indicator, P(topp 3)
+    assert "Syntetiske data" in body and "Sammendrag" in body
+    assert fmt_pct(0.5).replace("\u00a0", "") != ""  # the formatter is what the test compares with
+
+
+def test_missing_analysis_exits_2_and_says_to_analyse_first(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["report", "2018", "--root", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Error: no analysis of round 2018" in result.output
+    assert "run `omdomme analyse 2018` first" in result.output
+    assert not (tmp_path / "reports").exists()
+
+
+def test_pdf_without_quarto_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = CliRunner().invoke(main, ["report", "2018", "--root", str(project), "--format", "pdf"])
+    assert result.exit_code == 2
+    assert "PDF needs the quarto CLI" in result.output
+    result = CliRunner().invoke(main, ["report", "2018", "--root", str(project), "--engine", "quarto"])
+    assert result.exit_code == 2 and "quarto CLI is not on PATH" in result.output
+
+
+def test_unknown_survey_in_round_is_a_usage_error(tmp_path: Path) -> None:
+    write_fake_analyses(tmp_path, rounds=(2018,))
+    est = pl.read_parquet(tmp_path / "analyses/2018/estimates.parquet").filter(pl.col("survey") == "omdomme")
+    est.write_parquet(tmp_path / "analyses/2018/estimates.parquet")
+    with pytest.raises(UsageError, match="no rows for survey innovasjon"):
+        render_report(2018, "html", engine="builtin", root=tmp_path, survey="innovasjon")
+
+
+def test_report_sections_in_english(project: Path) -> None:
+    report = Report(ROUND, root=project, lang="en")
+    parts = report.summary_parts()
+    assert parts[0].startswith("## Summary")
+    html = parts[-1].as_raw_html()
+    assert "Gap to Akershus" in html and "Change since 2016" in html
+    assert fmt_pct(0.453, lang="en") == "45.3%"
+    method = "\n".join(p for p in report.method_parts() if isinstance(p, str))
+    assert "## Method" in method and "Confidence intervals" in method
+
+
+def test_synthetic_flag_falls_back_to_the_definition(tmp_path: Path) -> None:
+    write_fake_analyses(tmp_path, rounds=(2018,))
+    manifest_file = tmp_path / "analyses/2018/manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    for entry in manifest["surveys"].values():
+        entry["parameters"].pop("synthetic")
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    assert not is_synthetic(load_round(2018, tmp_path), "omdomme", tmp_path)
+    (tmp_path / "surveys/2018").mkdir(parents=True)
+    (tmp_path / "surveys/2018/omdomme.toml").write_text("[survey]\nsynthetic = true\n", encoding="utf-8")
+    results = load_round(2018, tmp_path)
+    assert is_synthetic(results, "omdomme", tmp_path)
+    assert Report(2018, root=tmp_path).banner_parts()[0].startswith("::: {.banner}")
+
+
+def test_qmd_parser_reads_header_options_and_cells(tmp_path: Path) -> None:
+    doc = parse_qmd(bundled_templates() / "omdomme.qmd")
+    assert doc.front_matter["format"]["html"]["embed-resources"] is True
+    assert doc.execute_option("echo", True) is False
+    assert doc.cells[0].tags == ["parameters"]
+    assert [c.options["label"] for c in doc.cells][:2] == ["parameters", "setup"]
+    bad = tmp_path / "bad.qmd"
+    bad.write_text("---\ntitle: x\n---\n\n```{python}\nprint(1)\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"bad.qmd, line 5: the \{python\} cell is never closed"):
+        parse_qmd(bad)
+
+
+def test_assemble_honours_cell_options(tmp_path: Path) -> None:
+    qmd = tmp_path / "t.qmd"
+    qmd.write_text(
+        "---\nexecute:\n  echo: false\n---\n\nIntro.\n\n"
+        "```{python}\n#| include: false\nx = 1\n```\n\n"
+        "```{python}\n#| echo: true\n#| label: fig-a\n#| fig-cap: \"En figur\"\nplot()\n```\n\n"
+        "```{python}\n#| output: asis\nprint('**fet**')\n```\n",
+        encoding="utf-8")
+    doc = parse_qmd(qmd)
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    outputs = [[{"output_type": "stream", "name": "stdout", "text": "hidden"}],
+               [{"output_type": "display_data", "data": {"image/png": png}}],
+               [{"output_type": "stream", "name": "stdout", "text": "**fet**\n"}]]
+    markdown = assemble(doc, outputs, media=tmp_path)
+    assert "hidden" not in markdown
+    assert "```python\nplot()\n```" in markdown
+    assert "![En figur](figure-1.png){#fig-a}" in markdown
+    assert "**fet**" in markdown and "```\n**fet**" not in markdown
+    assert (tmp_path / "figure-1.png").exists()
+    assert parameter_source({"round": 2018, "compare_round": None}) == \
+        "# Injected parameters\nround = 2018\ncompare_round = None"
+
+
+def test_a_failing_cell_names_the_template_and_line(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "omdomme.qmd").write_text(
+        "---\ntitle: t\n---\n\n```{python}\n#| tags: [parameters]\nround = 0\n```\n\n"
+        "```{python}\nassert round == 2018\nraise KeyError('vet_ikke')\n```\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match=r"omdomme.qmd, cell at line 10 failed with KeyError: 'vet_ikke'"):
+        render_report(ROUND, "html", engine="builtin", root=project, survey="omdomme", templates=tmp_path,
+                      output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
