@@ -36,7 +36,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
@@ -109,7 +109,7 @@ class FirmSpec:
     employees: str | None = None
     industry: str | None = None
     size_class: str | None = None
-    borders: int | str = 2024
+    borders: int | Literal["round"] = 2024
 
     @property
     def code_column(self) -> str:
@@ -117,7 +117,7 @@ class FirmSpec:
         return self.kommune if self.kommune is not None else str(self.fylke)
 
     @property
-    def level(self) -> str:
+    def level(self) -> Literal["kommune", "fylke"]:
         """``"kommune"`` or ``"fylke"``, as :func:`omdomme._geography.county_of` takes it."""
         return "kommune" if self.kommune is not None else "fylke"
 
@@ -129,7 +129,8 @@ class InnovationIndicator:
     ``share``: the share of firms whose ``variable`` takes one of the ``count`` codes (codes in
     ``missing``, user-missing codes and nulls leave the base). ``total``: the weighted total of
     ``variable``. ``ratio``: the ratio of the totals of ``numerator`` and ``denominator``
-    (firms with either missing leave both).
+    (firms with either missing leave both). ``unit`` (``percent``, ``nok``, ``number``) is how
+    the ``display`` column shows the estimate; see :func:`_default_unit` when it is omitted.
 
     Examples
     --------
@@ -579,8 +580,10 @@ def _place_firms(
 
     column = spec.firm.code_column
     codes = data[column]
+    if codes.dtype.is_float():
+        codes = codes.fill_nan(None)
     if codes.null_count():
-        firms = data.filter(pl.col(column).is_null())[ident].to_list()
+        firms = data.filter(codes.is_null())[ident].to_list()
         raise GeographyError(
             f"{data_file}: `{column}` ({spec.firm.level} code) is missing for firm(s) "
             f"{_listing(firms)}; every firm must be placed (Norway includes firms outside the "
@@ -732,8 +735,9 @@ def _raw_estimates(prep: _Prepared) -> pl.DataFrame:
     totals = [i for i in prep.spec.indicators if i.kind == "total"]
     ratios = [i for i in prep.spec.indicators if i.kind == "ratio"]
 
-    def tag(frame: pl.DataFrame, ids: list[str], target: str | None) -> pl.DataFrame:
+    def tag(frame: Any, ids: list[str], target: str | None) -> pl.DataFrame:
         # Survey returns rows variable-major or group-major; map by the variable column.
+        assert isinstance(frame, pl.DataFrame)  # no vcov asked
         mapping = dict(zip([_col(i, "y") for i in prep.spec.indicators], [i.id for i in prep.spec.indicators],
                            strict=True))
         if len(ids) == 1:
@@ -907,7 +911,9 @@ def joint_estimates(prep: _Prepared) -> tuple[pl.DataFrame, np.ndarray]:
     with warnings.catch_warnings():
         # The same cells were estimated (and their flags reported) by _raw_estimates.
         warnings.simplefilter("ignore", EstimationWarning)
-        frame, cov = joint.total(columns, by=COUNTY, vcov=True)
+        joint_result = joint.total(columns, by=COUNTY, vcov=True)
+    assert isinstance(joint_result, tuple)  # vcov=True returns (frame, covariance)
+    frame, cov = joint_result
     frame = frame.with_row_index("_row").cast({COUNTY: pl.String})
     totals = frame["estimate"].to_numpy()
     cov = np.asarray(cov, dtype=float)

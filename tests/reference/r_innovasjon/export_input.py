@@ -16,12 +16,13 @@ the same doubles.
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import polars as pl
 
 from omdomme._definition import load_definition
-from omdomme._innovation import COUNTY, _code_strings, _col, _prepare
+from omdomme._innovation import COUNTY, _code_strings, _col, _file_record, _prepare
 
 HERE = Path(__file__).parent
 
@@ -53,6 +54,10 @@ def export(root: Path, round: int, out: Path = HERE / "innovasjon_input.csv") ->
     frame = prep.data.select(columns)
     # Shortest round-trip representation of each double; empty = NA for both R and omdomme.read.
     frame.write_csv(out, null_value="")
+    # Provenance: which round file (by hash) the reference was computed from.
+    source = {"round": round, "definition": _file_record(Path(definition.path), root),
+              "data": list(prep.inputs), "firms": frame.height}
+    out.with_suffix(".source.json").write_text(json.dumps(source, indent=2) + "\n", encoding="utf-8")
     return frame
 
 

@@ -7,7 +7,8 @@
 #         tests/reference/r_innovasjon/export_input.py: the round's design columns, the county
 #         omdomme places each firm in, and per indicator the analysed column(s):
 #         share__<id> (0/1), total__<id> (NOK), num__<id> and den__<id> (a ratio's totals);
-#         NA = the firm is outside that indicator's base)
+#         NA = the firm is outside that indicator's base). innovasjon_input.source.json names
+#         the round file it came from, with its sha256 (synthetic round 2018, commit 1aeaa76).
 # Output: tests/reference/r_innovasjon/r_innovasjon_reference.csv
 #
 # The design, exactly:
