@@ -387,12 +387,12 @@ def draw_reputation_sample(population: pl.DataFrame, round: int, seed: int) -> t
     rng = np.random.default_rng([seed, round, 1])
     p = population["respons"].to_numpy()
     n = population.height
-    invited_main = int(round_half(MAIN_N / p.mean()))
+    invited_main = int(_round_half(MAIN_N / p.mean()))
     main = np.sort(rng.choice(n, size=invited_main, replace=False))
     main = main[rng.random(main.size) < p[main]]
     ostfold = np.flatnonzero(population["county"].to_numpy() == "ostfold")
     frame = np.setdiff1d(ostfold, main, assume_unique=True)
-    invited_boost = int(round_half(BOOST_N / p[ostfold].mean()))
+    invited_boost = int(_round_half(BOOST_N / p[ostfold].mean()))
     boost = np.sort(rng.choice(frame, size=invited_boost, replace=False))
     boost = boost[rng.random(boost.size) < p[boost]]
     persons = np.concatenate([main, boost])
@@ -407,6 +407,6 @@ def draw_reputation_sample(population: pl.DataFrame, round: int, seed: int) -> t
     return raw, ReputationSample(persons, invited_main, invited_boost, iterations, deff)
 
 
-def round_half(x: float) -> float:
+def _round_half(x: float) -> float:
     """Round half up (Python's round() rounds half to even)."""
     return float(np.floor(x + 0.5))

@@ -179,9 +179,10 @@ def innovation_truth(population: pl.DataFrame, round: int) -> pl.DataFrame:
             assert ind.variable is not None and ind.count is not None
             e = pl.col(ind.variable).is_in(list(ind.count)).cast(pl.Float64).mean()
         elif ind.kind == "total":
-            e = pl.col(ind.variable).cast(pl.Float64).sum()
+            e = pl.col(str(ind.variable)).cast(pl.Float64).sum()
         else:
-            e = pl.col(ind.numerator).cast(pl.Float64).sum() / pl.col(ind.denominator).cast(pl.Float64).sum()
+            e = (pl.col(str(ind.numerator)).cast(pl.Float64).sum()
+                 / pl.col(str(ind.denominator)).cast(pl.Float64).sum())
         exprs.append(e.alias(ind.id))
     counties = population.filter(pl.col("county") != "utenfor").group_by(pl.col("county").alias("target")).agg(exprs)
     norway = population.select(exprs).with_columns(pl.lit("norge").alias("target"))
@@ -193,7 +194,8 @@ def innovation_truth(population: pl.DataFrame, round: int) -> pl.DataFrame:
 
 
 def _finish(frame: pl.DataFrame, survey: str, round: int) -> pl.DataFrame:
-    order = {ind.id: i for i, ind in enumerate(REPUTATION_INDICATORS + INNOVATION_INDICATORS)}  # type: ignore[operator]
+    ids = [ind.id for ind in REPUTATION_INDICATORS] + [ind.id for ind in INNOVATION_INDICATORS]
+    order = {id_: i for i, id_ in enumerate(ids)}
     targets = {t: i for i, t in enumerate((*COUNTIES, "norge"))}
     domains = {d: i for i, d in enumerate(DOMAINS)}
     return (

@@ -60,10 +60,10 @@ def write_spss(frame: pl.DataFrame, path: Path, meta: FileMetadata, *, stamp_yea
         column_labels={k: v for k, v in meta.column_labels.items() if k in columns},
         compress=path.suffix == ".zsav",
         row_compress=path.suffix != ".zsav",  # SPSS writes bytecode-compressed .sav by default
-        variable_value_labels=value_labels,  # type: ignore[arg-type]
+        variable_value_labels=value_labels,
         missing_ranges=missing,
         variable_format={k: v for k, v in meta.formats.items() if k in columns},
-        variable_measure={k: v for k, v in meta.measures.items() if k in columns},  # type: ignore[arg-type]
+        variable_measure={k: v for k, v in meta.measures.items() if k in columns},
     )
     with open(path, "r+b") as fh:
         fh.seek(_DATE_AT)
