@@ -191,3 +191,26 @@ def test_innovation_compare_and_doubling_goal_from_analyse_outputs(
         if ratio["ratio_ci_high"][0] < 2
         else "undecided"
     )
+
+
+def test_slope_intervals_cover_the_true_slopes(synthetic_trend: Trend) -> None:
+    # The truth's own least-squares slope per series; the interval should cover it at least
+    # at the nominal rate (halving the intervals brings this to about 0.8 on these data).
+    truth = _truth()
+    true = truth.group_by("indicator", "target", "domain").agg(
+        true_slope=(
+            (pl.col("round") - pl.col("round").mean()) * (pl.col("truth") - pl.col("truth").mean())
+        ).sum()
+        / ((pl.col("round") - pl.col("round").mean()) ** 2).sum()
+    )
+    fits = synthetic_trend.slopes.filter(
+        pl.col("survey") == "omdomme", pl.col("series") == "level"
+    ).join(true, on=["indicator", "target", "domain"])
+    assert fits.height >= 50
+    covered = (pl.col("ci_low_per_year") <= pl.col("true_slope")) & (
+        pl.col("true_slope") <= pl.col("ci_high_per_year")
+    )
+    assert fits.select(covered.mean()).item() >= 0.9
+    flat = fits.filter(pl.col("true_slope").abs() < 0.0005)
+    assert flat.height >= 20
+    assert flat["significant"].sum() <= 0.1 * flat.height
