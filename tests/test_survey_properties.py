@@ -54,6 +54,7 @@ def all_estimates(s: Survey) -> dict[str, pl.DataFrame]:
     }
 
 
+@pytest.mark.filterwarnings("ignore::omdomme.errors.EstimationWarning")  # tiny domains
 @SETTINGS
 @given(df=designs, c=st.floats(0.01, 1000.0))
 def test_scaling_weights_changes_only_totals(df: pl.DataFrame, c: float) -> None:
@@ -65,10 +66,13 @@ def test_scaling_weights_changes_only_totals(df: pl.DataFrame, c: float) -> None
             x, y = a[key][col].to_numpy(), b[key][col].to_numpy()
             if key == "total" and col != "deff":
                 y = y / c
-            np.testing.assert_allclose(y, x, rtol=1e-9, err_msg=f"{key} {col}")
+            # a one-PSU domain has se = 0 up to round-off: compare on the scale of the column
+            atol = 1e-9 * np.nanmax(np.abs(x))
+            np.testing.assert_allclose(y, x, rtol=1e-9, atol=atol, err_msg=f"{key} {col}")
         assert a[key]["df"].to_list() == b[key]["df"].to_list()
 
 
+@pytest.mark.filterwarnings("ignore::omdomme.errors.EstimationWarning")
 @SETTINGS
 @given(df=designs, seed=st.integers(0, 2**32 - 1))
 def test_row_order_changes_nothing(df: pl.DataFrame, seed: int) -> None:
@@ -78,7 +82,10 @@ def test_row_order_changes_nothing(df: pl.DataFrame, seed: int) -> None:
     a, va = s1.mean(["y", "x"], by="g", vcov=True)
     b, vb = s2.mean(["y", "x"], by="g", vcov=True)
     for col in COLS:
-        np.testing.assert_allclose(b[col].to_numpy(), a[col].to_numpy(), rtol=1e-9)
+        x = a[col].to_numpy()
+        np.testing.assert_allclose(
+            b[col].to_numpy(), x, rtol=1e-9, atol=1e-9 * np.nanmax(np.abs(x))
+        )
     np.testing.assert_allclose(vb, va, rtol=1e-9, atol=1e-12 * np.abs(va).max())
     pa, pb = s1.proportion("b", by="g"), s2.proportion("b", by="g")
     np.testing.assert_allclose(pb["ci_low"].to_numpy(), pa["ci_low"].to_numpy(), rtol=1e-9)
@@ -121,6 +128,7 @@ def test_srs_proportion_se_is_the_textbook_formula(k: int, n: int) -> None:
     assert r["eff_n"] == pytest.approx(n, rel=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore::omdomme.errors.EstimationWarning")
 @SETTINGS
 @given(df=designs)
 def test_domain_se_by_group_equals_ratio_identity(df: pl.DataFrame) -> None:

@@ -112,6 +112,72 @@ def _expr_name(expr: pl.Expr) -> str:
     return text
 
 
+def _dense_codes(s: pl.Series) -> tuple[np.ndarray, int]:
+    """Codes ``0 .. m-1`` of a column's values in sorted order, null last, and ``m``.
+
+    O(n) for integers with a moderate range and for strings (via the categorical codes);
+    a sort otherwise. Much faster than polars' ``rank`` on a million rows.
+    """
+    n = s.len()
+    nulls = s.is_null().to_numpy() if s.null_count() else None
+    if s.dtype == pl.Boolean:
+        s = s.cast(pl.Int8)
+    if s.dtype.is_integer():
+        v = s.fill_null(s.min() if s.null_count() < n else 0).to_numpy().astype(np.int64)
+        lo = int(v.min())
+        size = int(v.max()) - lo + 1
+        if size <= 4 * n + 1024:
+            raw = v - lo
+            present = np.bincount(raw if nulls is None else raw[~nulls], minlength=size) > 0
+            codes = (np.cumsum(present) - 1)[raw]
+            m = int(present.sum())
+        else:
+            keep = v if nulls is None else v[~nulls]
+            uniq = np.unique(keep)
+            codes = np.searchsorted(uniq, v)
+            m = int(uniq.size)
+    elif s.dtype in (pl.String, pl.Categorical) or isinstance(s.dtype, pl.Enum):
+        phys = s.cast(pl.Categorical).to_physical().fill_null(0).to_numpy().astype(np.int64)
+        size = int(phys.max()) + 1
+        present = np.bincount(phys if nulls is None else phys[~nulls], minlength=size) > 0
+        first = np.empty(size, dtype=np.int64)
+        first[phys[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the first occurrence wins
+        ids = np.flatnonzero(present)
+        labels = s.gather(first[ids]).cast(pl.String)
+        rank = np.empty(size, dtype=np.int64)
+        rank[ids[labels.arg_sort().to_numpy()]] = np.arange(ids.size)
+        codes = rank[phys]
+        m = int(ids.size)
+    else:
+        ranked = s.rank("dense").to_numpy()
+        codes = (
+            np.where(np.isnan(ranked), 0, ranked).astype(np.int64) - 1
+            if nulls is not None
+            else ranked.astype(np.int64) - 1
+        )
+        m = int(codes.max()) + 1 if n else 0
+    if nulls is not None:
+        codes = np.where(nulls, m, codes)
+        m += 1
+    return codes.astype(np.int64), m
+
+
+def _combined_codes(columns: list[pl.Series]) -> tuple[np.ndarray, int]:
+    """Dense codes of the combinations of several columns, in lexicographic sorted order."""
+    key, size = _dense_codes(columns[0])
+    for s in columns[1:]:
+        c, m = _dense_codes(s)
+        if size * m >= 2**62:
+            key, size = np.unique(key, return_inverse=True)[1].astype(np.int64), int(key.max()) + 1
+        key = key * m + c
+        size = size * m
+    if size <= 4 * key.size + 1024:
+        present = np.bincount(key, minlength=size) > 0
+        return (np.cumsum(present) - 1)[key], int(present.sum())
+    uniq, inverse = np.unique(key, return_inverse=True)
+    return inverse.astype(np.int64), int(uniq.size)
+
+
 class Survey:
     """A survey design and its design-based estimators (R ``survey``'s ``svydesign``).
 
@@ -224,14 +290,9 @@ class Survey:
         return w
 
     def _codes(self, cols: list[str]) -> np.ndarray:
-        # Dense 0-based codes in sorted order of the key columns (ties of PSU ids across
-        # strata are separated because the stratum is part of the key: PSUs are nested).
-        return (
-            self._data.select(pl.struct(cols).rank("dense").alias("c"))["c"]
-            .to_numpy()
-            .astype(np.int64)
-            - 1
-        )
+        # Dense 0-based codes in sorted order of the key columns (a PSU id repeated in two
+        # strata gives two PSUs, because the stratum is part of the key: PSUs are nested).
+        return _combined_codes([self._data[c] for c in cols])[0]
 
     def _build_structure(self) -> tuple[np.ndarray, PsuStructure, bool]:
         d, n = self._design, self._data.height
@@ -326,8 +387,9 @@ class Survey:
 
     def _compute_degf(self, w: np.ndarray) -> int:
         inset = w != 0
-        psus = np.unique(self._structure.psu_code[inset]).size
-        strata = np.unique(self._stratum[inset]).size
+        st = self._structure
+        psus = np.count_nonzero(np.bincount(st.psu_code[inset], minlength=st.n_psus))
+        strata = np.count_nonzero(np.bincount(self._stratum[inset], minlength=st.n_strata))
         return int(psus - strata)
 
     # -- public attributes ----------------------------------------------------------------
@@ -556,16 +618,10 @@ class Survey:
         if not cols:
             return np.zeros(n, dtype=np.int64), 1, None
         self._check_columns(cols, "by column")
-        keys = self._data.select(cols)
-        groups = keys.unique().sort(cols, nulls_last=True)
-        coded = keys.join(
-            groups.with_row_index("__gid"),
-            on=cols,
-            how="left",
-            nulls_equal=True,
-            maintain_order="left",
-        )
-        return coded["__gid"].to_numpy().astype(np.int64), groups.height, groups
+        gid, n_groups = _combined_codes([self._data[c] for c in cols])
+        first = np.empty(n_groups, dtype=np.int64)
+        first[gid[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the first row of a group wins
+        return gid, n_groups, self._data.select(cols)[first]
 
     # -- the engine -----------------------------------------------------------------------
 
@@ -591,49 +647,58 @@ class Survey:
         calibrated = self._calibration is not None
         T = None if calibrated else np.empty((P, K))
         dense = np.zeros((n, K)) if calibrated else None
-        rows = np.arange(n)
+        rows = np.arange(n) if calibrated else None
         est = np.empty(K)
         stats = {name: np.empty(K) for name in ("n", "nobs", "excl", "um", "rows", "S2", "W")}
         lik = {"sw": np.empty(K), "phi": np.empty(K)} if method == "likelihood" else None
         in_group = np.bincount(gid, minlength=G).astype(float)
         nonzero = w != 0
+        all_nonzero = bool(nonzero.all())
 
         for j, t in enumerate(targets):
             cols = slice(j * G, (j + 1) * G)
             valid = t.valid
-            wv = np.where(valid, w, 0.0)
-            y = np.where(valid, t.y, 0.0)
-            x = np.where(valid, t.x, 0.0) if t.x is not None else valid.astype(float)
+            all_valid = bool(valid.all())
+            # Invalid rows get weight 0 and value 0, so they drop out of every sum below
+            # (and their score is exactly 0) without further masking.
+            wv = w if all_valid else np.where(valid, w, 0.0)
+            y = t.y if all_valid else np.where(valid, t.y, 0.0)
             Y = np.bincount(gid, wv * y, G)
-            X = np.bincount(gid, wv * x, G)
             W = np.bincount(gid, wv, G)
             with np.errstate(divide="ignore", invalid="ignore"):
                 if kind == "total":
                     e = Y
                     score = wv * y
-                    mean_g = Y / W
-                    resid = y - mean_g[gid]
+                    resid = y - np.where(W > 0, Y / W, 0.0)[gid]
                 else:
+                    if t.x is None:
+                        x, X = None, W
+                    else:
+                        x = t.x if all_valid else np.where(valid, t.x, 0.0)
+                        X = np.bincount(gid, wv * x, G)
                     e = Y / X
-                    den = X[gid]
-                    resid = y - e[gid] * x
-                    score = np.where(den != 0, wv * resid / den, 0.0)
+                    inv = np.where(X != 0, 1.0 / X, 0.0)
+                    # an empty group's NaN estimate must not leak into its rows' scores
+                    e_rows = np.where(np.isfinite(e), e, 0.0)[gid]
+                    resid = y - e_rows if x is None else y - e_rows * x
                     if kind == "ratio":
-                        resid = np.where(den != 0, resid / den, 0.0)
-            score = np.where(valid, score, 0.0)
+                        resid = resid * inv[gid]
+                        score = wv * resid
+                    else:
+                        score = wv * resid * inv[gid]
             est[cols] = e
             if calibrated:
                 dense[rows, j * G + gid] = score
             else:
                 T[:, cols] = np.bincount(key, score, P * G).reshape(P, G)
-            stats["n"][cols] = np.bincount(gid, valid, G)
-            stats["nobs"][cols] = np.bincount(gid, valid & nonzero, G)
-            stats["excl"][cols] = in_group - stats["n"][cols]
-            stats["um"][cols] = np.bincount(gid, t.user_missing, G)
+            n_g = in_group if all_valid else np.bincount(gid, valid, G)
+            stats["n"][cols] = n_g
+            stats["nobs"][cols] = n_g if all_nonzero else np.bincount(gid, valid & nonzero, G)
+            stats["excl"][cols] = in_group - n_g
+            stats["um"][cols] = np.bincount(gid, t.user_missing, G) if t.user_missing.any() else 0.0
             stats["rows"][cols] = in_group
             stats["W"][cols] = W
-            rr = np.where(valid, resid, 0.0)
-            stats["S2"][cols] = np.bincount(gid, wv * rr * rr, G)
+            stats["S2"][cols] = np.bincount(gid, wv * resid * resid, G)
             if lik is not None:
                 # R's likelihood interval: svyglm rescales the weights to mean 1 in the
                 # domain (S_W = sum of them) and its dispersion is the design variance of
@@ -659,7 +724,8 @@ class Survey:
         if G == 1:
             df_g = np.array([float(self._degf)])
         else:
-            cell = np.bincount(key[nonzero], minlength=P * G).reshape(P, G) > 0
+            cell = np.bincount(key if all_nonzero else key[nonzero], minlength=P * G)
+            cell = cell.reshape(P, G) > 0
             starts = np.concatenate(([0], np.cumsum(st.n_psu)[:-1]))
             strata_in = np.add.reduceat(cell.astype(np.int64), starts, axis=0) > 0
             df_g = (cell.sum(axis=0) - strata_in.sum(axis=0)).astype(float)
