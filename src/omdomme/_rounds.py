@@ -172,7 +172,8 @@ def require_analysed(round_: int, root: Path | str = ".", *, run_missing: bool =
     root : path
         The project folder holding ``surveys/`` and ``analyses/``.
     run_missing : bool
-        Analyse the round (``omdomme._analysis.analyse_round``) when it has no analysis yet.
+        Analyse the round when it has no analysis yet (``omdomme._analysis.analyse_round``,
+        written by ``omdomme._output.write_analysis``, as ``omdomme analyse`` does).
 
     Raises
     ------
@@ -208,7 +209,7 @@ def require_analysed(round_: int, root: Path | str = ".", *, run_missing: bool =
         if not (folder / "estimates.parquet").is_file():
             raise AnalysisError(
                 f"round {round_}: analyse_round finished but {folder / 'estimates.parquet'} "
-                "is missing; rerun `omdomme analyse {round_}` and check its output."
+                f"is missing; rerun `omdomme analyse {round_}` and check its output."
             )
     return folder
 
