@@ -323,6 +323,12 @@ def test_cli_compare_prints_the_summary_ostfold_first(tmp_path: Path) -> None:
         "    moderne_ungdom         unge         43.0 % →    43.0 %    +0.0 pp  [-15.4 pp; +15.4 pp]",
     ]
     assert lines[7] == "  Akershus"
+    at = lines.index("  Significant in other domains:")
+    assert lines[at + 1] == (
+        "    Østfold: vet_ikke               utenfra      48.0 % →    39.0 %    -9.0 pp  "
+        "[-13.7 pp; -4.3 pp]  ↓ ✓"
+    )
+    assert lines[at + 2] == ""
     assert (
         lines[-1]
         == f"Full table: {tmp_path / 'analyses' / 'compare-2016-2022' / 'comparisons.csv'}"

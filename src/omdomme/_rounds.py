@@ -817,11 +817,12 @@ def arrow(row: Mapping[str, Any]) -> str:
     return ("↑" if up else "↓") + (" ✓" if good else " ✗")
 
 
-def comparison_summary(result: RoundComparison, *, max_rows_per_survey: int = 60) -> str:
+def comparison_summary(result: RoundComparison) -> str:
     """Plain-text summary of a round comparison, Østfold first.
 
-    Shows every indicator × county of the ``alle`` domain (or an indicator's only domain);
-    arrows only for changes that are significant after Holm's adjustment.
+    Shows every indicator × county of the ``alle`` domain (or an indicator's only domain),
+    then the significant changes of the other domains; arrows only for changes that are
+    significant after Holm's adjustment.
 
     Examples
     --------
@@ -843,9 +844,8 @@ def comparison_summary(result: RoundComparison, *, max_rows_per_survey: int = 60
             .otherwise(pl.col("domain").first())
             .alias("shown_domain")
         )
-        shown = part.join(first_domain, on="indicator").filter(
-            pl.col("domain") == pl.col("shown_domain")
-        )
+        part = part.join(first_domain, on="indicator", maintain_order="left")
+        shown = part.filter(pl.col("domain") == pl.col("shown_domain"))
         lines.append("")
         lines.append(
             f"{survey}: {part.height} comparisons, "
@@ -856,22 +856,19 @@ def comparison_summary(result: RoundComparison, *, max_rows_per_survey: int = 60
             shown["target_a"].unique().to_list(), key=lambda k: _TARGET_ORDER.get(k, 99)
         )
         width = max(22, *(len(i) + 1 for i in shown["indicator"].to_list()))
-        count = 0
         for target in targets:
             rows = shown.filter(pl.col("target_a") == target)
             lines.append(f"  {_TARGET_LABEL.get(target, target)}")
-            for row in rows.iter_rows(named=True):
-                if count >= max_rows_per_survey:
-                    break
-                count += 1
-                lines.append(
-                    f"    {row['indicator']:<{width}} {row['domain']:<9}"
-                    f" {_fmt_value(row['estimate_b'], row['kind']):>9} → "
-                    f"{_fmt_value(row['estimate_a'], row['kind']):>9}"
-                    f"  {_fmt_change(row['difference'], row['kind']):>9}"
-                    f"  [{_fmt_change(row['ci_low'], row['kind'])}; {_fmt_change(row['ci_high'], row['kind'])}]"
-                    f"  {arrow(row)}".rstrip()
-                )
+            lines += [_change_line(row, width) for row in rows.iter_rows(named=True)]
+        hidden = part.filter(pl.col("significant"), pl.col("domain") != pl.col("shown_domain"))
+        if hidden.height:
+            lines.append("  Significant in other domains:")
+            hidden = hidden.sort(
+                pl.col("target_a").replace_strict(_TARGET_ORDER, default=99), maintain_order=True
+            )
+            for row in hidden.iter_rows(named=True):
+                label = _TARGET_LABEL.get(row["target_a"], row["target_a"])
+                lines.append(_change_line(row, width, prefix=f"{label}: "))
         breaks = part.filter(~pl.col("comparable")).unique(
             ["indicator", "break_reason"], maintain_order=True
         )
@@ -881,6 +878,17 @@ def comparison_summary(result: RoundComparison, *, max_rows_per_survey: int = 60
         lines.append("")
         lines.append(f"Full table: {result.path / 'comparisons.csv'}")
     return "\n".join(lines)
+
+
+def _change_line(row: Mapping[str, Any], width: int, prefix: str = "") -> str:
+    kind = row["kind"]
+    return (
+        f"    {prefix}{row['indicator']:<{width}} {row['domain']:<9}"
+        f" {_fmt_value(row['estimate_b'], kind):>9} → {_fmt_value(row['estimate_a'], kind):>9}"
+        f"  {_fmt_change(row['difference'], kind):>9}"
+        f"  [{_fmt_change(row['ci_low'], kind)}; {_fmt_change(row['ci_high'], kind)}]"
+        f"  {arrow(row)}"
+    ).rstrip()
 
 
 _TARGET_LABEL = {
