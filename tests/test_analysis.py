@@ -155,6 +155,13 @@ def test_paired_difference_matches_r_survey() -> None:
     # R: svymean of both counties + svycontrast (tests/reference/r_paired/r_paired.R).
     ref = pl.read_csv(R_PAIRED)
     d = load_definition(2018, root=REPO)
+    provenance = dict(line.split(" = ", 1) for line in
+                      R_PAIRED.with_name("r_paired_2018.provenance.txt").read_text().splitlines())
+    import hashlib
+
+    assert provenance["data_sha256"] == hashlib.sha256(d.data_path.read_bytes()).hexdigest(), (
+        "surveys/2018/omdomme-2018.sav changed since the R reference was made; rerun "
+        "`Rscript tests/reference/r_paired/r_paired.R` and commit its output")
     r = estimate_reputation(d, *d.read())
     assert r.degf == ref["degf"][0]
     for row in ref.iter_rows(named=True):

@@ -359,15 +359,10 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         prev = previous_round(definition, root)
         prev_info: dict[str, Any] | None = None
         if prev is not None and (root / "surveys" / str(prev) / "omdomme.toml").is_file():
-            _say(progress, f"estimating round {prev} for the change since then")
             before_def = load_definition(prev, "omdomme", root)
-            before_data, before_meta = _read_checked(before_def, None)
-            before = estimate_reputation(before_def, before_data, before_meta)
-            comparisons.append(round_comparisons(current.estimates, before.estimates, level=level,
+            before_estimates, prev_info = _previous_estimates(before_def, root, progress)
+            comparisons.append(round_comparisons(current.estimates, before_estimates, level=level,
                                                  breaks=series_breaks(definition, before_def)))
-            prev_info = {"round": prev, "definition": file_entry(before_def.path, root),
-                         "inputs": [file_entry(before_def.data_path, root)],
-                         "how": "estimated afresh from its own definition and data"}
         surveys["omdomme"] = {
             "definition": file_entry(definition.path, root),
             "inputs": inputs,
@@ -403,6 +398,45 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         manifest=manifest,
         definitions=tuple(definitions),
     )
+
+
+def _previous_estimates(definition: Definition, root: Path, progress: Progress | None) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The previous round's estimates: from ``analyses/<prev>/`` when that is provably current, else afresh.
+
+    The stored ``estimates.parquet`` is reused only when its manifest was written by this
+    omdomme version from byte-identical inputs (definition and data sha256); otherwise the
+    round is estimated again in memory from its own definition and data. Either way both
+    sides of the change come from the same code and the same files.
+    """
+    import json
+
+    from omdomme import __version__
+
+    definition_entry = file_entry(definition.path, root)
+    data_entry = file_entry(definition.data_path, root)
+    # One fixed description (not which path was taken) so that the manifest does not depend on
+    # whether the previous round happened to be analysed: the numbers are the same either way.
+    info: dict[str, Any] = {
+        "round": definition.round, "definition": definition_entry, "inputs": [data_entry],
+        "how": f"analyses/{definition.round}/estimates.parquet when written by this omdomme version from "
+               f"these inputs (sha256), else estimated afresh from them",
+    }
+    folder = root / "analyses" / str(definition.round)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        stored = manifest["surveys"]["omdomme"]
+        current = (manifest.get("omdomme_version") == __version__
+                   and stored["definition"]["sha256"] == definition_entry["sha256"]
+                   and [i["sha256"] for i in stored["inputs"]] == [data_entry["sha256"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        current = False
+    if current:
+        estimates = pl.read_parquet(folder / "estimates.parquet").filter(pl.col("survey") == "omdomme")
+        if set(ESTIMATE_COLUMNS) <= set(estimates.columns):
+            return estimates, info
+    _say(progress, f"estimating round {definition.round} for the change since then")
+    data, meta = _read_checked(definition, None)
+    return estimate_reputation(definition, data, meta).estimates, info
 
 
 def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl.DataFrame, Metadata]:

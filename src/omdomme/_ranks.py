@@ -29,10 +29,19 @@ MAX_RANK = 5
 
 
 def _sqrt_psd(v: np.ndarray) -> np.ndarray:
-    # Covariances of proportions near 0 or 1 can be numerically (not truly) indefinite:
-    # clip tiny negative eigenvalues instead of failing like a Cholesky factorisation would.
-    values, vectors = np.linalg.eigh((v + v.T) / 2.0)
-    return vectors * np.sqrt(np.clip(values, 0.0, None))
+    """A matrix root L with L Lᵀ = V.
+
+    Cholesky first: it is continuous in V, so round-off in the covariance moves the draws by
+    round-off (an eigen-decomposition may rotate nearly equal eigenvectors and reshuffle the
+    Monte Carlo noise). Covariances of proportions near 0 or 1 can be numerically (not
+    truly) indefinite; then the eigen-decomposition with tiny negative eigenvalues clipped.
+    """
+    sym = (v + v.T) / 2.0
+    try:
+        return np.linalg.cholesky(sym)
+    except np.linalg.LinAlgError:
+        values, vectors = np.linalg.eigh(sym)
+        return vectors * np.sqrt(np.clip(values, 0.0, None))
 
 
 def rank_probabilities(estimates: np.ndarray, vcov: np.ndarray, *, better: str, draws: int,

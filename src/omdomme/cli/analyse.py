@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import click
 
 from omdomme.cli._common import handle_errors
+from omdomme.errors import OmdommeWarning
 
 
 class _Progress:
@@ -51,9 +53,20 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
     from omdomme._summary import summary_text
 
     progress = _Progress(quiet)
-    result = analyse_round(round, root=root, progress=progress)
-    progress("writing outputs")
-    folder = write_analysis(result, root=root)
+    # Flagged estimates warn (EstimationWarning); show them as plain notes, not Python warnings.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", OmdommeWarning)
+        result = analyse_round(round, root=root, progress=progress)
+        progress("writing outputs")
+        folder = write_analysis(result, root=root)
+    shown: set[str] = set()
+    for warning in caught:
+        if issubclass(warning.category, OmdommeWarning):
+            if str(warning.message) not in shown:
+                shown.add(str(warning.message))
+                click.echo(f"Merk: {warning.message}", err=True)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     if not quiet:
         click.echo(summary_text(result))
         click.echo("")

@@ -53,4 +53,9 @@ out[["meninger"]] <- data.frame(indicator = "svaert_godt_meninger", domain = "al
   cov = v[1, 2], difference = coef(ct)[[1]], se_difference = SE(ct)[[1]], degf = degf(wide))
 res <- do.call(rbind, out)
 write.csv(res, "tests/reference/r_paired/r_paired_2018.csv", row.names = FALSE)
+# Provenance: which data file these values belong to (the test refuses stale references).
+sha <- system2("sha256sum", "surveys/2018/omdomme-2018.sav", stdout = TRUE)
+writeLines(c(sprintf("data_sha256 = %s", sub(" .*", "", sha)), sprintf("r = %s", R.version.string),
+             sprintf("survey = %s", as.character(packageVersion("survey")))),
+           "tests/reference/r_paired/r_paired_2018.provenance.txt")
 print(res)
