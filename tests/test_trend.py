@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from scipy import stats
 
-from omdomme._trend import fit_wls, trend
+from omdomme._trend import fit_wls, trend, trend_summary
 from omdomme.cli import main
 from omdomme.errors import UsageError
 from test_rounds_support import build_tree, write_round
@@ -352,3 +352,12 @@ def test_cli_trend_rejects_an_unknown_survey() -> None:
     result = CliRunner().invoke(main, ["trend", "--survey", "ssb"])
     assert result.exit_code == 2
     assert "'ssb' is not one of 'omdomme', 'innovasjon', 'all'" in result.output
+
+
+def test_summary_lists_significant_trends_of_the_domains_not_shown(result) -> None:  # type: ignore[no-untyped-def]
+    lines = trend_summary(result).splitlines()
+    at = lines.index("  Significant trends in other domains:")
+    assert lines[at + 1 : at + 3] == [
+        "    Østfold: vet_ikke innenfra: -2.5 pp [-4.7; -0.2]  ↓ ✓",
+        "    Østfold: vet_ikke utenfra: -2.7 pp [-3.9; -1.6]  ↓ ✓",
+    ]

@@ -767,6 +767,21 @@ def trend_summary(result: Trend) -> str:
                 f"  ! {row['indicator']}: series break before {row['round']}: "
                 f"{row['break_reason']} (trend fitted from {row['round']} on)"
             )
+        # Significant trends in the domains the table above does not show.
+        other = last.join(
+            shown_domain.rename({"__d": "__shown"}), on="indicator", how="inner"
+        ).filter(pl.col("significant"), pl.col("domain") != pl.col("__shown"))
+        if other.height:
+            lines.append("  Significant trends in other domains:")
+            other = other.sort(
+                pl.col("target").replace_strict(_TARGET_ORDER, default=99), maintain_order=True
+            )
+            for row in other.iter_rows(named=True):
+                label = _TARGET_LABEL.get(row["target"], row["target"])
+                lines.append(
+                    f"    {label}: {row['indicator']} {row['domain']}: "
+                    + _slope_text(row, row["kind"])
+                )
         gap_lines = _gap_lines(part, result.goals, survey, rounds, (iw, cw))
         lines += gap_lines
         goals = result.goals.filter(pl.col("survey") == survey, pl.col("goal_id") == "doubling")
