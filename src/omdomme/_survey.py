@@ -840,9 +840,7 @@ class Survey:
                 "__empty": empty,
             },
             schema_overrides={"__codes": pl.String, "variable": pl.String},
-        ).with_columns(
-            pl.col(c).fill_nan(None).fill_null(float("nan")) for c in ("deff", "eff_n", "cv")
-        )
+        ).lazy()
         proportion = kind == "proportion"
         nans_at_bounds = method not in ("wilson", "korn_graubard_nchs")
         flag = (
@@ -918,7 +916,7 @@ class Survey:
                 for c in ("ci_low", "ci_high")
             )
         )
-        frame = frame.select(RESULT_COLUMNS)
+        frame = frame.select(RESULT_COLUMNS).collect()  # one collect: the frame is small
         if groups is not None:
             frame = pl.concat([pl.concat([groups] * V), frame], how="horizontal")
         return frame
