@@ -361,3 +361,13 @@ def test_summary_lists_significant_trends_of_the_domains_not_shown(result) -> No
         "    Østfold: vet_ikke innenfra: -2.5 pp [-4.7; -0.2]  ↓ ✓",
         "    Østfold: vet_ikke utenfra: -2.7 pp [-3.9; -1.6]  ↓ ✓",
     ]
+
+
+def test_slopes_carry_a_holm_adjustment_per_survey_series_and_domain(result) -> None:  # type: ignore[no-untyped-def]
+    s = result.slopes.filter(pl.col("p_value").is_not_null())
+    assert (s["p_adjusted"] >= s["p_value"]).all()
+    assert set(s["adjust_method"]) == {"holm"}
+    fam = s.filter(pl.col("family") == "trend:omdomme:level:alle")
+    assert fam.height == 10  # vet_ikke and svaert_godt for five counties
+    smallest = fam.sort("p_value").row(0, named=True)
+    assert smallest["p_adjusted"] == pytest.approx(min(1.0, 10 * smallest["p_value"]), rel=1e-12)

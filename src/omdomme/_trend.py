@@ -33,6 +33,7 @@ from omdomme._rounds import (
     analysed_rounds,
     file_entry,
     fmt_number,
+    holm,
     read_comparisons,
     read_estimates,
     rounds_present,
@@ -315,7 +316,20 @@ def _slopes(table: pl.DataFrame) -> pl.DataFrame:
         & pl.col("se").is_finite().fill_null(False)
         & (pl.col("se") > 0)
     )
-    return fit_wls(long, _FIT_KEYS, info=info)
+    fits = fit_wls(long, _FIT_KEYS, info=info)
+    # For the analyst who scans many series at once: Holm across every county and indicator
+    # of one survey, series and domain. `significant` stays the per-series test (a board asks
+    # about one series at a time, e.g. Østfold's «vet ikke»).
+    fits = holm(
+        fits.with_columns(family=pl.format("trend:{}:{}:{}", "survey", "series", "domain")),
+        "p_value",
+        "family",
+    ).with_columns(adjust_method=pl.lit("holm"))
+    order = fits.columns
+    at = order.index("significant")
+    moved = ["p_adjusted", "adjust_method", "family"]
+    rest = [c for c in order if c not in moved]
+    return fits.select(rest[:at] + moved + rest[at:])
 
 
 def fit_wls(
