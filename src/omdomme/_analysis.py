@@ -159,10 +159,19 @@ def _rake(definition: Definition, survey: Any, long: pl.DataFrame, progress: Pro
     else:
         raked = survey.rake(margins, bounds=spec.bounds, notes=notes)
     labels = age_group_labels(spec.age_groups)
+    diagnostics: dict[str, Any] = {}
+    diag = getattr(raked, "weighting", None)
+    if diag is not None:
+        # Per respondent: the long rows repeat each respondent, which leaves these unchanged.
+        for key in ("algorithm", "iterations", "converged", "max_discrepancy", "deff", "efficiency",
+                    "g_min", "g_max", "weight_min", "weight_max"):
+            value = getattr(diag, key, None)
+            diagnostics[key] = value.item() if hasattr(value, "item") else value
     return raked, {"method": spec.method, "population_year": spec.population_year,
                    "margins": [list(m) if isinstance(m, tuple) else m for m in spec.margins],
                    "age_groups": dict(zip(labels, [list(g) for g in spec.age_groups], strict=True)),
-                   "bounds": list(spec.bounds) if spec.bounds else None}
+                   "bounds": list(spec.bounds) if spec.bounds else None,
+                   "notes": list(notes), "diagnostics": diagnostics}
 
 
 def _weighting_columns(definition: Definition) -> list[pl.Expr]:
