@@ -323,3 +323,23 @@ def test_innovation_sample_is_stratified_with_take_all_top_classes() -> None:
     sums = sample.group_by("stratum").agg(pl.col("vekt").sum(), pl.col("N_stratum").first())
     assert np.allclose(sums["vekt"].to_numpy(), sums["N_stratum"].to_numpy())
     assert sample["orgnr"].is_unique().all()
+
+
+def test_2016_is_a_norwegian_csv_with_its_codebook() -> None:
+    import json
+
+    folder = SURVEYS / "2016"
+    raw = (folder / "omdomme-2016.csv").read_bytes()
+    header, first = raw.split(b"\r\n")[:2]
+    assert header.startswith(b"respid;utvalg;kommune;alder;kjonn;vekt;")
+    weight = first.split(b";")[5]
+    assert b"," in weight and b"." not in weight  # decimal comma
+    assert b"\xf8" in raw  # «ø» in windows-1252
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    book = json.loads((folder / "omdomme-2016.codebook.json").read_text(encoding="utf-8"))
+    assert book["encoding"] == "windows-1252" and book["n_rows"] == raw.count(b"\r\n") - 1
+    by_name = {v["name"]: v for v in book["variables"]}
+    assert by_name["kj_ostf"]["missing"] == {"values": [9], "ranges": []}
+    assert by_name["kj_ostf"]["value_labels"]["9"] == "Vet ikke"
+    assert by_name["kommune"]["type"] == "string"
