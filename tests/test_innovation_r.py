@@ -1,5 +1,8 @@
 """Innovation estimates agree with R `survey` on the synthetic 2018 round (strata + fpc).
 
+A second dataset (``with_missing/``) pins the handling of item non-response against R's
+``na.rm = TRUE``.
+
 ``tests/reference/r_innovasjon/``: ``innovasjon_input.csv`` is the synthetic 2018 round as
 omdomme analyses it (written by ``export_input.py``: design columns, municipality, county, and
 the analysed column of each indicator); ``r_innovasjon.R`` (R 4.2.2, survey 4.1.1; the exact
@@ -13,6 +16,7 @@ every cell. The reference values are committed, so nothing here needs R.
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +25,7 @@ import pytest
 
 from omdomme._definition import load_definition
 from omdomme._innovation import analyse_innovation
+from omdomme.errors import EstimationWarning
 
 HERE = Path(__file__).parent / "reference" / "r_innovasjon"
 RTOL = 1e-9
@@ -62,25 +67,30 @@ def _definition_text(columns: list[str]) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+# The synthetic 2018 round, and a fixture sample with item non-response (with_missing/README.md).
+DATASETS = {"synthetic_2018": HERE, "with_missing": HERE / "with_missing"}
+
+
+@pytest.fixture(scope="module", params=list(DATASETS))
+def compared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    source = DATASETS[request.param]
     root = tmp_path_factory.mktemp("rparity")
     folder = root / "surveys" / "2018"
     folder.mkdir(parents=True)
-    shutil.copy(HERE / "innovasjon_input.csv", folder / "innovasjon_input.csv")
-    columns = pl.read_csv(HERE / "innovasjon_input.csv", n_rows=1).columns
+    shutil.copy(source / "innovasjon_input.csv", folder / "innovasjon_input.csv")
+    columns = pl.read_csv(source / "innovasjon_input.csv", n_rows=1).columns
     (folder / "innovasjon.toml").write_text(_definition_text(columns), encoding="utf-8")
-    with pytest.warns(Warning, match="Uoppgitt"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EstimationWarning)  # the synthetic round's «Uoppgitt» firms
         result = analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
-    reference = pl.read_csv(HERE / "r_innovasjon_reference.csv").rename({"variable": "indicator"})
+    reference = pl.read_csv(source / "r_innovasjon_reference.csv").rename({"variable": "indicator"})
     return reference.join(result.estimates, on=["indicator", "target"], how="left", suffix="_py")
 
 
 def test_every_reference_cell_is_estimated(compared: pl.DataFrame) -> None:
-    # 4 shares + 1 total + 2 ratios, each for the five counties, utenfor, ukjent and Norway;
-    # the contract's targets (five counties + norge) must all be there.
+    # Every indicator for the five counties and Norway (utenfor and ukjent are not targets).
     contract = compared.filter(~pl.col("target").is_in(["utenfor", "ukjent"]))
-    assert contract.height == 7 * 6
+    assert contract.height == compared["indicator"].n_unique() * 6
     assert contract["estimate_py"].null_count() == 0
     assert (contract["flag"] != "suppressed").all()
 
@@ -102,6 +112,7 @@ def test_logit_interval_matches_svyciprop_to_its_convergence(compared: pl.DataFr
     # svyciprop fits a glm: its interval carries the IRLS tolerance (~1e-9), see r_innovasjon.R.
     c = compared.filter(pl.col("svyciprop_ci_low").is_not_null() & pl.col("estimate_py").is_not_null())
     assert c.height >= 4 * 6
+    assert c["df"].min() > 50  # large df: a df mix-up would show here too
     np.testing.assert_allclose(c["ci_low_py"], c["svyciprop_ci_low"], rtol=1e-7)
     np.testing.assert_allclose(c["ci_high_py"], c["svyciprop_ci_high"], rtol=1e-7)
 

@@ -14,13 +14,13 @@
 # The design, exactly:
 #   d <- svydesign(id = ~1, strata = ~stratum, fpc = ~N_stratum, weights = ~vekt, data = x)
 # Shares (0/1 columns), for each column v = share__<id>:
-#   svyby(~v, ~county, subset(d, !is.na(v)), svymean)                      # estimate, SE
-#   svymean(~v, subset(d, !is.na(v)))                                       # Norway
-#   svyby(~v, ~county, subset(d, !is.na(v)), svyciprop, vartype = c("se", "ci"), method = "logit")
-#   svyciprop(~v, subset(d, !is.na(v)), method = "logit")                   # Norway
-#   (svyciprop's default df = degf(design) of the design it is given: in svyby, the county's
-#    subset, i.e. that county's firms with a valid value minus its strata; see below for why
-#    the logit interval is also written in closed form)
+#   svyby(~v, ~county, d, svymean, na.rm = TRUE)                            # estimate, SE
+#   svyby(~v, ~county, d, svyciprop, vartype = c("se", "ci"), method = "logit", na.rm = TRUE)
+#   svymean(~v, d, na.rm = TRUE); svyciprop(~v, d, method = "logit", na.rm = TRUE)   # Norway
+#   (svyciprop's default df = degf(design) is that of the design it is given: inside svyby the
+#    county's subset, i.e. the county's firms minus its strata -- firms whose value is NA stay
+#    in the domain's design, as in omdomme's Survey; for Norway degf(d). See below for why the
+#    logit interval is also written in closed form.)
 # Totals: svyby(~total__<id>, ~county, d, svytotal); svytotal(~total__<id>, d)
 # Ratios: svyby(~num__<id>, ~county, d, svyratio, denominator = ~den__<id>);
 #         svyratio(~num__<id>, ~den__<id>, d)
@@ -30,7 +30,10 @@
 suppressPackageStartupMessages(library(survey))
 options(survey.lonely.psu = "fail")
 
-dir <- "tests/reference/r_innovasjon"
+# Optional argument: another folder holding an innovasjon_input.csv (the reference is written
+# beside it), e.g. tests/reference/r_innovasjon/with_missing.
+args <- commandArgs(trailingOnly = TRUE)
+dir <- if (length(args) > 0) args[1] else "tests/reference/r_innovasjon"
 x <- read.csv(file.path(dir, "innovasjon_input.csv"), stringsAsFactors = FALSE,
               colClasses = c(orgnr = "character", kommune = "character", stratum = "character",
                              county = "character"))
@@ -65,27 +68,25 @@ glm_ci <- list()
 for (id in shares) {
   v <- paste0("share__", id)
   f <- as.formula(paste0("~", v))
-  dv <- subset(d, !is.na(x[[v]]))
-  by <- svyby(f, ~county, dv, svyciprop, vartype = c("se", "ci"), method = "logit")
-  bm <- svyby(f, ~county, dv, svymean)
-  stopifnot(max(abs(as.numeric(coef(by)) - as.numeric(coef(bm)))) < 1e-8,
+  by <- svyby(f, ~county, d, svyciprop, vartype = c("se", "ci"), method = "logit", na.rm = TRUE)
+  bm <- svyby(f, ~county, d, svymean, na.rm = TRUE)
+  stopifnot(identical(by$county, bm$county),
+            max(abs(as.numeric(coef(by)) - as.numeric(coef(bm)))) < 1e-8,
             max(abs(as.numeric(SE(by)) - as.numeric(SE(bm)))) < 1e-12)
   ci_glm <- cbind(by$ci_l, by$ci_u)  # svyciprop's own interval (confint(by) would be Wald)
-  stopifnot(identical(by$county, bm$county))
   for (k in seq_along(bm$county)) {
     key <- bm$county[k]
-    sub <- subset(dv, county == key)
-    df <- degf(sub)
+    df <- degf(subset(d, county == key))  # what svyciprop's df = degf(design) is inside svyby
     p <- as.numeric(coef(bm)[k]); se <- as.numeric(SE(bm)[k])
     ci <- logit_ci(p, se, df)
     add(id, key, "proportion", p, se, ci[1], ci[2], df, sum(!is.na(x[[v]]) & x$county == key), "logit")
     glm_ci[[length(rows)]] <- ci_glm[k, ]
   }
-  m <- svymean(f, dv)
-  p <- as.numeric(coef(m)); se <- as.numeric(SE(m)); df <- degf(dv)
+  m <- svymean(f, d, na.rm = TRUE)
+  p <- as.numeric(coef(m)); se <- as.numeric(SE(m)); df <- degf(d)
   ci <- logit_ci(p, se, df)
   add(id, "norge", "proportion", p, se, ci[1], ci[2], df, sum(!is.na(x[[v]])), "logit")
-  glm_ci[[length(rows)]] <- attr(svyciprop(f, dv, method = "logit"), "ci")
+  glm_ci[[length(rows)]] <- attr(svyciprop(f, d, method = "logit", na.rm = TRUE), "ci")
 }
 
 tci <- function(est, se, df) c(est - qt(0.975, df) * se, est + qt(0.975, df) * se)
@@ -98,14 +99,16 @@ for (id in totals) {
     key <- by$county[k]
     df <- degf(subset(d, county == key))
     ci <- tci(coef(by)[k], SE(by)[k], df)
-    add(id, key, "total", coef(by)[k], SE(by)[k], ci[1], ci[2], df, sum(x$county == key), "wald_t")
+    add(id, key, "total", coef(by)[k], SE(by)[k], ci[1], ci[2], df, sum(!is.na(x[[v]]) & x$county == key),
+        "wald_t")
   }
   t <- svytotal(f, d, na.rm = TRUE)
   ci <- tci(coef(t), SE(t), degf(d))
-  add(id, "norge", "total", coef(t), SE(t), ci[1], ci[2], degf(d), nrow(x), "wald_t")
+  add(id, "norge", "total", coef(t), SE(t), ci[1], ci[2], degf(d), sum(!is.na(x[[v]])), "wald_t")
 }
 
 for (id in ratios) {
+  ok <- !is.na(x[[paste0("num__", id)]]) & !is.na(x[[paste0("den__", id)]])
   num <- as.formula(paste0("~num__", id))
   den <- as.formula(paste0("~den__", id))
   by <- svyby(num, ~county, d, svyratio, denominator = den, na.rm = TRUE)
@@ -113,13 +116,12 @@ for (id in ratios) {
     key <- by$county[k]
     df <- degf(subset(d, county == key))
     ci <- tci(coef(by)[k], SE(by)[k], df)
-    add(id, key, "ratio", coef(by)[k], SE(by)[k], ci[1], ci[2], df,
-        sum(x$county == key), "wald_t")
+    add(id, key, "ratio", coef(by)[k], SE(by)[k], ci[1], ci[2], df, sum(ok & x$county == key), "wald_t")
   }
   q <- svyratio(num, den, d, na.rm = TRUE)
   se <- sqrt(as.numeric(vcov(q)))
   ci <- tci(coef(q), se, degf(d))
-  add(id, "norge", "ratio", coef(q), se, ci[1], ci[2], degf(d), nrow(x), "wald_t")
+  add(id, "norge", "ratio", coef(q), se, ci[1], ci[2], degf(d), sum(ok), "wald_t")
 }
 
 out <- do.call(rbind, rows)
