@@ -29,10 +29,25 @@ from omdomme.errors import AnalysisError, UsageError
 ROUND = 2018
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project folder with analysed rounds 2016 and 2018."""
-    return write_fake_analyses(tmp_path_factory.mktemp("project"))
+    """A copy of the shipped synthetic rounds 2016 and 2018, analysed by `omdomme analyse`."""
+    root = tmp_path_factory.mktemp("project")
+    for round_ in (2016, ROUND):
+        shutil.copytree(REPO / "surveys" / str(round_), root / "surveys" / str(round_))
+    for round_ in (2016, ROUND):
+        result = CliRunner().invoke(main, ["analyse", str(round_), "--root", str(root), "--quiet"])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture()
+def fake(tmp_path: Path) -> Path:
+    """A small contract-shaped analyses folder (tests/_fake_analyses.py), for quick edge cases."""
+    return write_fake_analyses(tmp_path, rounds=(2016, ROUND))
 
 
 @pytest.fixture(scope="session")
@@ -142,6 +157,7 @@ def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dic
     cmp = pl.read_csv(project / "analyses" / str(ROUND) / "comparisons.csv")
     by_label = dict(est.select("label", "indicator").unique().iter_rows())
     assert len(rows) == len(by_label)
+    checked = 0
     for label, ostfold, ci, _rank, _top3, akershus, gap, change, _goal in rows:
         indicator = by_label[label]
         domain = "alle" if est.filter((pl.col("indicator") == indicator) & (pl.col("domain") == "alle")).height else \
@@ -149,15 +165,22 @@ def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dic
         cell = est.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain))
         o = cell.filter(pl.col("target") == "ostfold").row(0, named=True)
         a = cell.filter(pl.col("target") == "akershus").row(0, named=True)
+        hidden = {o["flag"], a["flag"]} & {"suppressed"}
         assert ostfold.rstrip("*") == (":" if o["flag"] == "suppressed" else fmt_pct(o["estimate"]))
-        assert ci == fmt_range(o["ci_low"], o["ci_high"])
+        assert ci == (":" if o["flag"] == "suppressed" else fmt_range(o["ci_low"], o["ci_high"]))
         assert akershus.rstrip("*") == (":" if a["flag"] == "suppressed" else fmt_pct(a["estimate"]))
+        # The analysis's own display text agrees with the report's formatting.
+        assert o["display"].replace(" ", "\u00a0") == ostfold.rstrip("*").replace(" ", "\u00a0")
         pair = cmp.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)
-                          & (pl.col("comparison") == "county") & (pl.col("target_b") == "akershus"))
-        assert gap == fmt_pp(pair["difference"][0])
+                          & (pl.col("comparison") == "county") & (pl.col("target_a") == "ostfold")
+                          & (pl.col("target_b") == "akershus"))
+        # A gap to a suppressed figure would reveal it, so it shows «:».
+        assert gap == (":" if hidden else fmt_pp(pair["difference"][0]))
         moved = cmp.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)
                            & (pl.col("comparison") == "round") & (pl.col("target_a") == "ostfold"))
-        assert change == fmt_pp(moved["difference"][0])
+        assert change == (":" if o["flag"] == "suppressed" else fmt_pp(moved["difference"][0]))
+        checked += 1
+    assert checked == 5
 
 
 def test_docx_holds_the_tables_and_figures(rendered: dict[str, object]) -> None:
@@ -179,12 +202,12 @@ def test_missing_analysis_exits_2_and_says_to_analyse_first(tmp_path: Path) -> N
     assert not (tmp_path / "reports").exists()
 
 
-def test_pdf_without_quarto_is_a_usage_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_without_quarto_is_a_usage_error(fake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    result = CliRunner().invoke(main, ["report", "2018", "--root", str(project), "--format", "pdf"])
+    result = CliRunner().invoke(main, ["report", "2018", "--root", str(fake), "--format", "pdf"])
     assert result.exit_code == 2
     assert "PDF needs the quarto CLI" in result.output
-    result = CliRunner().invoke(main, ["report", "2018", "--root", str(project), "--engine", "quarto"])
+    result = CliRunner().invoke(main, ["report", "2018", "--root", str(fake), "--engine", "quarto"])
     assert result.exit_code == 2 and "quarto CLI is not on PATH" in result.output
 
 
@@ -196,8 +219,8 @@ def test_unknown_survey_in_round_is_a_usage_error(tmp_path: Path) -> None:
         render_report(2018, "html", engine="builtin", root=tmp_path, survey="innovasjon")
 
 
-def test_report_sections_in_english(project: Path) -> None:
-    report = Report(ROUND, root=project, lang="en")
+def test_report_sections_in_english(fake: Path) -> None:
+    report = Report(ROUND, root=fake, lang="en")
     parts = report.summary_parts()
     assert parts[0].startswith("## Summary")
     html = parts[-1].as_raw_html()
@@ -257,11 +280,11 @@ def test_assemble_honours_cell_options(tmp_path: Path) -> None:
         "# Injected parameters\nround = 2018\ncompare_round = None"
 
 
-def test_a_failing_cell_names_the_template_and_line(project: Path, tmp_path: Path) -> None:
+def test_a_failing_cell_names_the_template_and_line(fake: Path, tmp_path: Path) -> None:
     (tmp_path / "omdomme.qmd").write_text(
         "---\ntitle: t\n---\n\n```{python}\n#| tags: [parameters]\nround = 0\n```\n\n"
         "```{python}\nassert round == 2018\nraise KeyError('vet_ikke')\n```\n", encoding="utf-8")
     with pytest.raises(AnalysisError, match=r"omdomme.qmd, cell at line 10 failed with KeyError: 'vet_ikke'"):
-        render_report(ROUND, "html", engine="builtin", root=project, survey="omdomme", templates=tmp_path,
+        render_report(ROUND, "html", engine="builtin", root=fake, survey="omdomme", templates=tmp_path,
                       output_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme._report._format import NBSP, fmt_number, fmt_pct
+from omdomme._report._format import NBSP, fmt_number, fmt_pct, unit_of
 from omdomme._report._text import phrase
 
 if TYPE_CHECKING:
@@ -112,8 +112,9 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     present = data["domain"].unique(maintain_order=True).to_list()
     domains = [d for d in (domains or present) if d in present]
     data = data.filter(pl.col("domain").is_in(domains))
-    kind = data["kind"][0] if "kind" in data.columns and data.height else "share"
-    scale = 100.0 if kind == "share" else 1.0
+    first_row = data.row(0, named=True)
+    unit = unit_of(first_row.get("kind"), first_row.get("display"))
+    scale = {"pct": 100.0, "mill_kr": 1e-6}.get(unit, 1.0)
     hidden = pl.col("flag") == "suppressed"
     data = data.with_columns(
         pl.when(hidden).then(None).otherwise(pl.col(c) * scale).alias(c) for c in ("estimate", "ci_low", "ci_high")
@@ -128,8 +129,11 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     first = first.sort("estimate", descending=(better == "lower"), nulls_last=False)
     order = first["target_label"].to_list()
     top = float(data["ci_high"].max() or 1.0)  # type: ignore[arg-type]
-    fmt = (lambda v: fmt_number(v, 1, lang=lang) + (f"{NBSP}%" if lang == "nb" else "%")) if kind == "share" \
-        else (lambda v: fmt_number(v, 0, lang=lang))
+    decimals = 1 if unit in ("pct", "mill_kr") else 0
+
+    def fmt(value: float) -> str:
+        text = fmt_number(value, decimals, lang=lang)
+        return text + (f"{NBSP}%" if lang == "nb" else "%") if unit == "pct" else text
     data = data.with_columns(
         label=pl.when(hidden).then(pl.lit(":")).otherwise(
             pl.col("estimate").map_elements(fmt, return_dtype=pl.String)
@@ -150,14 +154,15 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
         + scale_color_identity()
         + scale_x_discrete(limits=order)
         + coord_flip()
-        + labs(x="", y="")
+        + labs(x="", y={"mill_kr": "mill. kr", "kr": "kr"}.get(unit, "") if lang == "nb"
+               else {"mill_kr": "NOK million", "kr": "NOK"}.get(unit, ""))
         + theme_omdomme()
-        + theme(panel_spacing_x=0.03)
+        + theme(panel_spacing_x=0.06)
     )
     from plotnine import scale_size_identity
 
     plot = plot + scale_size_identity()
-    if kind == "share":
+    if unit == "pct":
         plot = plot + scale_y_continuous(labels=lambda vs: _pct_labels(list(vs), lang),
                                          limits=(0, top * (1.22 if len(domains) == 1 else 1.38)),
                                          expand=(0, 0, 0, 0))

@@ -24,7 +24,16 @@ from omdomme._report._data import (
     survey_parameters,
     trend_estimates,
 )
-from omdomme._report._format import fmt_int, fmt_number, fmt_p, fmt_pct, fmt_pp, fmt_value
+from omdomme._report._format import (
+    fmt_bound,
+    fmt_int,
+    fmt_number,
+    fmt_p,
+    fmt_pct,
+    fmt_pp,
+    fmt_unit,
+    unit_of,
+)
 from omdomme._report._text import phrase
 
 ASSOCIATION_PREFIX = "assos_"
@@ -130,7 +139,7 @@ class Report:
                 continue
             rank = self.ranks.filter((pl.col("indicator") == ind) & (pl.col("domain") == dom)
                                      & (pl.col("target") == "ostfold")) if self.ranks.height else self.ranks
-            value = ":" if o["flag"] == "suppressed" else fmt_value(o["estimate"], o["kind"], lang=lang)
+            value = _tables._cell(o, lang)
             if rank.height:
                 r = rank.row(0, named=True)
                 rank_text = phrase("rank_text", lang, rank=r["rank_point"], lo=r["rank_low"], hi=r["rank_high"])
@@ -174,10 +183,18 @@ class Report:
             if gap is None or gap.get("difference") is None:
                 continue
             dlabel = data.filter(pl.col("domain") == dom)["domain_label"][0]
+            pair = data.filter((pl.col("domain") == dom) & pl.col("target").is_in(["ostfold", "akershus"]))
+            hidden = pair.filter(pl.col("flag") == "suppressed")["target_label"].to_list()
+            if hidden:
+                # The difference would reveal a suppressed figure.
+                sentences.append("- " + phrase("comparison_hidden", lang, domain=dlabel, who=" og ".join(hidden)))
+                continue
             sig = phrase("sig_yes" if gap.get("significant") else "sig_no", lang)
             padj = gap.get("p_adjusted")
             if padj is not None:
-                sig += f" ({'Holm-justert' if lang == 'nb' else 'Holm-adjusted'} p = {fmt_p(padj, lang=lang)})"
+                p_text = fmt_p(padj, lang=lang)
+                p_text = f"p {p_text}" if p_text.startswith("<") else f"p = {p_text}"
+                sig += f" ({'Holm-justert' if lang == 'nb' else 'Holm-adjusted'} {p_text})"
             sentences.append("- " + phrase("comparison_text", lang, domain=dlabel,
                                            diff=fmt_pp(gap["difference"], lang=lang),
                                            lo=fmt_number(100 * gap["ci_low"], 1, lang=lang, sign=True),
@@ -212,7 +229,7 @@ class Report:
         plot = _charts.trend_chart(trend, lang=lang, domain="", labels=self.labels, order=list(self.main_domains))
         n_panels = trend["indicator"].n_unique()
         parts.append(_charts.figure_markdown(plot, phrase("fig_trend", lang, first=rounds[0], last=rounds[-1]),
-                                            width=8.5, height=1.2 + 2.6 * ((n_panels + 1) // 2), fig_id="fig-trend"))
+                                            width=8.5, height=1.2 + 3.0 * ((n_panels + 1) // 2), fig_id="fig-trend"))
         return parts
 
     def trend(self) -> None:
@@ -346,21 +363,21 @@ class Report:
             change = _tables._comparison(self.comparisons, ind, self.main_domains[ind], "round", "ostfold", "ostfold",
                                          self.previous)
             rows.append({
-                "label": o["label"], "ostfold": _tables._cell(o, lang),
-                "ci": ":" if o["flag"] == "suppressed" else _tables.fmt_range(
-                    o["ci_low"], o["ci_high"], percent=o["kind"] == "share", decimals=1 if o["kind"] == "share" else 0,
-                    lang=lang),
+                "label": o["label"], "ostfold": _tables._cell(o, lang), "ci": _tables._interval(o, lang),
                 "norge": _tables._cell(n, lang) if n else ":",
-                "diff": _tables._difference(cmp, o, lang),
+                "diff": _tables._difference(cmp, o, lang, n),
                 "change": _tables._difference(change, o, lang) if change else "–",
             })
         frame = pl.DataFrame(rows, schema={k: pl.String for k in ("label", "ostfold", "ci", "norge", "diff", "change")})
+        has_change = bool(self.comparisons.height) and self.comparisons.filter(pl.col("comparison") == "round").height > 0
         table = (GT(frame, id="sammendrag")
                  .cols_label(label=phrase("col_indicator", lang), ostfold="Østfold", ci=phrase("col_ci", lang),
                              norge=phrase("norge_line", lang),
                              diff=("Østfold minus Norge" if lang == "nb" else "Østfold minus Norway"),
                              change=phrase("col_change", lang, prev=self.previous) if self.previous else phrase("col_change_none", lang))
                  .cols_align("right", columns=["ostfold", "ci", "norge", "diff", "change"]))
+        if not has_change:
+            table = table.cols_hide("change")
         table = _tables._style(table)
         for note in _tables._footnotes(self.estimates, lang):
             table = table.tab_source_note(note)
@@ -383,12 +400,16 @@ class Report:
             parts.append(_charts.figure_markdown(plot, phrase("fig_innovation", lang, label=label, round=self.round),
                                                 width=width, height=height, fig_id=f"fig-{ind.replace('_', '-')}"))
             cmp = _tables._comparison(self.comparisons, ind, self.main_domains[ind], "norge", "ostfold", "norge")
-            if cmp and cmp.get("difference") is not None:
-                kind = cmp.get("kind") or "share"
+            rows = self.estimates.filter((pl.col("indicator") == ind) & pl.col("target").is_in(["ostfold", "norge"]))
+            hidden = rows.filter(pl.col("flag") == "suppressed").height > 0
+            if cmp and cmp.get("difference") is not None and not hidden:
+                first = rows.row(0, named=True)
+                unit = unit_of(first.get("kind"), first.get("display"))
                 sig = phrase("sig_yes" if cmp.get("significant") else "sig_no", lang)
-                parts.append(phrase("norge_text", lang, diff=_show_difference(cmp["difference"], kind, lang),
-                                    lo=_show_difference(cmp["ci_low"], kind, lang),
-                                    hi=_show_difference(cmp["ci_high"], kind, lang), sig=sig))
+                parts.append(phrase("norge_text", lang,
+                                    diff=fmt_unit(cmp["difference"], unit, lang=lang, sign=True, difference=True),
+                                    lo=fmt_bound(cmp["ci_low"], unit, lang=lang),
+                                    hi=fmt_bound(cmp["ci_high"], unit, lang=lang), sig=sig))
             parts.append(_tables.county_table(self.estimates, ind, lang=lang, table_id=f"tabell-{ind}"))
         return parts
 
@@ -430,7 +451,3 @@ class Report:
         """Display the progress toward the doubling goal."""
         self._emit(self.goal_parts())
 
-
-def _show_difference(value: float | None, kind: str, lang: str) -> str:
-    """A difference as shown: percentage points for shares, the number otherwise."""
-    return fmt_pp(value, lang=lang) if kind == "share" else fmt_value(value, kind, lang=lang)

@@ -149,3 +149,60 @@ def fmt_p(p: float | None, *, lang: str = "nb") -> str:
     if float(p) < 0.001:  # type: ignore[arg-type]
         return f"<{NBSP}" + fmt_number(0.001, 3, lang=lang)
     return fmt_number(p, 3, lang=lang)
+
+
+def unit_of(kind: str | None, display: str | None = None) -> str:
+    """The unit a value is shown in: ``"pct"``, ``"kr"``, ``"mill_kr"`` or ``"number"``.
+
+    The analysis's own ``display`` column says how it shows a value (``5,3 %``, ``18 695 kr``);
+    a share is always a percent.
+
+    Examples
+    --------
+    >>> unit_of("ratio", "5,3 %"), unit_of("total", "1 404 837 234 kr"), unit_of("share")
+    ('pct', 'mill_kr', 'pct')
+    """
+    text = (display or "").strip()
+    if kind == "share" or text.endswith("%"):
+        return "pct"
+    if text.endswith("kr"):
+        return "mill_kr" if kind == "total" else "kr"
+    return "number"
+
+
+def fmt_unit(value: float | None, unit: str, *, lang: str = "nb", sign: bool = False, difference: bool = False) -> str:
+    """Format ``value`` in ``unit`` (from :func:`unit_of`); differences of percents in points.
+
+    Examples
+    --------
+    >>> fmt_unit(0.053, "pct"), fmt_unit(1404837234, "mill_kr"), fmt_unit(-9788.3, "kr", sign=True)
+    ('5,3\\xa0%', '1\\xa0404,8\\xa0mill.\\xa0kr', '−9\\xa0788\\xa0kr')
+    >>> fmt_unit(-0.1626, "pct", difference=True)
+    '−16,3\\xa0p.p.'
+    """
+    if _missing(value):
+        return SUPPRESSED
+    if unit == "pct":
+        return fmt_pp(value, lang=lang) if difference else fmt_pct(value, lang=lang, sign=sign)
+    if unit == "mill_kr":
+        return fmt_number(float(value) / 1e6, 1, lang=lang, sign=sign) + f"{NBSP}mill.{NBSP}" + ("kr" if lang == "nb" else "NOK")  # type: ignore[arg-type]
+    if unit == "kr":
+        return fmt_number(value, 0, lang=lang, sign=sign) + NBSP + ("kr" if lang == "nb" else "NOK")
+    return fmt_number(value, 0 if abs(float(value)) >= 100 else 2, lang=lang, sign=sign)  # type: ignore[arg-type]
+
+
+def fmt_bound(value: float | None, unit: str, *, lang: str = "nb") -> str:
+    """One end of a difference's interval, signed and without the unit (``+1,8``, ``−3,2``).
+
+    Examples
+    --------
+    >>> fmt_bound(0.018, "pct"), fmt_bound(-3210.0, "kr")
+    ('+1,8', '−3\\xa0210')
+    """
+    if _missing(value):
+        return SUPPRESSED
+    if unit == "pct":
+        return fmt_number(100 * float(value), 1, lang=lang, sign=True)  # type: ignore[arg-type]
+    if unit == "mill_kr":
+        return fmt_number(float(value) / 1e6, 1, lang=lang, sign=True)  # type: ignore[arg-type]
+    return fmt_number(value, 0 if abs(float(value)) >= 100 else 2, lang=lang, sign=True)  # type: ignore[arg-type]

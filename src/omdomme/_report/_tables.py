@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme._report._format import fmt_int, fmt_pct, fmt_pp, fmt_range, fmt_value
+from omdomme._report._format import fmt_int, fmt_pct, fmt_range, fmt_unit, unit_of
 from omdomme._report._text import phrase
 
 if TYPE_CHECKING:
@@ -51,17 +51,38 @@ def _cell(row: dict[str, Any], lang: str) -> str:
     """One estimate as shown: ``:`` when suppressed, a ``*`` when flagged."""
     if row.get("flag") == "suppressed":
         return ":"
-    text = fmt_value(row["estimate"], row.get("kind") or "share", lang=lang)
+    text = fmt_unit(row["estimate"], unit_of(row.get("kind"), row.get("display")), lang=lang)
     return text + ("*" if row.get("flag") == "flagged" else "")
 
 
+def _interval(row: dict[str, Any], lang: str) -> str:
+    """A row's 95 % interval in its unit, without the unit (the column header says it)."""
+    if row.get("flag") == "suppressed":
+        return ":"
+    unit = unit_of(row.get("kind"), row.get("display"))
+    if unit == "pct":
+        return fmt_range(row["ci_low"], row["ci_high"], lang=lang)
+    if unit == "mill_kr":
+        return fmt_range(row["ci_low"] / 1e6, row["ci_high"] / 1e6, percent=False, decimals=1, lang=lang)
+    return fmt_range(row["ci_low"], row["ci_high"], percent=False, decimals=0, lang=lang)
+
+
 def _footnotes(rows: pl.DataFrame, lang: str) -> list[str]:
+    """One footnote per flag, naming each affected county and the first reason the analysis gives."""
     notes = []
+    several = "domain" in rows.columns and rows["domain"].n_unique() > 1
     for flag, key in (("suppressed", "footnote_suppressed"), ("flagged", "footnote_flagged")):
         part = rows.filter(pl.col("flag") == flag) if "flag" in rows.columns else rows.clear()
-        if part.height:
-            reasons = sorted({n for n in part["note"].fill_null("").to_list() if n}) or ["—"]
-            notes.append(phrase(key, lang, notes="; ".join(reasons)))
+        if not part.height:
+            continue
+        items = []
+        for r in part.iter_rows(named=True):
+            who = r.get("target_label") or r.get("target") or ""
+            if several and r.get("domain_label"):
+                who += f" ({str(r['domain_label']).lower()})"
+            reason = str(r.get("note") or "").split(";")[0].strip()
+            items.append(f"{who}: {reason}" if reason else who)
+        notes.append(phrase(key, lang, notes="; ".join(dict.fromkeys(items))))
     return notes
 
 
@@ -113,11 +134,11 @@ def summary_frame(estimates: pl.DataFrame, comparisons: pl.DataFrame, ranks: pl.
             "indicator": indicator,
             "label": o["label"],
             "ostfold": _cell(o, lang),
-            "ci": ":" if o["flag"] == "suppressed" else fmt_range(o["ci_low"], o["ci_high"], lang=lang),
-            "rank": f"{r['rank_point']} ({r['rank_low']}–{r['rank_high']})" if r else ":",
+            "ci": _interval(o, lang),
+            "rank": _rank_text(r),
             "top3": fmt_pct(r.get("p_top3"), 0, lang=lang) if r else ":",
             "akershus": _cell(a, lang) if a else ":",
-            "gap": _difference(gap, o, lang),
+            "gap": _difference(gap, o, lang, a),
             "gap_significant": bool(gap and gap.get("significant")),
             "change": _difference(change, o, lang) if change else phrase("not_tested", lang) if previous else "–",
             "change_significant": bool(change and change.get("significant")),
@@ -141,14 +162,25 @@ def _comparison(comparisons: pl.DataFrame, indicator: str, domain: str, kind: st
     return part.row(0, named=True) if part.height else None
 
 
-def _difference(row: dict[str, Any] | None, estimate_row: dict[str, Any], lang: str) -> str:
+def _rank_text(r: dict[str, Any]) -> str:
+    """«4 (3–5)»: the point rank and the 95 % rank interval; «5» when the interval is one rank."""
+    if not r:
+        return ":"
+    if r["rank_low"] == r["rank_high"]:
+        return str(r["rank_point"])
+    return f"{r['rank_point']} ({r['rank_low']}–{r['rank_high']})"
+
+
+def _difference(row: dict[str, Any] | None, estimate_row: dict[str, Any], lang: str,
+                other_row: dict[str, Any] | None = None) -> str:
+    """A comparison's difference as shown; ``:`` when it is missing or either side is suppressed
+    (a difference would reveal the suppressed figure)."""
     if row is None or row.get("difference") is None:
         return ":"
-    if estimate_row.get("flag") == "suppressed":
+    if estimate_row.get("flag") == "suppressed" or (other_row or {}).get("flag") == "suppressed":
         return ":"
-    if (estimate_row.get("kind") or "share") == "share":
-        return fmt_pp(row["difference"], lang=lang)
-    return fmt_value(row["difference"], estimate_row.get("kind") or "ratio", lang=lang)
+    unit = unit_of(estimate_row.get("kind"), estimate_row.get("display"))
+    return fmt_unit(row["difference"], unit, lang=lang, sign=True, difference=True)
 
 
 def summary_table(frame: pl.DataFrame, *, round_: int, previous: int | None, lang: str = "nb",
@@ -173,7 +205,7 @@ def summary_table(frame: pl.DataFrame, *, round_: int, previous: int | None, lan
         .cols_align("right", columns=["ostfold", "ci", "top3", "akershus", "gap", "change"])
         .cols_align("center", columns=["rank"])
         .tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.body(columns="ostfold"))
-        .tab_style(style=style.css("white-space: nowrap"),
+        .tab_style(style=style.css("white-space: nowrap;"),
                    locations=loc.body(columns=["ostfold", "ci", "rank", "top3", "akershus", "gap", "change"]))
         .tab_style(style=style.text(weight="bold"), locations=loc.body(columns="gap", rows=pl.col("gap_significant")))
         .tab_style(style=style.text(weight="bold"), locations=loc.body(columns="change", rows=pl.col("change_significant")))
@@ -207,25 +239,27 @@ def county_table(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb", s
         for r in part.iter_rows(named=True):
             d = r["domain"]
             row[f"{d}__est"] = _cell(r, lang)
-            row[f"{d}__ci"] = ":" if r["flag"] == "suppressed" else fmt_range(
-                r["ci_low"], r["ci_high"], percent=(r.get("kind") or "share") == "share", lang=lang,
-                decimals=1 if (r.get("kind") or "share") == "share" else 0)
+            row[f"{d}__ci"] = _interval(r, lang)
             row[f"{d}__n"] = fmt_int(r["n"], lang=lang)
         rows.append(row)
     frame = pl.DataFrame(rows)
     label = data["label"][0]
-    kind = data["kind"][0] if "kind" in data.columns else "share"
+    first = data.row(0, named=True)
+    unit = unit_of(first.get("kind"), first.get("display"))
+    value_label = phrase("col_estimate" if unit == "pct" else "col_value", lang)
+    if unit in ("kr", "mill_kr"):
+        value_label += " (mill. kr)" if unit == "mill_kr" and lang == "nb" else " (NOK m)" if unit == "mill_kr" else ""
     table = GT(frame, id=table_id).tab_header(title=label)
     for d, dlabel in domains.iter_rows():
         cols = [f"{d}__est", f"{d}__ci", f"{d}__n"]
         table = table.tab_spanner(label=dlabel, columns=cols)
-        table = table.cols_label(**{f"{d}__est": phrase("col_estimate" if kind == "share" else "col_value", lang),
+        table = table.cols_label(**{f"{d}__est": value_label,
                                     f"{d}__ci": phrase("col_ci", lang), f"{d}__n": phrase("col_n", lang)})
         table = table.cols_align("right", columns=cols)
     table = table.cols_label(county=phrase("col_county", lang))
     table = table.tab_style(style=style.text(weight="bold", color="#00798C"),
                             locations=loc.body(rows=pl.col("county") == "Østfold"))
-    table = table.tab_style(style=style.css("white-space: nowrap"), locations=loc.body())
+    table = table.tab_style(style=style.css("white-space: nowrap;"), locations=loc.body())
     table = _style(table, width="100%" if domains.height > 1 else "auto")
     for note in _footnotes(data, lang):
         table = table.tab_source_note(note)
