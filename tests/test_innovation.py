@@ -221,6 +221,21 @@ def test_manifest_records_inputs_with_hashes(result, project: Path) -> None:  # 
     assert result.manifest["parameters"]["disclosure"]["dominance_k"] == 0.85
 
 
+def test_row_order_does_not_matter(tmp_path: Path, result) -> None:  # type: ignore[no-untyped-def]
+    # The same firms in reverse order: the same estimates and comparisons.
+    rows = draw_sample(make_population(1, 5000), 2, item_missing=12)
+    write_round(tmp_path, 2018, rows.reverse())
+    shuffled = analyse_innovation(load_definition(2018, "innovasjon", tmp_path), root=tmp_path)
+    pairs = (
+        (result.estimates, shuffled.estimates),
+        (result.comparisons.filter(pl.col("comparison") != "baseline_ratio"), shuffled.comparisons),
+    )
+    for a, b in pairs:
+        a_num = a.select(pl.selectors.float())
+        b_num = b.select(pl.selectors.float())
+        np.testing.assert_allclose(a_num.to_numpy(), b_num.to_numpy(), rtol=1e-10, equal_nan=True)
+
+
 # --------------------------------------------------------------------------- joint covariance
 
 
