@@ -13,7 +13,12 @@ from omdomme._simulate.reputation import ASSOCIATION_CODES
 from omdomme._simulate.truth import DOMAINS, INNOVATION_INDICATORS, REPUTATION_INDICATORS
 from omdomme._simulate.vendors import ReputationLayout
 
-__all__ = ["innovation_definition", "reputation_definition"]
+__all__ = ["REWEIGHTED_ROUNDS", "innovation_definition", "reputation_definition"]
+
+# Rounds whose definition re-weights (post-stratifies the vendor weight to the full
+# county × sex × age group cross, which the vendor raked only margin by margin), so that the
+# shipped data exercise `[weighting]`, `omdomme weight` and the calibration-aware variance.
+REWEIGHTED_ROUNDS = (2026,)
 
 
 def _q(value: object) -> str:
@@ -134,6 +139,17 @@ def reputation_definition(layout: ReputationLayout, *, previous: int | None, see
         f"seed = {L.round}0101",
         "",
     ]
+    if L.round in REWEIGHTED_ROUNDS:
+        lines += [
+            "# The analysts post-stratify the vendor weight to SSB's county × sex × age group cross",
+            "# (the vendor raked county × sex and county × age group separately).",
+            "[weighting]",
+            'method = "rake"',
+            f"population_year = {min(L.round, 2024)}",
+            "age_groups = [[18, 29], [30, 44], [45, 59], [60, 80]]",
+            'margins = [["fylke", "kjonn", "aldersgruppe"]]',
+            "",
+        ]
     assert set(L.tokens) == set(COUNTIES)
     return "\n".join(lines)
 
