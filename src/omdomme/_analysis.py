@@ -165,7 +165,7 @@ def _rake(definition: Definition, survey: Any, long: pl.DataFrame, progress: Pro
         # Per respondent: the long rows repeat each respondent, which leaves these unchanged.
         for key in ("algorithm", "iterations", "converged", "max_discrepancy", "deff", "efficiency",
                     "g_min", "g_max", "weight_min", "weight_max"):
-            value = getattr(diag, key, None)
+            value: Any = getattr(diag, key, None)
             diagnostics[key] = value.item() if hasattr(value, "item") else value
     return raked, {"method": spec.method, "population_year": spec.population_year,
                    "margins": [list(m) if isinstance(m, tuple) else m for m in spec.margins],
@@ -213,12 +213,14 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     h = harmonise(definition, data, meta)
     long = h.long
     columns: list[str] = []
+    cells: dict[str, tuple[str, str]] = {}
     exprs: list[pl.Expr] = []
     for ind in definition.indicators:
         value = indicator_expr(ind, definition)
         for dom in ind.domains:
             name = f"{ind.id}{_SEP}{dom}"
             columns.append(name)
+            cells[name] = (ind.id, dom)
             exprs.append(pl.when(domain_expr(definition, dom)).then(value).alias(name))
     long = long.with_columns(exprs)
     if definition.weighting is not None:
@@ -244,10 +246,9 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     positions = {(r["variable"], r["target"]): r["_pos"] for r in frame.select("variable", "target", "_pos").iter_rows(named=True)}
     vcov: dict[tuple[str, str], tuple[list[str], np.ndarray]] = {}
     for name in columns:
-        ind, dom = name.split(_SEP)
         targets = [t for t in h.targets if (name, t) in positions]
         idx = [positions[(name, t)] for t in targets]
-        vcov[(ind, dom)] = (targets, v[np.ix_(idx, idx)])
+        vcov[cells[name]] = (targets, v[np.ix_(idx, idx)])
 
     meta_rows = [
         {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "label": ind.label, "kind": ind.kind,
@@ -471,7 +472,7 @@ def _innovation(round: int, root: Path, definitions: list[Definition], progress:
     definition = next((d for d in definitions if d.kind == "innovasjon"), None)
     if definition is None or importlib.util.find_spec("omdomme._innovation") is None:
         return None
-    from omdomme._innovation import analyse_innovation  # type: ignore[import-not-found]
+    from omdomme._innovation import analyse_innovation
 
     _say(progress, f"innovation survey {round}")
     return analyse_innovation(definition, root=root, progress=progress)

@@ -354,7 +354,7 @@ def parse_definition(path: str | Path) -> Definition:
     if kind == "innovasjon":
         # The innovation module parses its own sections ([firm], [indicators], [goal], ...).
         reliability = _parse_reliability(path, raw) if "reliability" in raw else ReliabilitySpec()
-        return Definition(**common, reliability=reliability)  # type: ignore[arg-type]
+        return Definition(**common, reliability=reliability)
 
     respondent = _parse_respondent(path, raw)
     targets = _parse_targets(path, raw)
@@ -362,7 +362,7 @@ def parse_definition(path: str | Path) -> Definition:
     domains = _parse_domains(path, raw)
     indicators = _parse_indicators(path, raw, questions, domains)
     return Definition(
-        **common,  # type: ignore[arg-type]
+        **common,
         respondent=respondent,
         targets=targets,
         questions=questions,

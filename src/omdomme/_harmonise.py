@@ -100,7 +100,7 @@ def required_variables(definition: Definition) -> list[tuple[str, str]]:
     return out
 
 
-def residence_of(definition: Definition, data: pl.DataFrame, *, borders: int | str = 2024) -> pl.Series:
+def residence_of(definition: Definition, data: pl.DataFrame, *, borders: Any = 2024) -> pl.Series:
     """The county each respondent lives in (a county key or ``utenfor``), in 2024 borders.
 
     Raises :class:`GeographyError` (from ``county_of``) naming every code that cannot be placed,
