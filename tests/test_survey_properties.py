@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from omdomme import Survey
 
-SETTINGS = settings(max_examples=25, deadline=None)
+SETTINGS = settings(max_examples=15, deadline=None)
 
 
 def make_design_data(seed: int, n_strata: int, n: int) -> pl.DataFrame:

@@ -255,6 +255,7 @@ class Survey:
         self._meta = meta
         self._calibration: Any = None
         self._diagnostics: Any = None
+        self._group_cache: dict[tuple[str, ...], tuple[np.ndarray, int, pl.DataFrame]] = {}
         self._w = self._read_weights()
         self._stratum, self._structure, self._has_fpc = self._build_structure()
         self._degf = self._compute_degf(self._w)
@@ -586,8 +587,17 @@ class Survey:
                 )
             present = np.isfinite(y)
             um, codes = self._user_missing(roots)
-            valid = present & ~um if base == "valid" else present
-            odd = valid & (y != 0) & (y != 1)
+            any_um = bool(codes) and bool(um.any())
+            valid = present & ~um if base == "valid" and any_um else present
+            # A boolean, or integers within [0, 1] everywhere, needs no row-wise check.
+            binary = values.dtype == pl.Boolean or (
+                values.dtype.is_integer()
+                and not any_um
+                and (
+                    values.null_count() == values.len() or (values.min() >= 0 and values.max() <= 1)
+                )
+            )
+            odd = np.zeros(0, dtype=bool) if binary else valid & (y != 0) & (y != 1)
             if odd.any():
                 shown = ", ".join(f"{v:g}" for v in np.unique(y[odd])[:5])
                 raise InputError(
@@ -605,7 +615,8 @@ class Survey:
                         "all respondents giving that answer (e.g. 'vet ikke') ask "
                         "base='all': s.proportion(expr, base='all')"
                     )
-            targets.append(_Target(name, y, valid, um & present & (base == "valid"), codes))
+            excluded_um = um & present if base == "valid" and any_um else np.zeros_like(present)
+            targets.append(_Target(name, y, valid, excluded_um, codes))
         return targets
 
     def _groups(
@@ -618,10 +629,19 @@ class Survey:
         if not cols:
             return np.zeros(n, dtype=np.int64), 1, None
         self._check_columns(cols, "by column")
+        cache_key = tuple(cols)
+        if cache_key in self._group_cache:
+            return self._group_cache[cache_key]
         gid, n_groups = _combined_codes([self._data[c] for c in cols])
         first = np.empty(n_groups, dtype=np.int64)
         first[gid[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the first row of a group wins
-        return gid, n_groups, self._data.select(cols)[first]
+        result = (gid, n_groups, self._data.select(cols)[first])
+        # The data never change, so the codes of a grouping can be reused by every later
+        # call (an analysis asks many indicators by the same domains); keep a few.
+        if len(self._group_cache) >= 8:
+            self._group_cache.pop(next(iter(self._group_cache)))
+        self._group_cache[cache_key] = result
+        return result
 
     # -- the engine -----------------------------------------------------------------------
 
@@ -651,9 +671,14 @@ class Survey:
         est = np.empty(K)
         stats = {name: np.empty(K) for name in ("n", "nobs", "excl", "um", "rows", "S2", "W")}
         lik = {"sw": np.empty(K), "phi": np.empty(K)} if method == "likelihood" else None
-        in_group = np.bincount(gid, minlength=G).astype(float)
+        cell_rows = np.bincount(key, minlength=P * G)
+        in_group = cell_rows.reshape(P, G).sum(axis=0).astype(float)
         nonzero = w != 0
         all_nonzero = bool(nonzero.all())
+        # Means, shares and totals of an uncalibrated design need only sums per
+        # (PSU, group) cell: a few passes over the rows, then P x G arithmetic.
+        use_cells = not calibrated and kind != "ratio"
+        cell_w_all = np.bincount(key, w, P * G).reshape(P, G) if use_cells else None
 
         for j, t in enumerate(targets):
             cols = slice(j * G, (j + 1) * G)
@@ -663,6 +688,33 @@ class Survey:
             # (and their score is exactly 0) without further masking.
             wv = w if all_valid else np.where(valid, w, 0.0)
             y = t.y if all_valid else np.where(valid, t.y, 0.0)
+            if use_cells:
+                cw = cell_w_all if all_valid else np.bincount(key, wv, P * G).reshape(P, G)
+                W = cw.sum(axis=0)
+                # Shift by the overall mean so that the sums of squares below do not
+                # cancel (shares are bounded: no shift, so that p = 0 stays exactly 0).
+                tot_w = W.sum()
+                c = 0.0 if kind == "proportion" or tot_w == 0 else float(np.dot(wv, y) / tot_w)
+                yc = y - c if c else y
+                wy = wv * yc
+                cy = np.bincount(key, wy, P * G).reshape(P, G)
+                ss = np.bincount(gid, wy * yc, G)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ec = cy.sum(axis=0) / W  # group mean of the shifted values
+                    ec_safe = np.where(np.isfinite(ec), ec, 0.0)
+                    if kind == "total":
+                        est[cols] = cy.sum(axis=0) + c * W
+                        T[:, cols] = cy + c * cw
+                    else:
+                        est[cols] = ec + c
+                        T[:, cols] = np.where(W > 0, (cy - ec_safe * cw) / W, 0.0)
+                    stats["S2"][cols] = np.maximum(ss - W * ec_safe**2, 0.0)
+                self._counts(
+                    stats, cols, gid, G, t, valid, all_valid, nonzero, all_nonzero, in_group, W
+                )
+                if lik is not None:
+                    self._likelihood_stats(lik, stats, cols, W)
+                continue
             Y = np.bincount(gid, wv * y, G)
             W = np.bincount(gid, wv, G)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -691,24 +743,12 @@ class Survey:
                 dense[rows, j * G + gid] = score
             else:
                 T[:, cols] = np.bincount(key, score, P * G).reshape(P, G)
-            n_g = in_group if all_valid else np.bincount(gid, valid, G)
-            stats["n"][cols] = n_g
-            stats["nobs"][cols] = n_g if all_nonzero else np.bincount(gid, valid & nonzero, G)
-            stats["excl"][cols] = in_group - n_g
-            stats["um"][cols] = np.bincount(gid, t.user_missing, G) if t.user_missing.any() else 0.0
-            stats["rows"][cols] = in_group
-            stats["W"][cols] = W
+            self._counts(
+                stats, cols, gid, G, t, valid, all_valid, nonzero, all_nonzero, in_group, W
+            )
             stats["S2"][cols] = np.bincount(gid, wv * resid * resid, G)
             if lik is not None:
-                # R's likelihood interval: svyglm rescales the weights to mean 1 in the
-                # domain (S_W = sum of them) and its dispersion is the design variance of
-                # Pearson residuals with the sampling weights divided out, which for an
-                # intercept-only binomial fit is exactly nobs / (nobs - 1).
-                nob = stats["nobs"][cols]
-                meanw = W / np.maximum(stats["n"][cols], 1)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    lik["phi"][cols] = nob / (nob - 1)
-                    lik["sw"][cols] = np.where(meanw > 0, W / meanw, 0.0)
+                self._likelihood_stats(lik, stats, cols, W)
 
         if calibrated:
             T = psu_totals(self._calibration.adjust(dense), st)
@@ -724,7 +764,7 @@ class Survey:
         if G == 1:
             df_g = np.array([float(self._degf)])
         else:
-            cell = np.bincount(key if all_nonzero else key[nonzero], minlength=P * G)
+            cell = cell_rows if all_nonzero else np.bincount(key[nonzero], minlength=P * G)
             cell = cell.reshape(P, G) > 0
             starts = np.concatenate(([0], np.cumsum(st.n_psu)[:-1]))
             strata_in = np.add.reduceat(cell.astype(np.int64), starts, axis=0) > 0
@@ -792,6 +832,42 @@ class Survey:
             return frame, cov
         return frame
 
+    @staticmethod
+    def _counts(
+        stats: dict[str, np.ndarray],
+        cols: slice,
+        gid: np.ndarray,
+        G: int,
+        t: _Target,
+        valid: np.ndarray,
+        all_valid: bool,
+        nonzero: np.ndarray,
+        all_nonzero: bool,
+        in_group: np.ndarray,
+        W: np.ndarray,
+    ) -> None:
+        n_g = in_group if all_valid else np.bincount(gid, valid, G)
+        stats["n"][cols] = n_g
+        stats["nobs"][cols] = n_g if all_nonzero else np.bincount(gid, valid & nonzero, G)
+        stats["excl"][cols] = in_group - n_g
+        stats["um"][cols] = np.bincount(gid, t.user_missing, G) if t.user_missing.any() else 0.0
+        stats["rows"][cols] = in_group
+        stats["W"][cols] = W
+
+    @staticmethod
+    def _likelihood_stats(
+        lik: dict[str, np.ndarray], stats: dict[str, np.ndarray], cols: slice, W: np.ndarray
+    ) -> None:
+        # R's likelihood interval: svyglm rescales the weights to mean 1 in the domain
+        # (S_W = their sum) and its dispersion is the design variance of Pearson residuals
+        # with the sampling weights divided out: exactly nobs / (nobs - 1) for an
+        # intercept-only binomial fit.
+        nob = stats["nobs"][cols]
+        meanw = W / np.maximum(stats["n"][cols], 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lik["phi"][cols] = nob / (nob - 1)
+            lik["sw"][cols] = np.where(meanw > 0, W / meanw, 0.0)
+
     def _frame(
         self,
         kind: str,
@@ -852,7 +928,8 @@ class Survey:
             .then(pl.lit("p=0"))
             .when(pl.lit(proportion) & (pl.col("estimate") == 1))
             .then(pl.lit("p=1"))
-            .when(pl.col("se") == 0)
+            # zero up to round-off (constant values give se ~ 1e-17, not exactly 0)
+            .when(pl.col("se") <= 1e-12 * pl.col("estimate").abs())
             .then(pl.lit("se=0"))
             .otherwise(pl.lit(""))
         )
