@@ -145,9 +145,13 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     panel_order = data.filter(pl.col("target") == data["target"][0])["domain_label"].to_list()
     frame["domain_label"] = frame["domain_label"].astype("category").cat.set_categories(panel_order)
     ref = frame[frame["target"] == reference]
+    plot = ggplot(frame, aes(x="target_label", y="estimate"))
+    if not ref["estimate"].isna().all():
+        # The level to reach, under the points (no line when the reference is suppressed or absent).
+        plot = plot + geom_hline(ref, aes(yintercept="estimate"), linetype="dashed", color=_colour(reference),
+                                 size=0.7)
     plot = (
-        ggplot(frame, aes(x="target_label", y="estimate"))
-        + geom_hline(ref, aes(yintercept="estimate"), linetype="dashed", color=_colour(reference), size=0.7)
+        plot
         + geom_linerange(aes(ymin="ci_low", ymax="ci_high", color="colour"), size=1.6, alpha=0.55)
         + geom_point(aes(color="colour", size="size"))
         + geom_text(aes(y="label_y", label="label"), ha="left", size=8.5, color=TEXT, family=FONT)
@@ -162,6 +166,7 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     from plotnine import scale_size_identity
 
     plot = plot + scale_size_identity()
+
     if unit == "pct":
         plot = plot + scale_y_continuous(labels=lambda vs: _pct_labels(list(vs), lang),
                                          limits=(0, top * (1.22 if len(domains) == 1 else 1.38)),

@@ -394,15 +394,21 @@ class Report:
         for ind in self.main_domains:
             label = self.labels[ind]
             parts.append(f"### {label}")
-            plot = _charts.county_chart(self.estimates, ind, lang=lang, reference="norge")
-            n_targets = self.estimates.filter(pl.col("indicator") == ind)["target"].n_unique()
+            shown = self.estimates
+            is_total = self.estimates.filter(pl.col("indicator") == ind)["kind"].first() == "total"
+            if is_total:
+                # Norway's total is the sum of every county's: as a bar it would dwarf them.
+                shown = shown.filter(~((pl.col("indicator") == ind) & (pl.col("target") == "norge")))
+            plot = _charts.county_chart(shown, ind, lang=lang, reference="none" if is_total else "norge")
+            n_targets = shown.filter(pl.col("indicator") == ind)["target"].n_unique()
             width, height = _charts.county_chart_size(1, n_targets)
-            parts.append(_charts.figure_markdown(plot, phrase("fig_innovation", lang, label=label, round=self.round),
+            caption = phrase("fig_innovation_total" if is_total else "fig_innovation", lang, label=label, round=self.round)
+            parts.append(_charts.figure_markdown(plot, caption,
                                                 width=width, height=height, fig_id=f"fig-{ind.replace('_', '-')}"))
             cmp = _tables._comparison(self.comparisons, ind, self.main_domains[ind], "norge", "ostfold", "norge")
             rows = self.estimates.filter((pl.col("indicator") == ind) & pl.col("target").is_in(["ostfold", "norge"]))
             hidden = rows.filter(pl.col("flag") == "suppressed").height > 0
-            if cmp and cmp.get("difference") is not None and not hidden:
+            if cmp and cmp.get("difference") is not None and not hidden and not is_total:
                 first = rows.row(0, named=True)
                 unit = unit_of(first.get("kind"), first.get("display"))
                 sig = phrase("sig_yes" if cmp.get("significant") else "sig_no", lang)

@@ -167,6 +167,8 @@ def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: P
     metadata = _builtin.document_metadata(doc, {"title": title, "subtitle": subtitle, "lang": lang,
                                                 "toc-title": "Innhold" if lang == "nb" else "Contents"})
     css = template.parent / "assets" / "report.css"
+    if not css.exists():
+        css = bundled_templates() / "assets" / "report.css"
     written = []
     with tempfile.TemporaryDirectory(prefix="omdomme-report-") as tmp:
         media = Path(tmp)

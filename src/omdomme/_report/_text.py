@@ -112,6 +112,8 @@ PHRASES: dict[str, dict[str, str]] = {
                          "en": "Shares of firms (weighted to the population of firms with at least 10 employees) with 95 % confidence intervals. The dashed line is the national level."},
     "fig_innovation": {"nb": "{label}, {round}: de fem fylkene og Norge. Stiplet linje: Norge.",
                        "en": "{label}, {round}: the five counties and Norway. Dashed line: Norway."},
+    "fig_innovation_total": {"nb": "{label}, {round}: de fem fylkene (Norge, summen av alle fylker, står i tabellen).",
+                             "en": "{label}, {round}: the five counties (Norway, the sum of all counties, is in the table)."},
     "norge_text": {"nb": "Østfold minus Norge: {diff} (95 % KI {lo} til {hi}), {sig}.",
                    "en": "Østfold minus Norway: {diff} (95 % CI {lo} to {hi}), {sig}."},
     "goal": {"nb": "Mot en dobling av innovasjonsaktiviteten", "en": "Towards doubling innovation activity"},
