@@ -185,3 +185,21 @@ def test_paired_difference_matches_r_survey() -> None:
     first = ref.row(0, named=True)
     assert gap["difference"] == pytest.approx(first["difference"], rel=1e-9)
     assert gap["se"] == pytest.approx(first["se_difference"], rel=1e-9)
+
+
+def test_empty_domain_is_suppressed_not_a_crash(tmp_path: Path) -> None:
+    # No young residents of Vestfold: the «unge» cell is empty, flagged and explained; that
+    # indicator × domain gets no ranks (an order would be invented), the rest is untouched.
+    vestfold = pl.col("kommune").is_in([701.0, 704.0, 710.0])
+    data = make_data(400, seed=3).with_columns(
+        pl.when(vestfold & (pl.col("alder") < 30)).then(45.0).otherwise(pl.col("alder")).alias("alder"))
+    make_round(tmp_path, data=data)
+    with pytest.warns(Warning):
+        result = analyse_round(2018, root=tmp_path)
+    cell = result.estimates.filter((pl.col("domain") == "unge") & (pl.col("target") == "vestfold")).row(0, named=True)
+    assert (cell["n"], cell["estimate"], cell["flag"], cell["display"]) == (0, None, "suppressed", ":")
+    assert "ingen estimat" in cell["note"]
+    gap = result.comparisons.filter((pl.col("domain") == "unge") & (pl.col("target_b") == "vestfold")).row(0, named=True)
+    assert gap["difference"] is None and gap["significant"] is False
+    assert result.ranks.filter(pl.col("domain") == "unge").height == 0
+    assert result.ranks.height == 11 * 5

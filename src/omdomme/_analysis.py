@@ -270,6 +270,8 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     )
     estimates = apply_reliability(estimates, min_n=definition.reliability.min_n)
     estimates = estimates.select(pl.col(c).cast(ESTIMATE_SCHEMA[c]) for c in ESTIMATE_COLUMNS)
+    # An empty domain has no estimate: null (an empty CSV field), not NaN.
+    estimates = estimates.with_columns(pl.col(pl.Float64).fill_nan(None))
     return RoundEstimates(definition=definition, estimates=estimates, vcov=vcov, degf=degf,
                           harmonised=h, parameters=parameters)
 

@@ -44,6 +44,11 @@ def percent_display(estimate: pl.Expr) -> pl.Expr:
     return pl.concat_str(text.str.replace(r"\.", ","), pl.lit(" %"))
 
 
+def _decimal(value: pl.Expr) -> pl.Expr:
+    # Norwegian decimal comma in the notes, as in `display`.
+    return value.round(1).cast(pl.String).str.replace(".", ",", literal=True)
+
+
 def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
     """Replace the estimator's ``flag``/``note`` with ``ok``/``flagged``/``suppressed`` and a reason, add ``display``.
 
@@ -68,16 +73,16 @@ def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
         pl.when(no_estimate).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)")),
         pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
         pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
-            pl.format("effektivt utvalg {} < 30", pl.col("eff_n").round(1))),
+            pl.format("effektivt utvalg {} < 30", _decimal(pl.col("eff_n")))),
         pl.when(~no_estimate & (width >= WIDTH_MAX)).then(
-            pl.format("KI-bredde {} prosentpoeng (≥ 30)", (width * 100).round(1))),
+            pl.format("KI-bredde {} prosentpoeng (≥ 30)", _decimal(width * 100))),
         pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / p > RELATIVE_MAX)).then(
             pl.lit("relativ KI-bredde over 130 %")),
     ]
     flag_reasons = [
         pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / (1 - p) > RELATIVE_MAX)).then(
             pl.lit("komplementregelen: relativ KI-bredde for 1 − p over 130 %")),
-        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", pl.col("df").round(1))),
+        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", _decimal(pl.col("df")))),
         pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
             pl.concat_str(pl.lit("estimator: "), pl.col("flag"))),
     ]
