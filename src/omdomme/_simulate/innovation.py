@@ -94,11 +94,18 @@ def innovation_population(round: int, seed: int = 20161) -> pl.DataFrame:
     size = rng.choice(size_codes, size=n, p=size_p / size_p.sum())
     keys = np.array(list(_COUNTY_SHARE))
     cp = np.array(list(_COUNTY_SHARE.values()))
-    county = rng.choice(keys, size=n, p=cp / cp.sum()).astype(str)
+    county_index = rng.choice(keys.size, size=n, p=cp / cp.sum())
+    county = keys[county_index].astype(str)
     kommune = assign_kommune(county, round, rng)
 
-    lo = np.array([SIZE_CLASSES[s][1] for s in size])
-    hi = np.array([SIZE_CLASSES[s][2] for s in size])
+    # Per-code parameters as lookup arrays indexed by the code (codes start at 1).
+    def by_size(field: int) -> np.ndarray:
+        return np.array([0.0, *(v[field] for v in SIZE_CLASSES.values())])[size]
+
+    def by_industry(field: int) -> np.ndarray:
+        return np.array([0.0, *(v[field] for v in INDUSTRIES.values())])[nace]
+
+    lo, hi = by_size(1), by_size(2)
     # Employees: uniform within the bounded classes, Pareto-tailed in 500+.
     employees = np.where(
         size == 6,
@@ -108,9 +115,8 @@ def innovation_population(round: int, seed: int = 20161) -> pl.DataFrame:
     productivity = np.exp(rng.normal(np.log(2200), 0.6, n))  # turnover per employee, 1000 NOK
     turnover = np.round(employees * productivity).astype(np.int64)
 
-    x = (np.array([INDUSTRIES[i][2] for i in nace]) + np.array([SIZE_CLASSES[s][4] for s in size])
-         + rng.normal(0, 0.5, n))
-    x = x + np.array([_COUNTY_SHIFT.get(c, 0.0) for c in county])
+    x = by_industry(2) + by_size(4) + rng.normal(0, 0.5, n)
+    x = x + np.array([_COUNTY_SHIFT.get(k, 0.0) for k in keys])[county_index]
     ost = county == "ostfold"
     year = round if round in _OSTFOLD_SHARE else max(_OSTFOLD_SHARE)
     inno = np.zeros(n, dtype=bool)
@@ -118,7 +124,7 @@ def innovation_population(round: int, seed: int = 20161) -> pl.DataFrame:
         a = _calibrate(x[mask], target)
         inno[mask] = rng.random(mask.sum()) < _logistic(a + x[mask])
 
-    goods_share = np.array([INDUSTRIES[i][3] for i in nace])
+    goods_share = by_industry(3)
     product = inno & (rng.random(n) < 0.62)
     both = rng.random(n) < 0.35
     goods = product & ((rng.random(n) < goods_share) | both)

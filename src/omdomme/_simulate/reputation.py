@@ -344,16 +344,16 @@ def vendor_weight(county: np.ndarray, sex: np.ndarray, age: np.ndarray, round: i
     from omdomme._weighting import ipf, kish_deff
 
     year = min(round, 2024)
-    county_sex = population_margins(year, age_groups=WEIGHT_AGE_GROUPS, by=["county", "sex"])
-    county_age = population_margins(year, age_groups=WEIGHT_AGE_GROUPS, by=["county", "age_group"])
-    cs_key = dict(zip(zip(county_sex["county"], county_sex["sex"], strict=True), range(county_sex.height), strict=True))
     labels = [f"{lo}-{hi}" for lo, hi in WEIGHT_AGE_GROUPS]
     group = np.searchsorted(np.array([hi for _, hi in WEIGHT_AGE_GROUPS]), age)
-    ca_key = dict(zip(zip(county_age["county"], county_age["age_group"], strict=True), range(county_age.height), strict=True))
-    cs = np.array([cs_key[(c, s)] for c, s in zip(county, sex, strict=True)])
-    ca = np.array([ca_key[(c, labels[g])] for c, g in zip(county, group, strict=True)])
-    result = ipf(np.ones(county.size), [cs, ca],
-                 [county_sex["persons"].to_numpy(), county_age["persons"].to_numpy()], max_iter=500, tol=1e-10)
+    people = pl.DataFrame({"county": county, "sex": sex, "age_group": np.array(labels)[group]})
+    codes, targets = [], []
+    for by in (["county", "sex"], ["county", "age_group"]):
+        # Each respondent's category = the row of its cell in the margin table.
+        margin = population_margins(year, age_groups=WEIGHT_AGE_GROUPS, by=by).with_row_index("code")
+        codes.append(people.join(margin, on=by, how="left", maintain_order="left")["code"].to_numpy())
+        targets.append(margin["persons"].to_numpy())
+    result = ipf(np.ones(county.size), codes, targets, max_iter=500, tol=1e-10)
     return result.weights, result.iterations, kish_deff(result.weights)
 
 
