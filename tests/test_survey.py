@@ -284,10 +284,18 @@ def test_with_weights_and_calibration_hook() -> None:
     same = s._with_weights(new_w, _Identity(), diagnostics={"iterations": 3})
     assert same.weighting == {"iterations": 3}
     assert same.weights.to_list() == new_w.tolist()
-    a, va = same.mean(["y", "q"], by="g", vcov=True)
-    b, vb = plain.mean(["y", "q"], by="g", vcov=True)
-    np.testing.assert_allclose(a["estimate"].to_numpy(), b["estimate"].to_numpy(), rtol=1e-12)
-    np.testing.assert_allclose(va, vb, rtol=1e-12, atol=1e-15)
+    # the calibrated path (row scores through adjust()) and the plain one (cell sums) agree
+    for call in (
+        lambda s: s.mean(["y", "q"], by="g", vcov=True),
+        lambda s: s.total(["y", "q"], by="g", vcov=True),
+        lambda s: s.proportion(pl.col("q") >= 5, by="g", vcov=True),
+        lambda s: s.ratio("y", "q", by="g", vcov=True),
+    ):
+        a, va = call(same)
+        b, vb = call(plain)
+        for col in ("estimate", "se", "deff", "df"):
+            np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-12)
+        np.testing.assert_allclose(va, vb, rtol=1e-12, atol=1e-15)
     assert "calibrated" in repr(same)
     with pytest.warns(EstimationWarning, match="se=0"):
         zero = s._with_weights(new_w, _Zero()).mean("q")

@@ -209,6 +209,20 @@ class Survey:
         constant within a stratum or smaller than the number of PSUs, a lonely PSU under
         ``lonely_psu="fail"``.
 
+    Notes
+    -----
+    - Variance: Taylor linearisation, with replacement at the first stage, fpc per stratum,
+      lonely PSUs as R (see :mod:`omdomme._variance`).
+    - ``df``: PSUs minus strata of the whole design (non-zero weights) without ``by``; with
+      ``by``, the group's own PSUs minus its strata (R's ``degf`` of the domain, as
+      ``svyciprop`` inside ``svyby``). The same df is used for every variable of a group.
+    - ``deff``: R's ``deff=TRUE`` (SRS without replacement, ``N`` estimated by the weights)
+      when the design has an fpc; R's ``deff="replace"`` (SRS with replacement) when it has
+      none, so that weights scaled to the sample size still give a design effect.
+      ``eff_n = n / deff``.
+    - PSU ids are nested in strata (R's ``nest=TRUE``): PSU 1 of two strata are two PSUs.
+    - Null values of a ``by`` column form their own group (sorted last); R drops them.
+
     Examples
     --------
     >>> df = pl.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "w": [1.0, 1.0, 2.0, 2.0],
