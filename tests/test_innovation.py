@@ -350,3 +350,25 @@ def test_small_and_dominated_cells_are_suppressed(tmp_path: Path) -> None:
     comp = res.comparisons.filter(pl.col("target_b") == "vestfold")
     assert comp["difference"].null_count() == comp.height
     assert comp["note"].str.starts_with("undertrykt").all()
+
+
+def test_small_share_cells_follow_the_presentation_rules(tmp_path: Path) -> None:
+    # 12 firms in Vestfold: not a confidentiality problem, but below the minimum base of 30 for
+    # a share (the reputation survey's rules): shown as `:` with the reason, numbers kept.
+    def edit(s: pl.DataFrame) -> pl.DataFrame:
+        vestfold = s.filter(pl.col("county") == "vestfold")["orgnr"].to_list()[12:]
+        return s.filter(~pl.col("orgnr").is_in(vestfold)).with_columns(
+            (pl.col("N_stratum") / pl.len().over("stratum")).alias("vekt")
+        )
+
+    root = _round_with(tmp_path, edit)
+    with pytest.warns(Warning):
+        res = analyse_innovation(load_definition(2018, "innovasjon", root), root=root)
+    cell = res.estimates.filter((pl.col("target") == "vestfold") & (pl.col("indicator") == "innovasjonsaktivitet"))
+    row = cell.row(0, named=True)
+    assert (row["flag"], row["display"]) == ("suppressed", ":")
+    assert "n = 12 er under minstebasen 30" in row["note"]
+    assert row["estimate"] is not None and row["se"] is not None
+    comp = res.comparisons.filter(
+        (pl.col("target_b") == "vestfold") & (pl.col("indicator") == "innovasjonsaktivitet"))
+    assert comp["difference"][0] is not None

@@ -824,26 +824,46 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
         .join(_dominance(prep), on=["indicator", COUNTY], how="left")
         .with_columns(pl.col("n").fill_null(0))
     )
-    suppressed, reason = disclosure_verdict(pl.col("n"), pl.col("dominance"), rules)
+    disclosed, reason = disclosure_verdict(pl.col("n"), pl.col("dominance"), rules)
+    # Shares follow the same presentation rules as the reputation survey's (NCHS, minimum base);
+    # totals and ratios are flagged for the estimator's flags and few degrees of freedom.
+    from omdomme._reliability import apply_reliability
+
+    table = table.with_row_index("_i")
+    shares = apply_reliability(
+        table.filter(pl.col("kind") == "share").select("_i", "n", "eff_n", "estimate", "ci_low", "ci_high", "df",
+                                                       pl.col("flag").fill_null(""), pl.col("note").fill_null("")),
+        min_n=int(prep.definition.reliability.min_n),
+    ).select("_i", pl.col("flag").alias("_rel_flag"), pl.col("note").alias("_rel_note"))
+    table = table.join(shares, on="_i", how="left")
+    is_share = pl.col("kind") == "share"
     low_df = pl.col("df").is_not_null() & (pl.col("df") < 8)
     survey_flag = pl.col("flag").fill_null("") != ""
-    note = (
-        pl.when(suppressed).then(reason)
-        .when(survey_flag).then(pl.col("note").fill_null(pl.col("flag")))
-        .when(low_df).then(pl.format("få frihetsgrader (df = {} < 8): usikkert anslag", pl.col("df").round(0)))
+    other_note = (
+        pl.when(survey_flag).then(pl.concat_str(pl.lit("estimator: "), pl.col("flag")))
+        .when(low_df).then(pl.format("få frihetsgrader (df = {})", pl.col("df").round(1).cast(pl.String)
+                                     .str.replace(".", ",", literal=True)))
         .otherwise(pl.lit(""))
     )
+    precision_note = pl.when(is_share).then(pl.col("_rel_note").fill_null("")).otherwise(other_note)
+    shown_suppressed = disclosed | (is_share & (pl.col("_rel_flag") == "suppressed"))
+    note = (
+        pl.when(disclosed).then(reason)
+        .otherwise(precision_note)
+    )
     flag = (
-        pl.when(suppressed).then(pl.lit("suppressed"))
-        .when(survey_flag | low_df).then(pl.lit("flagged"))
+        pl.when(shown_suppressed).then(pl.lit("suppressed"))
+        .when(precision_note != "").then(pl.lit("flagged"))
         .otherwise(pl.lit("ok"))
     )
     hidden = ["estimate", "se", "ci_low", "ci_high", "eff_n", "deff", "cv"]
     table = table.with_columns(
-        suppressed.alias("_suppressed"), note.alias("_note"), flag.alias("_flag")
+        disclosed.alias("_disclosed"), shown_suppressed.alias("_suppressed"), note.alias("_note"),
+        flag.alias("_flag"),
     ).with_columns(
-        # A suppressed cell must not leak through the CSV either: its numbers are withheld.
-        *[pl.when(pl.col("_suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in hidden],
+        # A cell suppressed for confidentiality must not leak through the CSV either: its numbers
+        # are withheld. A cell suppressed for precision keeps them (shown as `:` in tables).
+        *[pl.when(pl.col("_disclosed")).then(None).otherwise(pl.col(c)).alias(c) for c in hidden],
         display_text(pl.col("estimate"), pl.col("unit"), pl.col("_suppressed")).alias("display"),
     )
     return (
@@ -960,8 +980,9 @@ def _comparisons(prep: _Prepared, estimates: pl.DataFrame) -> pl.DataFrame:
     df = float(prep.survey.degf)
     level = float(prep.definition.reliability.level)
     q = float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else math.nan
-    status = {
-        (i, t): (f, n) for i, t, f, n in estimates.select("indicator", "target", "flag", "note").iter_rows()
+    # Cells withheld for confidentiality have no estimate; a difference would reveal them.
+    withheld = {
+        (i, t) for i, t, e in estimates.select("indicator", "target", "estimate").iter_rows() if e is None
     }
     targets, _ = _targets()
     others = [t for t in targets if t not in (OSTFOLD, NORGE)]
@@ -981,7 +1002,7 @@ def _comparisons(prep: _Prepared, estimates: pl.DataFrame) -> pl.DataFrame:
                 lo_r, hi_r = ratio * math.exp(-q * se_log), ratio * math.exp(q * se_log)
             p = float(2 * stats.t.sf(abs(diff / se), df)) if se and se > 0 and df > 0 else None
             kind = "norge" if b == NORGE else "county"
-            suppressed = [t for t in (OSTFOLD, b) if status.get((ind.id, t), ("", ""))[0] == "suppressed"]
+            suppressed = [t for t in (OSTFOLD, b) if (ind.id, t) in withheld]
             note = ""
             record = {
                 "indicator": ind.id, "comparison": kind, "target_a": OSTFOLD, "target_b": b,
@@ -1077,7 +1098,7 @@ def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
         "round_a": round_, "round_b": goal.baseline, "family": f"baseline_ratio:{ind.id}:{DOMAIN}",
         "method": METHOD_BASELINE,
     }
-    if base_raw.height == 0 or now["flag"] == "suppressed" or now["estimate"] is None:
+    if base_raw.height == 0 or now["estimate"] is None:
         record["note"] = "ikke beregnet: anslaget for runden eller grunnlagsåret mangler eller er undertrykt"
         info["status"] = record["note"]
         return record
