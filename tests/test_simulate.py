@@ -90,6 +90,10 @@ def test_simulate_rejects_unknown_rounds_with_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["simulate", "--out", str(tmp_path), "--rounds", "femten"])
     assert result.exit_code == 2
     assert "--rounds 'femten'" in result.output
+    (tmp_path / "a-file").write_text("")
+    result = CliRunner().invoke(main, ["simulate", "--out", str(tmp_path / "a-file" / "x"), "--rounds", "2016"])
+    assert result.exit_code == 2
+    assert "cannot create the output folder" in result.output and "choose a writable --out" in result.output
 
 
 def _read(definition: dict, folder: Path) -> tuple[pl.DataFrame, dict]:

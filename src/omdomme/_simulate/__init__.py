@@ -213,6 +213,12 @@ def simulate_rounds(out_dir: str | Path = "surveys", seed: int = DEFAULT_SEED, *
         )
     say = progress or (lambda _line: None)
     root = Path(out_dir)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"cannot create the output folder {root} ({error.strerror}); choose a writable --out"
+        ) from None
     written: list[Path] = []
     for round in chosen:
         folder = root / str(round)
