@@ -288,3 +288,33 @@ def test_a_failing_cell_names_the_template_and_line(fake: Path, tmp_path: Path) 
         render_report(ROUND, "html", engine="builtin", root=fake, survey="omdomme", templates=tmp_path,
                       output_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_quarto_engine_runs_quarto_render_with_the_parameters(fake: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stand-in `quarto` on PATH records its arguments and writes the file it is asked for.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "quarto-args.txt"
+    script = bin_dir / "quarto"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$@" > "{log}"\n'
+        'while [ $# -gt 0 ]; do if [ "$1" = "--output" ]; then out="$2"; fi; shift; done\n'
+        'echo "<html>quarto</html>" > "$out"\n', encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    templates = tmp_path / "reports"
+    templates.mkdir()
+    shutil.copy(bundled_templates() / "omdomme.qmd", templates / "omdomme.qmd")
+    result = CliRunner().invoke(main, ["report", "2018", "--root", str(fake), "--survey", "omdomme",
+                                       "--format", "pdf", "--engine", "auto"], catch_exceptions=False)
+    # The project's own reports/omdomme.qmd comes before the bundled template.
+    assert result.exit_code == 0, result.output
+    args = log.read_text(encoding="utf-8").splitlines()
+    assert args[:2] == ["render", str(templates / "omdomme.qmd")]
+    assert args[args.index("--to") + 1] == "pdf"
+    assert "round:2018" in args and f"root:{fake.resolve()}" in args and "lang:nb" in args
+    assert "title:Omdømmeundersøkelsen 2018" in args
+    assert (fake / "reports" / "2018" / "omdomme-2018.pdf").read_text().strip() == "<html>quarto</html>"
+    assert not (templates / "omdomme-2018.pdf").exists()

@@ -321,8 +321,8 @@ class Report:
         if est.height:
             methods = ", ".join(sorted(set(est["ci_method"].drop_nulls().to_list())))
             dfs = est["df"].drop_nulls()
-            df_text = (f"{fmt_number(dfs.min(), 0, lang=lang)}–{fmt_number(dfs.max(), 0, lang=lang)}"
-                       if dfs.len() else ":")
+            df_text = ":" if not dfs.len() else fmt_number(dfs.min(), 0, lang=lang) if dfs.min() == dfs.max() \
+                else f"{fmt_number(dfs.min(), 0, lang=lang)}–{fmt_number(dfs.max(), 0, lang=lang)}"
             level = fmt_number(100 * float(est["level"].drop_nulls().first() or 0.95), 0, lang=lang)
             key = "innovation_method_ci" if self.survey == "innovasjon" else "method_ci"
             parts.append(phrase(key, lang, level=level, methods=methods, df=df_text))

@@ -268,7 +268,7 @@ def county_table(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb", s
 
 def top3_table(ranks: pl.DataFrame, main_domains: dict[str, str], labels: dict[str, str], *,
                lang: str = "nb") -> GT:
-    """P(rank ≤ 3) for every county (rows) and indicator (columns).
+    """P(rank ≤ 3): a row per indicator, a column per county (Østfold first).
 
     Examples
     --------
@@ -276,20 +276,20 @@ def top3_table(ranks: pl.DataFrame, main_domains: dict[str, str], labels: dict[s
     """
     from great_tables import GT, loc, style
 
+    targets = [t for t in COUNTY_ORDER if t in set(ranks["target"].to_list())]
+    names = dict(ranks.select("target", "target_label").unique().iter_rows())
     rows = []
-    for target in COUNTY_ORDER:
-        part = ranks.filter(pl.col("target") == target)
+    for ind, dom in main_domains.items():
+        part = ranks.filter((pl.col("indicator") == ind) & (pl.col("domain") == dom))
         if not part.height:
             continue
-        row = {"county": part["target_label"][0]}
-        for ind, dom in main_domains.items():
-            hit = part.filter((pl.col("indicator") == ind) & (pl.col("domain") == dom))
-            row[ind] = fmt_pct(hit["p_top3"][0], 0, lang=lang) if hit.height else ":"
-        rows.append(row)
+        p3 = dict(part.select("target", "p_top3").iter_rows())
+        rows.append({"indicator": labels.get(ind, ind),
+                     **{t: fmt_pct(p3.get(t), 0, lang=lang) if t in p3 else ":" for t in targets}})
     frame = pl.DataFrame(rows)
     table = (GT(frame, id="topp3").tab_header(title=phrase("top3_table", lang))
-             .cols_label(county=phrase("col_county", lang), **{k: labels.get(k, k) for k in main_domains})
-             .cols_align("right", columns=list(main_domains))
-             .tab_style(style=style.text(weight="bold", color="#00798C"),
-                        locations=loc.body(rows=pl.col("county") == "Østfold")))
+             .cols_label(indicator=phrase("col_indicator", lang), **{t: names.get(t, t) for t in targets})
+             .cols_align("right", columns=targets)
+             .tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.body(columns="ostfold"))
+             .tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.column_labels(columns="ostfold")))
     return _style(table)
