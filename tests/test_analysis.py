@@ -203,3 +203,17 @@ def test_empty_domain_is_suppressed_not_a_crash(tmp_path: Path) -> None:
     assert gap["difference"] is None and gap["significant"] is False
     assert result.ranks.filter(pl.col("domain") == "unge").height == 0
     assert result.ranks.height == 11 * 5
+
+
+def test_row_order_does_not_matter(fixture_root: Path) -> None:
+    d = load_definition(2018, root=fixture_root)
+    data, meta = d.read()
+    a = estimate_reputation(d, data, meta)
+    b = estimate_reputation(d, data.sample(fraction=1.0, shuffle=True, seed=11), meta)
+    assert a.estimates.select("indicator", "domain", "target", "n").equals(
+        b.estimates.select("indicator", "domain", "target", "n"))
+    for col in ("estimate", "se", "ci_low", "ci_high", "deff"):
+        assert np.allclose(a.estimates[col].to_numpy(), b.estimates[col].to_numpy(), rtol=1e-10)
+    for key, (targets, v) in a.vcov.items():
+        assert b.vcov[key][0] == targets
+        assert np.allclose(v, b.vcov[key][1], rtol=1e-10, atol=1e-16)
