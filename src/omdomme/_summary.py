@@ -34,6 +34,9 @@ def _pct(x: float | None) -> str:
 def _pp(x: float | None, *, sign: bool = True) -> str:
     if x is None:
         return ":"
+    if abs(x) < 0.0005:
+        # Rounds to zero: «−0,0» would suggest a direction the number does not have.
+        return "0,0"
     text = f"{x * 100:+.1f}" if sign else f"{x * 100:.1f}"
     return text.replace(".", ",").replace("-", "−")
 
@@ -43,11 +46,20 @@ def _interval(low: float | None, high: float | None, *, sign: bool = False) -> s
     return f"{fmt(low)} til {fmt(high)}"
 
 
+def _p(p: float | None) -> str:
+    if p is None:
+        return ""
+    text = "< 0,001" if p < 0.001 else "= " + f"{p:.3f}".replace(".", ",")
+    return f" (justert p {text})"
+
+
 def _change_words(row: dict[str, Any]) -> str:
     if row["difference"] is None:
         return ":"
     if row["significant"]:
-        return "↑" if row["difference"] > 0 else "↓"
+        up = row["difference"] > 0
+        good = up == (row["better"] == "higher")
+        return ("↑" if up else "↓") + (" bedre" if good else " dårligere")
     return "ingen sikker endring"
 
 
@@ -99,7 +111,8 @@ def summary_text(result: AnalysisResult) -> str:
         if gap.height:
             g = gap.row(0, named=True)
             verdict = "sikker forskjell" if g["significant"] else "ingen sikker forskjell"
-            lines.append(f"  Mot Akershus   {_pp(g['difference'])} pp ({_interval(g['ci_low'], g['ci_high'], sign=True)}); {verdict}")
+            lines.append(f"  Mot Akershus   {_pp(g['difference'])} pp ({_interval(g['ci_low'], g['ci_high'], sign=True)}); "
+                         f"{verdict}{_p(g['p_adjusted'])}")
         change = comps.filter((pl.col("survey") == "omdomme") & (pl.col("comparison") == "round")
                               & (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
                               & (pl.col("target_a") == FOCUS))
@@ -107,7 +120,8 @@ def summary_text(result: AnalysisResult) -> str:
             c = change.row(0, named=True)
             note = f" [{c['note']}]" if c["note"] else ""
             lines.append(f"  Siden {c['round_b']}     {_pp(c['difference'])} pp "
-                         f"({_interval(c['ci_low'], c['ci_high'], sign=True)}) {_change_words(c)}{note}")
+                         f"({_interval(c['ci_low'], c['ci_high'], sign=True)}) {_change_words(c)}"
+                         f"{_p(c['p_adjusted'])}{note}")
     lines.append("")
     lines.append("Intervaller: 95 %. «Sikker» = Holm-justert p < 0,05. * = merket (lav presisjon), : = undertrykt.")
     return "\n".join(lines)

@@ -57,7 +57,7 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", OmdommeWarning)
         result = analyse_round(round, root=root, progress=progress)
-        progress("writing outputs")
+        progress("skriver analyses/")
         folder = write_analysis(result, root=root)
     shown: set[str] = set()
     for warning in caught:
