@@ -48,3 +48,19 @@ def test_broken_toml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "2018", "--root", str(tmp_path)])
     assert result.exit_code == 2
     assert "invalid TOML" in result.stderr and "Traceback" not in result.output
+
+
+def test_innovation_definition_is_checked_too(tmp_path: Path) -> None:
+    import shutil
+
+    repo = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "surveys" / "2018"
+    folder.mkdir(parents=True)
+    shutil.copy(repo / "surveys" / "2018" / "innovasjon-2018.sav", folder)
+    text = (repo / "surveys" / "2018" / "innovasjon.toml").read_text(encoding="utf-8")
+    assert 'weight = "vekt"' in text
+    (folder / "innovasjon.toml").write_text(text, encoding="utf-8")
+    assert validate_round(2018, tmp_path) == []
+    (folder / "innovasjon.toml").write_text(text.replace('weight = "vekt"', 'weight = "vekta"'), encoding="utf-8")
+    problems = validate_round(2018, tmp_path)
+    assert len(problems) == 1 and "vekta" in str(problems[0])

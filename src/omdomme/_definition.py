@@ -903,9 +903,36 @@ def validate_round(round: int, root: str | Path = ".") -> list[Problem]:
             problems.append(Problem(str(path), str(error).removeprefix(f"{path}: ")))
             continue
         try:
-            data, _ = definition.read()
+            data, meta = definition.read()
         except InputError as error:
             problems.append(Problem(str(definition.data_path), str(error)))
             continue
-        problems.extend(check_data(definition, data))
+        if definition.kind == "innovasjon":
+            problems.extend(_check_innovation(definition, data, meta))
+        else:
+            problems.extend(check_data(definition, data))
     return problems
+
+
+def _check_innovation(definition: Definition, data: pl.DataFrame, meta: Metadata) -> list[Problem]:
+    """The innovation module's own checks (its sections, firm design, placement), as problems.
+
+    That module stops at its first problem; what it reports is listed here.
+    """
+    import importlib.util
+    import warnings
+
+    from omdomme.errors import InputError
+
+    if importlib.util.find_spec("omdomme._innovation") is None:
+        return []
+    from omdomme._innovation import parse_innovation, prepare_sample
+
+    try:
+        with warnings.catch_warnings():
+            # Its warnings (firms without a county, ...) are notes, not problems.
+            warnings.simplefilter("ignore")
+            prepare_sample(definition, data, meta, spec=parse_innovation(definition))
+    except InputError as error:
+        return [Problem(str(definition.path), str(error).removeprefix(f"{definition.path}: "))]
+    return []
