@@ -21,7 +21,7 @@ import difflib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import polars as pl
@@ -608,7 +608,8 @@ class Survey:
                 values.dtype.is_integer()
                 and not any_um
                 and (
-                    values.null_count() == values.len() or (values.min() >= 0 and values.max() <= 1)
+                    values.null_count() == values.len()
+                    or (cast(float, values.min()) >= 0 and cast(float, values.max()) <= 1)
                 )
             )
             odd = np.zeros(0, dtype=bool) if binary else valid & (y != 0) & (y != 1)
@@ -679,9 +680,10 @@ class Survey:
         P, H = st.n_psus, st.n_strata
         key = st.psu_code * G + gid
         calibrated = self._calibration is not None
-        T = None if calibrated else np.empty((P, K))
-        dense = np.zeros((n, K)) if calibrated else None
-        rows = np.arange(n) if calibrated else None
+        T = np.empty((P, K))
+        # the calibrated path needs the n x K score matrix (rows in data order)
+        dense = np.zeros((n, K) if calibrated else (0, K))
+        rows = np.arange(n if calibrated else 0)
         est = np.empty(K)
         stats = {name: np.empty(K) for name in ("n", "nobs", "excl", "um", "rows", "S2", "W")}
         lik = {"sw": np.empty(K), "phi": np.empty(K)} if method == "likelihood" else None
@@ -692,7 +694,7 @@ class Survey:
         # Means, shares and totals of an uncalibrated design need only sums per
         # (PSU, group) cell: a few passes over the rows, then P x G arithmetic.
         use_cells = not calibrated and kind != "ratio"
-        cell_w_all = np.bincount(key, w, P * G).reshape(P, G) if use_cells else None
+        cell_w_all = np.bincount(key, w, P * G).reshape(P, G) if use_cells else np.empty((0, G))
 
         for j, t in enumerate(targets):
             cols = slice(j * G, (j + 1) * G)
@@ -742,7 +744,7 @@ class Survey:
                     else:
                         x = t.x if all_valid else np.where(valid, t.x, 0.0)
                         X = np.bincount(gid, wv * x, G)
-                    e = Y / X
+                    e = np.asarray(Y / X, dtype=float)
                     inv = np.where(X != 0, 1.0 / X, 0.0)
                     # an empty group's NaN estimate must not leak into its rows' scores
                     e_rows = np.where(np.isfinite(e), e, 0.0)[gid]
@@ -778,8 +780,8 @@ class Survey:
         if G == 1:
             df_g = np.array([float(self._degf)])
         else:
-            cell = cell_rows if all_nonzero else np.bincount(key[nonzero], minlength=P * G)
-            cell = cell.reshape(P, G) > 0
+            counts = cell_rows if all_nonzero else np.bincount(key[nonzero], minlength=P * G)
+            cell = counts.reshape(P, G) > 0
             starts = np.concatenate(([0], np.cumsum(st.n_psu)[:-1]))
             strata_in = np.add.reduceat(cell.astype(np.int64), starts, axis=0) > 0
             df_g = (cell.sum(axis=0) - strata_in.sum(axis=0)).astype(float)
@@ -1007,10 +1009,10 @@ class Survey:
                 for c in ("ci_low", "ci_high")
             )
         )
-        frame = frame.select(RESULT_COLUMNS).collect()  # one collect: the frame is small
+        result = frame.select(RESULT_COLUMNS).collect()  # one collect: the frame is small
         if groups is not None:
-            frame = pl.concat([pl.concat([groups] * V), frame], how="horizontal")
-        return frame
+            result = pl.concat([pl.concat([groups] * V), result], how="horizontal")
+        return result
 
     # -- estimators -----------------------------------------------------------------------
 
