@@ -242,13 +242,16 @@ def document_metadata(doc: QmdDocument, overrides: dict[str, Any]) -> dict[str, 
     return meta
 
 
-def wants_toc(doc: QmdDocument) -> bool:
-    """Whether the front matter asks for a table of contents (``toc: true`` or under ``format.html``)."""
-    if doc.front_matter.get("toc"):
-        return True
+def wants_toc(doc: QmdDocument, target: str = "html") -> bool:
+    """Whether the front matter asks for a table of contents for ``target``.
+
+    ``format.<target>.toc`` wins over a top-level ``toc``.
+    """
     fmt = doc.front_matter.get("format")
-    html = fmt.get("html") if isinstance(fmt, dict) else None
-    return bool(isinstance(html, dict) and html.get("toc"))
+    options = fmt.get(target) if isinstance(fmt, dict) else None
+    if isinstance(options, dict) and "toc" in options:
+        return bool(options["toc"])
+    return bool(doc.front_matter.get("toc"))
 
 
 __all__ = ["Cell", "assemble", "convert", "document_metadata", "execute", "parameter_source", "wants_toc"]

@@ -220,6 +220,9 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
         group=pl.when(pl.col("target").is_in(["ostfold", "akershus"])).then(pl.col("target_label"))
         .otherwise(pl.lit(others_label)))
     colours = {"Østfold": OSTFOLD, "Akershus": AKERSHUS, others_label: MUTED}
+    # One line per county and comparable segment: a series break is not drawn as a movement.
+    segment = pl.col("segment").cast(pl.String).fill_null("1") if "segment" in data.columns else pl.lit("1")
+    data = data.with_columns(line=pl.col("target") + pl.lit("/") + segment)
     frame = data.to_pandas()
     frame["group"] = frame["group"].astype("category").cat.set_categories(list(colours))
     panels = data.unique("indicator").sort(
@@ -229,7 +232,7 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
     ostf = frame[frame["target"] == "ostfold"]
     others = frame[frame["target"] != "ostfold"]
     plot = (
-        ggplot(frame, aes(x="round", y="estimate", color="group", group="target_label"))
+        ggplot(frame, aes(x="round", y="estimate", color="group", group="line"))
         + geom_ribbon(ostf, aes(ymin="ci_low", ymax="ci_high"), fill=OSTFOLD, alpha=0.15, color="none")
         + geom_line(others, size=0.8, alpha=0.85)
         + geom_point(others, size=1.8)

@@ -114,15 +114,15 @@ def analysed_rounds(root: str | Path = ".") -> list[int]:
 
 
 TREND_COLUMNS = ("survey", "round", "indicator", "label", "kind", "better", "target", "target_label",
-                 "domain", "estimate", "ci_low", "ci_high", "flag")
+                 "domain", "estimate", "ci_low", "ci_high", "flag", "segment")
 
 
 def trend_estimates(survey: str, upto: int, root: str | Path = ".") -> pl.DataFrame:
     """Estimates of ``survey`` from every analysed round up to ``upto``, one frame.
 
-    Rounds come from ``analyses/<round>/``; rows of ``analyses/trend/`` (written by
-    ``omdomme trend``) fill in rounds whose own folder is missing, when that table carries the
-    columns the chart needs.
+    ``analyses/trend/trend.parquet`` (written by ``omdomme trend``) comes first: it carries
+    ``segment``, which changes at a series break, so the chart does not join rounds across a
+    break. Rounds it lacks come from their own ``analyses/<round>/``.
 
     Examples
     --------
@@ -130,25 +130,22 @@ def trend_estimates(survey: str, upto: int, root: str | Path = ".") -> pl.DataFr
     0
     """
     parts: list[pl.DataFrame] = []
+    trend_file = Path(root) / "analyses" / "trend" / "trend.parquet"
+    needed = {"round", "indicator", "target", "domain", "estimate", "ci_low", "ci_high"}
+    if trend_file.exists():
+        frame = pl.read_parquet(trend_file)
+        if needed <= set(frame.columns):
+            if "survey" in frame.columns:
+                frame = frame.filter(pl.col("survey") == survey)
+            frame = frame.filter(pl.col("round") <= upto)
+            parts.append(frame.select([c for c in TREND_COLUMNS if c in frame.columns]))
+    seen = set(parts[0]["round"].unique().to_list()) if parts else set()
     for r in analysed_rounds(root):
-        if r > upto:
+        if r > upto or r in seen:
             continue
         est = load_round(r, root).estimates
         cols = [c for c in TREND_COLUMNS if c in est.columns]
         parts.append(est.filter(pl.col("survey") == survey).select(cols))
-    seen = {int(p["round"][0]) for p in parts if p.height}
-    trend_dir = Path(root) / "analyses" / "trend"
-    if trend_dir.is_dir():
-        for file in sorted(trend_dir.glob("*.parquet")):
-            frame = pl.read_parquet(file)
-            needed = {"round", "indicator", "target", "domain", "estimate", "ci_low", "ci_high"}
-            if not needed <= set(frame.columns):
-                continue
-            if "survey" in frame.columns:
-                frame = frame.filter(pl.col("survey") == survey)
-            frame = frame.filter(~pl.col("round").is_in(sorted(seen)) & (pl.col("round") <= upto))
-            if frame.height:
-                parts.append(frame.select([c for c in TREND_COLUMNS if c in frame.columns]))
     if not parts:
         return pl.DataFrame(schema={"round": pl.Int64, "indicator": pl.String, "target": pl.String,
                                     "domain": pl.String, "estimate": pl.Float64})

@@ -142,7 +142,8 @@ class Report:
             value = _tables._cell(o, lang)
             if rank.height:
                 r = rank.row(0, named=True)
-                rank_text = phrase("rank_text", lang, rank=r["rank_point"], lo=r["rank_low"], hi=r["rank_high"])
+                rank_text = phrase("rank_text" if r["rank_low"] != r["rank_high"] else "rank_text_sure", lang,
+                                   rank=r["rank_point"], lo=r["rank_low"], hi=r["rank_high"])
                 lines.append("- " + phrase("point_rank", lang, label=self.labels[ind], value=value,
                                            rank_text=rank_text, p3=fmt_pct(r["p_top3"], 0, lang=lang)))
             else:

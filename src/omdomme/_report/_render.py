@@ -178,7 +178,7 @@ def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: P
                 progress(f"{stem}: writing {fmt} with pandoc")
             target = out_dir / f"{stem}.{EXTENSIONS[fmt]}"
             written.append(_builtin.convert(markdown, target=fmt, output=target, media=media, metadata=metadata,
-                                            css=css, toc=_builtin.wants_toc(doc)))
+                                            css=css, toc=_builtin.wants_toc(doc, fmt)))
     return written
 
 

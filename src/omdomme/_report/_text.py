@@ -52,6 +52,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "key_points": {"nb": "Hovedpunkter", "en": "Key points"},
     "point_rank": {"nb": "**{label}**: Østfold {value} ({rank_text}; sannsynlighet {p3} for topp 3).",
                    "en": "**{label}**: Østfold {value} ({rank_text}; probability {p3} of top 3)."},
+    "rank_text_sure": {"nb": "plass {rank} av 5, også i hele rangintervallet", "en": "rank {rank} of 5 across the whole rank interval"},
     "rank_text": {"nb": "plass {rank} av 5, intervall {lo}–{hi}", "en": "rank {rank} of 5, interval {lo}–{hi}"},
     "indicators": {"nb": "Indikatorene fylke for fylke", "en": "The indicators county by county"},
     "indicators_intro": {"nb": "Hver figur viser de fem fylkene med 95 % konfidensintervall. Østfold er uthevet; den stiplede linjen er Akershus-nivået, som Østfold skal nærme seg.",
