@@ -217,3 +217,22 @@ def test_row_order_does_not_matter(fixture_root: Path) -> None:
     for key, (targets, v) in a.vcov.items():
         assert b.vcov[key][0] == targets
         assert np.allclose(v, b.vcov[key][1], rtol=1e-10, atol=1e-16)
+
+
+@pytest.mark.needs_r
+def test_committed_r_values_are_what_r_computes(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not installed; the committed R values are used by test_paired_difference_matches_r_survey")
+    run = subprocess.run(["Rscript", str(R_PAIRED.with_name("r_paired.R")), str(tmp_path)], cwd=REPO,
+                         capture_output=True, text=True)
+    if run.returncode != 0 and "there is no package called" in run.stderr:
+        pytest.skip(f"R lacks a package: {run.stderr.strip().splitlines()[-1]}")
+    assert run.returncode == 0, run.stderr
+    fresh = pl.read_csv(tmp_path / "r_paired_2018.csv")
+    committed = pl.read_csv(R_PAIRED)
+    assert fresh.select(pl.col(pl.String)).equals(committed.select(pl.col(pl.String)))
+    for col in fresh.select(pl.col(pl.Float64)).columns:
+        assert np.allclose(fresh[col].to_numpy(), committed[col].to_numpy(), rtol=1e-12, atol=0), col

@@ -1,7 +1,7 @@
 # Reference values for omdomme's paired county comparison (Østfold − Akershus), computed with
 # R's survey package on the shipped synthetic round surveys/2018/omdomme-2018.sav.
 #
-# Run from the repository root:  Rscript tests/reference/r_paired/r_paired.R
+# Run from the repository root:  Rscript tests/reference/r_paired/r_paired.R [output folder]
 # Produced with: R version 4.2.2 Patched (2022-11-10 r83330), survey 4.1.1, haven (user_na = TRUE
 # so that the «vet ikke» code 9 stays a value, as omdomme.read keeps it).
 #
@@ -12,6 +12,8 @@
 # between the counties, so each county's share is a domain mean: a ratio of totals
 # (svytotal of numerator and denominator, then svycontrast on the ratio expressions).
 suppressPackageStartupMessages({library(survey); library(haven)})
+args <- commandArgs(trailingOnly = TRUE)
+out_dir <- if (length(args) > 0) args[1] else "tests/reference/r_paired"   # tests pass a scratch folder
 options(digits = 17)
 raw <- read_sav("surveys/2018/omdomme-2018.sav", user_na = TRUE)
 num <- function(x) as.numeric(zap_labels(zap_missing(x)))
@@ -52,10 +54,10 @@ out[["meninger"]] <- data.frame(indicator = "svaert_godt_meninger", domain = "al
   se_ostfold = sqrt(v[1, 1]), se_akershus = sqrt(v[2, 2]),
   cov = v[1, 2], difference = coef(ct)[[1]], se_difference = SE(ct)[[1]], degf = degf(wide))
 res <- do.call(rbind, out)
-write.csv(res, "tests/reference/r_paired/r_paired_2018.csv", row.names = FALSE)
+write.csv(res, file.path(out_dir, "r_paired_2018.csv"), row.names = FALSE)
 # Provenance: which data file these values belong to (the test refuses stale references).
 sha <- system2("sha256sum", "surveys/2018/omdomme-2018.sav", stdout = TRUE)
 writeLines(c(sprintf("data_sha256 = %s", sub(" .*", "", sha)), sprintf("r = %s", R.version.string),
              sprintf("survey = %s", as.character(packageVersion("survey")))),
-           "tests/reference/r_paired/r_paired_2018.provenance.txt")
+           file.path(out_dir, "r_paired_2018.provenance.txt"))
 print(res)
