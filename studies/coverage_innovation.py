@@ -35,9 +35,11 @@ from omdomme._innovation import (
     NORGE,
     InnovationSpec,
     _raw_estimates,
+    goal_verdict,
     joint_estimates,
     parse_innovation,
     prepare_sample,
+    round_ratio,
 )
 from omdomme.errors import EstimationWarning
 
@@ -146,6 +148,52 @@ def run(
     return per_cell, per_indicator
 
 
+def goal_coverage(
+    definition: Any,
+    population: pl.DataFrame,
+    baseline_definition: Any,
+    baseline_population: pl.DataFrame,
+    draw: Callable[[pl.DataFrame, int, int], pl.DataFrame],
+    *,
+    reps: int,
+    seed: int = 1,
+    county: str = "county",
+) -> dict[str, Any]:
+    """Coverage of the goal's ratio (round / baseline, independent samples, log-scale CI).
+
+    ``draw(population, round, seed)`` returns one sample. Returns the truth, the coverage and
+    how often each verdict (nådd, mulig, utelukket) was given.
+    """
+    spec = parse_innovation(definition)
+    base_spec = parse_innovation(baseline_definition)
+    assert spec.goal is not None
+    goal = spec.goal
+    truths = [
+        population_truth(pop, s, county).filter(
+            (pl.col("indicator") == goal.indicator) & (pl.col("target") == goal.target)
+        )["truth"][0]
+        for pop, s in ((population, spec), (baseline_population, base_spec))
+    ]
+    truth = truths[0] / truths[1]
+    covered = 0
+    verdicts: dict[str, int] = {}
+    for r in range(reps):
+        cells = []
+        for d, s, pop in ((definition, spec, population), (baseline_definition, base_spec, baseline_population)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", EstimationWarning)
+                raw = _raw_estimates(prepare_sample(d, draw(pop, int(d.round), seed + r), spec=s))
+            cells.append(raw.filter((pl.col("indicator") == goal.indicator) & (pl.col(COUNTY) == goal.target))
+                         .row(0, named=True))
+        now, base = cells
+        out = round_ratio(now["estimate"], now["se"], now["df"], base["estimate"], base["se"], base["df"])
+        covered += out["ratio_ci_low"] <= truth <= out["ratio_ci_high"]
+        verdict = goal_verdict(out["ratio_ci_low"], out["ratio_ci_high"], goal.factor)
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    return {"round": int(definition.round), "baseline": goal.baseline, "truth_ratio": truth,
+            "factor": goal.factor, "coverage": covered / reps, "samples": reps, "verdicts": verdicts}
+
+
 def main() -> None:
     from omdomme._definition import load_definition
     from omdomme._simulate.innovation import draw_innovation_sample, innovation_population
@@ -155,6 +203,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--root", type=Path, default=Path("."))
     parser.add_argument("--population-seed", type=int, default=20161)
+    parser.add_argument("--goal-reps", type=int, default=200,
+                        help="samples for the goal ratio's coverage (0: skip)")
     args = parser.parse_args()
 
     definition = load_definition(args.round, "innovasjon", args.root)
@@ -176,6 +226,21 @@ def main() -> None:
         print(per_indicator)
         print("\nCoverage per cell (se_ratio = mean SE / SD of the estimates over the samples):")
         print(per_cell.select("what", "indicator", "target", "coverage", "se_ratio", "truth", "mean_estimate"))
+
+    spec = parse_innovation(definition)
+    if args.goal_reps and spec.goal is not None and spec.goal.baseline != args.round:
+        baseline = spec.goal.baseline
+        result = goal_coverage(
+            definition, population,
+            load_definition(baseline, "innovasjon", args.root),
+            innovation_population(baseline, seed=args.population_seed),
+            lambda pop, rnd, seed: draw_innovation_sample(pop, rnd, seed=10_000 + seed)[0],
+            reps=args.goal_reps,
+        )
+        print(f"\nGoal: {spec.goal.target} {spec.goal.indicator} {args.round} / {baseline} "
+              f"(independent samples, log-scale CI): truth {result['truth_ratio']:.3f}, "
+              f"coverage {result['coverage']:.3f} over {result['samples']} pairs of samples; "
+              f"verdicts against factor {result['factor']}: {result['verdicts']}")
 
 
 if __name__ == "__main__":

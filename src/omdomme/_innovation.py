@@ -1052,7 +1052,6 @@ def goal_verdict(ci_low: float, ci_high: float, factor: float) -> str:
 
 def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
               manifest: dict[str, Any]) -> dict[str, Any] | None:
-    from scipy import stats
 
     goal = prep.spec.goal
     if goal is None:
@@ -1103,28 +1102,60 @@ def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
         info["status"] = record["note"]
         return record
     base = base_raw.row(0, named=True)
-    a, se_a, df_a = float(now["estimate"]), float(now["se"]), float(now["df"])
-    b, se_b, df_b = float(base["estimate"]), float(base["se"]), float(base["df"])
-    df = min(df_a, df_b)  # conservative: the smaller of the two designs' degrees of freedom
-    level = float(prep.definition.reliability.level)
-    q = float(stats.t.ppf(0.5 + level / 2, df))
-    diff = a - b
-    se = math.hypot(se_a, se_b)
-    record.update(
-        estimate_a=a, estimate_b=b, difference=diff, se=se, ci_low=diff - q * se, ci_high=diff + q * se, df=df,
-        p_value=float(2 * stats.t.sf(abs(diff / se), df)) if se > 0 else None,
+    out = round_ratio(
+        float(now["estimate"]), float(now["se"]), float(now["df"]),
+        float(base["estimate"]), float(base["se"]), float(base["df"]),
+        level=float(prep.definition.reliability.level),
     )
-    if a > 0 and b > 0:
-        ratio = a / b
-        se_log = math.hypot(se_a / a, se_b / b)
-        lo, hi = ratio * math.exp(-q * se_log), ratio * math.exp(q * se_log)
-        verdict = goal_verdict(lo, hi, goal.factor)
-        record.update(ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi, note=verdict)
-        info.update(ratio=ratio, ratio_ci_low=lo, ratio_ci_high=hi, verdict=verdict, status="computed")
+    record.update(out)
+    if out.get("ratio") is not None:
+        verdict = goal_verdict(out["ratio_ci_low"], out["ratio_ci_high"], goal.factor)
+        record["note"] = verdict
+        info.update(ratio=out["ratio"], ratio_ci_low=out["ratio_ci_low"], ratio_ci_high=out["ratio_ci_high"],
+                    verdict=verdict, status="computed")
     else:
         record["note"] = "ikke beregnet: andelen er 0 i en av rundene"
         info["status"] = record["note"]
     return record
+
+
+def round_ratio(a: float, se_a: float, df_a: float, b: float, se_b: float, df_b: float,
+                *, level: float = 0.95) -> dict[str, Any]:
+    """Difference and ratio of two estimates from independent samples (two rounds).
+
+    The difference ``a − b`` has variance ``se_a² + se_b²``; the ratio ``a / b`` a CI on the log
+    scale with the delta method, ``exp(log(a/b) ± t · sqrt((se_a/a)² + (se_b/b)²))``. Degrees
+    of freedom: the smaller of the two designs' (conservative). The two-sided p-value tests
+    ``a = b``.
+
+    Returns
+    -------
+    dict
+        ``estimate_a, estimate_b, difference, se, ci_low, ci_high, df, p_value`` and, when both
+        estimates are positive, ``ratio, ratio_ci_low, ratio_ci_high``.
+
+    Examples
+    --------
+    >>> r = round_ratio(0.40, 0.02, 300, 0.30, 0.02, 280)
+    >>> round(r["ratio"], 4), r["df"]
+    (1.3333, 280.0)
+    """
+    from scipy import stats
+
+    df = float(min(df_a, df_b))
+    q = float(stats.t.ppf(0.5 + level / 2, df))
+    diff = a - b
+    se = math.hypot(se_a, se_b)
+    out: dict[str, Any] = {
+        "estimate_a": a, "estimate_b": b, "difference": diff, "se": se,
+        "ci_low": diff - q * se, "ci_high": diff + q * se, "df": df,
+        "p_value": float(2 * stats.t.sf(abs(diff / se), df)) if se > 0 else None,
+    }
+    if a > 0 and b > 0:
+        ratio = a / b
+        se_log = math.hypot(se_a / a, se_b / b)
+        out.update(ratio=ratio, ratio_ci_low=ratio * math.exp(-q * se_log), ratio_ci_high=ratio * math.exp(q * se_log))
+    return out
 
 
 # --------------------------------------------------------------------------- the entry point
