@@ -236,3 +236,26 @@ def test_committed_r_values_are_what_r_computes(tmp_path: Path) -> None:
     assert fresh.select(pl.col(pl.String)).equals(committed.select(pl.col(pl.String)))
     for col in fresh.select(pl.col(pl.Float64)).columns:
         assert np.allclose(fresh[col].to_numpy(), committed[col].to_numpy(), rtol=1e-12, atol=0), col
+
+
+def test_previous_round_from_analyses_equals_afresh(tmp_path: Path) -> None:
+    from omdomme._output import write_analysis
+
+    make_round(tmp_path, 2016, seed=2, n=300)
+    make_round(tmp_path, 2018, seed=1, n=300)
+    afresh = analyse_round(2018, root=tmp_path)
+    write_analysis(analyse_round(2016, root=tmp_path), root=tmp_path)
+    reused = analyse_round(2018, root=tmp_path)
+    assert reused.comparisons.equals(afresh.comparisons)
+    assert reused.manifest == afresh.manifest
+    # The stored table is what was used (tamper with it: the change follows) ...
+    stored = tmp_path / "analyses" / "2016" / "estimates.parquet"
+    pl.read_parquet(stored).with_columns(estimate=pl.lit(0.5)).write_parquet(stored)
+    rounds = pl.col("comparison") == "round"
+    tampered = analyse_round(2018, root=tmp_path).comparisons.filter(rounds)
+    assert tampered["estimate_b"].to_list() == [0.5] * tampered.height
+    # ... but only while the inputs are the same: a changed definition is estimated afresh.
+    path = tmp_path / "surveys" / "2016" / "omdomme.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("min_n = 30", "min_n = 31"), encoding="utf-8")
+    changed = analyse_round(2018, root=tmp_path).comparisons.filter(rounds)
+    assert changed["estimate_b"].to_list() == afresh.comparisons.filter(rounds)["estimate_b"].to_list()
