@@ -372,3 +372,14 @@ def test_small_share_cells_follow_the_presentation_rules(tmp_path: Path) -> None
     comp = res.comparisons.filter(
         (pl.col("target_b") == "vestfold") & (pl.col("indicator") == "innovasjonsaktivitet"))
     assert comp["difference"][0] is not None
+
+
+def test_county_codes_place_firms_as_municipality_codes_do(tmp_path: Path, result) -> None:  # type: ignore[no-untyped-def]
+    # [firm] fylke = "fylke": the same firms by their county code give the same estimates.
+    rows = draw_sample(make_population(1, 5000), 2, item_missing=12)
+    rows = rows.with_columns(pl.col("kommune").str.slice(0, 2).cast(pl.Int64).cast(pl.Float64).alias("fylke"))
+    write_round(tmp_path, 2018, rows, toml=TOML.replace('kommune = "kommune"', 'fylke = "fylke"'))
+    by_fylke = analyse_innovation(load_definition(2018, "innovasjon", tmp_path), root=tmp_path)
+    assert by_fylke.manifest["parameters"]["geography"]["level"] == "fylke"
+    np.testing.assert_allclose(by_fylke.estimates["estimate"].to_numpy(), result.estimates["estimate"].to_numpy(),
+                               rtol=1e-12)
