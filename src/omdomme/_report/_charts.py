@@ -204,6 +204,7 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
         scale_color_manual,
         scale_x_continuous,
         scale_y_continuous,
+        theme,
     )
 
     data = trend.filter(pl.col("domain") == domain) if domain else trend
@@ -212,7 +213,7 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
     data = data.with_columns(
         pl.col("estimate", "ci_low", "ci_high") * 100,
         panel=pl.col("indicator").replace_strict(labels, default=pl.col("indicator")).map_elements(
-            lambda s: _wrap(s, 40), return_dtype=pl.String),
+            lambda s: _wrap(s, 36), return_dtype=pl.String),
     )
     rounds = sorted(data["round"].unique().to_list())
     others_label = phrase("other_counties", lang)
@@ -245,6 +246,7 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
         + facet_wrap("~panel", ncol=2, scales="free_y")
         + labs(x="", y="")
         + theme_omdomme(legend=True)
+        + theme(panel_spacing_y=0.07, panel_spacing_x=0.08)
     )
     return plot
 
