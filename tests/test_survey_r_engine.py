@@ -166,3 +166,26 @@ def test_committed_reference_is_what_r_gives(tmp_path: Path) -> None:
         VCOV["value"].to_numpy(),
         rtol=1e-12,
     )
+
+
+@pytest.mark.parametrize("case", ["d1", "nofpc", "srs", "lonely_adjust", "lonely_average"])
+def test_sparse_cells_give_the_dense_results(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from omdomme._survey import _Cells
+
+    def run() -> list:
+        s = design(case)
+        return [
+            s.mean(["y", "x"], by="region", vcov=True),
+            s.total("y", by=["region", "b"], vcov=True),
+            s.proportion("b_na", by="region", vcov=True),
+            s.ratio("y", "x", by="region", vcov=True),
+        ]
+
+    dense = run()
+    monkeypatch.setattr(_Cells, "dense_factor", 0)
+    monkeypatch.setattr(_Cells, "dense_limit", 0)
+    sparse = run()
+    for (a, va), (b, vb) in zip(dense, sparse, strict=True):
+        for col in ("estimate", "se", "ci_low", "df", "deff"):
+            np.testing.assert_allclose(b[col].to_numpy(), a[col].to_numpy(), rtol=1e-10)
+        np.testing.assert_allclose(vb, va, rtol=1e-9, atol=1e-12 * np.abs(va).max())

@@ -178,6 +178,41 @@ def _combined_codes(columns: list[pl.Series]) -> tuple[np.ndarray, int]:
     return inverse.astype(np.int64), int(uniq.size)
 
 
+class _Cells:
+    """The (PSU, group) cells of an estimation call, flat: dense ``P × G`` or only the non-empty.
+
+    Dense while ``P × G`` is moderate (it is in any clustered design); when it is not (a
+    large sample without clusters, many groups), only the cells that have rows are kept,
+    so memory stays proportional to the rows.
+    """
+
+    # dense while P x G <= max(dense_factor * n, dense_limit)
+    dense_factor = 4
+    dense_limit = 2_000_000
+
+    def __init__(self, key: np.ndarray, n_psus: int, n_groups: int) -> None:
+        size = n_psus * n_groups
+        self.dense = size <= max(self.dense_factor * key.size, self.dense_limit)
+        if self.dense:
+            self.index = key
+            self.size = size
+            flat = np.arange(size)
+        else:
+            flat, self.index = np.unique(key, return_inverse=True)
+            self.size = int(flat.size)
+        self.psu = flat // n_groups
+        self.group = flat % n_groups
+        self.n_groups = n_groups
+
+    def sum(self, values: np.ndarray | None = None) -> np.ndarray:
+        """Sum of a per-row array within each cell."""
+        return np.bincount(self.index, values, self.size)
+
+    def by_group(self, cell_values: np.ndarray) -> np.ndarray:
+        """Sum of a per-cell array within each group."""
+        return np.bincount(self.group, cell_values, self.n_groups)
+
+
 class Survey:
     """A survey design and its design-based estimators (R ``survey``'s ``svydesign``).
 
@@ -680,21 +715,35 @@ class Survey:
         P, H = st.n_psus, st.n_strata
         key = st.psu_code * G + gid
         calibrated = self._calibration is not None
-        T = np.empty((P, K))
+        cells = _Cells(key, P, G)
+        # PSU totals of the scores: a P x K matrix, or (sparse cells) triplets of it
+        T = np.zeros((P, K) if cells.dense else (0, K))
+        t_rows: list[np.ndarray] = []
+        t_cols: list[np.ndarray] = []
+        t_vals: list[np.ndarray] = []
+
+        def put(j: int, cell_values: np.ndarray) -> None:
+            if cells.dense:
+                T[:, j * G : (j + 1) * G] = cell_values.reshape(P, G)
+            else:
+                t_rows.append(cells.psu)
+                t_cols.append(j * G + cells.group)
+                t_vals.append(cell_values)
+
         # the calibrated path needs the n x K score matrix (rows in data order)
         dense = np.zeros((n, K) if calibrated else (0, K))
         rows = np.arange(n if calibrated else 0)
         est = np.empty(K)
         stats = {name: np.empty(K) for name in ("n", "nobs", "excl", "um", "rows", "S2", "W")}
         lik = {"sw": np.empty(K), "phi": np.empty(K)} if method == "likelihood" else None
-        cell_rows = np.bincount(key, minlength=P * G)
-        in_group = cell_rows.reshape(P, G).sum(axis=0).astype(float)
+        cell_rows = cells.sum()
+        in_group = cells.by_group(cell_rows)
         nonzero = w != 0
         all_nonzero = bool(nonzero.all())
         # Means, shares and totals of an uncalibrated design need only sums per
-        # (PSU, group) cell: a few passes over the rows, then P x G arithmetic.
+        # (PSU, group) cell: a few passes over the rows, then arithmetic on the cells.
         use_cells = not calibrated and kind != "ratio"
-        cell_w_all = np.bincount(key, w, P * G).reshape(P, G) if use_cells else np.empty((0, G))
+        cell_w_all = cells.sum(w) if use_cells else np.empty(0)
 
         for j, t in enumerate(targets):
             cols = slice(j * G, (j + 1) * G)
@@ -705,25 +754,27 @@ class Survey:
             wv = w if all_valid else np.where(valid, w, 0.0)
             y = t.y if all_valid else np.where(valid, t.y, 0.0)
             if use_cells:
-                cw = cell_w_all if all_valid else np.bincount(key, wv, P * G).reshape(P, G)
-                W = cw.sum(axis=0)
+                cw = cell_w_all if all_valid else cells.sum(wv)
+                W = cells.by_group(cw)
                 # Shift by the overall mean so that the sums of squares below do not
                 # cancel (shares are bounded: no shift, so that p = 0 stays exactly 0).
                 tot_w = W.sum()
                 c = 0.0 if kind == "proportion" or tot_w == 0 else float(np.dot(wv, y) / tot_w)
                 yc = y - c if c else y
                 wy = wv * yc
-                cy = np.bincount(key, wy, P * G).reshape(P, G)
+                cy = cells.sum(wy)
                 ss = np.bincount(gid, wy * yc, G)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    ec = cy.sum(axis=0) / W  # group mean of the shifted values
+                    Yc = cells.by_group(cy)
+                    ec = Yc / W  # group mean of the shifted values
                     ec_safe = np.where(np.isfinite(ec), ec, 0.0)
                     if kind == "total":
-                        est[cols] = cy.sum(axis=0) + c * W
-                        T[:, cols] = cy + c * cw
+                        est[cols] = Yc + c * W
+                        put(j, cy + c * cw)
                     else:
                         est[cols] = ec + c
-                        T[:, cols] = np.where(W > 0, (cy - ec_safe * cw) / W, 0.0)
+                        g = cells.group
+                        put(j, np.where(W[g] > 0, (cy - ec_safe[g] * cw) / W[g], 0.0))
                     stats["S2"][cols] = np.maximum(ss - W * ec_safe**2, 0.0)
                 self._counts(
                     stats, cols, gid, G, t, valid, all_valid, nonzero, all_nonzero, in_group, W
@@ -758,7 +809,7 @@ class Survey:
             if calibrated:
                 dense[rows, j * G + gid] = score
             else:
-                T[:, cols] = np.bincount(key, score, P * G).reshape(P, G)
+                put(j, cells.sum(score))
             self._counts(
                 stats, cols, gid, G, t, valid, all_valid, nonzero, all_nonzero, in_group, W
             )
@@ -766,13 +817,21 @@ class Survey:
             if lik is not None:
                 self._likelihood_stats(lik, stats, cols, W)
 
+        totals: Any = T
         if calibrated:
-            T = psu_totals(self._calibration.adjust(dense), st)
+            totals = psu_totals(self._calibration.adjust(dense), st)
+        elif not cells.dense:
+            from scipy import sparse
+
+            totals = sparse.csr_matrix(
+                (np.concatenate(t_vals), (np.concatenate(t_rows), np.concatenate(t_cols))),
+                shape=(P, K),
+            )
         present = None
         if st.lonely_psu == "average":
             pres = np.bincount(self._stratum * G + gid, minlength=H * G).reshape(H, G) > 0
             present = np.tile(pres, (1, V))
-        cov = covariance_from_psu_totals(T, st, present)
+        cov = covariance_from_psu_totals(totals, st, present)
         se = np.sqrt(np.clip(np.diag(cov), 0, None))
 
         # Degrees of freedom: the domain's own PSUs minus its strata (R's degf of the
@@ -780,11 +839,12 @@ class Survey:
         if G == 1:
             df_g = np.array([float(self._degf)])
         else:
-            counts = cell_rows if all_nonzero else np.bincount(key[nonzero], minlength=P * G)
-            cell = counts.reshape(P, G) > 0
-            starts = np.concatenate(([0], np.cumsum(st.n_psu)[:-1]))
-            strata_in = np.add.reduceat(cell.astype(np.int64), starts, axis=0) > 0
-            df_g = (cell.sum(axis=0) - strata_in.sum(axis=0)).astype(float)
+            counts = cell_rows if all_nonzero else cells.sum(nonzero)
+            occupied = counts > 0
+            psus_in = np.bincount(cells.group[occupied], minlength=G)
+            pairs = np.unique(st.psu_stratum[cells.psu[occupied]] * G + cells.group[occupied])
+            strata_in = np.bincount(pairs % G, minlength=G)
+            df_g = (psus_in - strata_in).astype(float)
         df = np.tile(df_g, V)
 
         # Design effect as R's deff=TRUE (SRS without replacement, N estimated by the

@@ -21,6 +21,7 @@ contribute 0, as in R.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -95,8 +96,9 @@ def covariance_from_psu_totals(
 
     Parameters
     ----------
-    totals : numpy.ndarray
-        ``P × k`` PSU totals, rows in PSU-code order (every PSU of the design, zeros allowed).
+    totals : numpy.ndarray or scipy.sparse matrix
+        ``P × k`` PSU totals, rows in PSU-code order (every PSU of the design, zeros allowed);
+        a sparse matrix when most (PSU, domain) cells are empty.
     structure : PsuStructure
         The design skeleton.
     present : numpy.ndarray, optional
@@ -116,6 +118,8 @@ def covariance_from_psu_totals(
     >>> covariance_from_psu_totals(np.array([[1.0], [2.0], [3.0]]), s).tolist()
     [[3.0]]
     """
+    if hasattr(totals, "tocsr"):
+        return _sparse_covariance(totals.tocsr(), structure, present)
     t = np.asarray(totals, dtype=float)
     if t.ndim == 1:
         t = t[:, None]
@@ -137,6 +141,43 @@ def covariance_from_psu_totals(
         c_h = np.where(lonely, 0.0, c_h)
     v = (centred * c_h[stratum][:, None]).T @ centred
     v = (v + v.T) / 2  # exactly symmetric, whatever the summation order of the product
+    if structure.lonely_psu == "average" and lonely.any():
+        k = t.shape[1]
+        pres = np.ones((structure.n_strata, k), dtype=bool) if present is None else present
+        n_strat = pres.sum(axis=0).astype(float)
+        n_ok = (pres & ~lonely[:, None] | pres & (f_h < 1e-7)[:, None]).sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(n_ok > 0, n_strat / n_ok, np.nan)
+        v = v * np.sqrt(np.outer(r, r))
+    return v
+
+
+def _sparse_covariance(t: Any, structure: PsuStructure, present: np.ndarray | None) -> np.ndarray:
+    # The same sum without a dense P x k matrix (many PSUs and many domains, most cells
+    # empty): Σ_h c_h Σ_p (t_p - t̄_h)(t_p - t̄_h)ᵀ = Tᵀ diag(c) T - Σ_h (c_h / n_h) S_h S_hᵀ,
+    # with S_h the stratum sums of the PSU totals.
+    from scipy import sparse
+
+    n_h = structure.n_psu.astype(float)
+    f_h = structure.fpc_factor
+    lonely = structure.n_psu == 1
+    stratum = structure.psu_stratum
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_h = np.where(lonely, f_h, f_h * n_h / (n_h - 1))
+    c_h = np.where(f_h < 1e-7, 0.0, c_h)
+    if structure.lonely_psu == "average":
+        c_h = np.where(lonely, 0.0, c_h)
+    # "adjust" measures a lonely PSU from 0: no stratum mean to subtract there
+    centre = ~lonely if structure.lonely_psu == "adjust" else np.ones_like(lonely)
+    n_psus = stratum.shape[0]
+    indicator = sparse.csr_matrix(
+        (np.ones(n_psus), (stratum, np.arange(n_psus))), shape=(structure.n_strata, n_psus)
+    )
+    sums = np.asarray((indicator @ t).todense())
+    first = np.asarray((t.multiply(c_h[stratum][:, None]).T @ t).todense())
+    weight = np.where(centre, c_h / n_h, 0.0)
+    v = first - (sums * weight[:, None]).T @ sums
+    v = (v + v.T) / 2
     if structure.lonely_psu == "average" and lonely.any():
         k = t.shape[1]
         pres = np.ones((structure.n_strata, k), dtype=bool) if present is None else present
