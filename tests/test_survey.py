@@ -310,3 +310,52 @@ def test_with_weights_rejects_bad_weights() -> None:
         s._with_weights(np.ones(3), None)
     with pytest.raises(DesignError, match=r"1 negative or non-finite value\(s\) \(rows 2\)"):
         s._with_weights(np.array([1.0, 1.0, -1.0, 1.0, 1.0, 1.0]), None)
+
+
+# -- group coding ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [3, 1, None, 3, 2, 10**15, -5],
+        ["b", None, "a", "b", "Ø", "c"],
+        [True, None, False, True],
+        [2.5, None, -1.0, 2.5, 0.0],
+    ],
+)
+def test_group_codes_follow_sorted_order_with_nulls_last(values: list) -> None:
+    from omdomme._survey import _combined_codes
+
+    s = pl.Series("k", values)
+    codes, m = _combined_codes([s, pl.Series("j", [i % 2 for i in range(len(values))])])
+    frame = pl.DataFrame({"k": s, "j": [i % 2 for i in range(len(values))], "c": codes})
+    expected = frame.select("k", "j").unique().sort(["k", "j"], nulls_last=True)
+    assert m == expected.height
+    got = frame.unique("c").sort("c").select("k", "j")
+    assert got.equals(expected)
+
+
+def test_categorical_and_enum_groups() -> None:
+    df = small().with_columns(
+        cat=pl.col("g").cast(pl.Categorical), enum=pl.col("g").cast(pl.Enum(["y", "x"]))
+    )
+    s = Survey(df)
+    a = s.mean("q", by="cat")
+    assert a["cat"].cast(pl.String).to_list() == ["x", "y"]
+    assert a["estimate"].to_list() == s.mean("q", by="g")["estimate"].to_list()
+    # an Enum keeps the order of its categories (age groups, scales), as polars sorts it
+    b = s.mean("q", by="enum")
+    assert b["enum"].cast(pl.String).to_list() == ["y", "x"]
+    assert b["estimate"].to_list() == a["estimate"].to_list()[::-1]
+
+
+def test_more_design_errors() -> None:
+    with pytest.raises(DesignError, match="mixes sampling fractions"):
+        Survey(small().with_columns(f=pl.Series([0.5, 0.5, 0.5, 10, 10, 10])), strata="h", fpc="f")
+    with pytest.raises(DesignError, match="weights must be numbers"):
+        Survey(small(), weights="g")
+    with pytest.raises(DesignError, match="needs a polars DataFrame"):
+        Survey({"y": [1.0]})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="level=95"):
+        Survey(small()).mean("y", level=95)

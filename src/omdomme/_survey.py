@@ -122,6 +122,8 @@ def _dense_codes(s: pl.Series) -> tuple[np.ndarray, int]:
     nulls = s.is_null().to_numpy() if s.null_count() else None
     if s.dtype == pl.Boolean:
         s = s.cast(pl.Int8)
+    elif isinstance(s.dtype, pl.Enum):
+        s = s.to_physical()  # an Enum sorts in the order of its categories
     if s.dtype.is_integer():
         v = s.fill_null(s.min() if s.null_count() < n else 0).to_numpy().astype(np.int64)
         lo = int(v.min())
@@ -136,7 +138,7 @@ def _dense_codes(s: pl.Series) -> tuple[np.ndarray, int]:
             uniq = np.unique(keep)
             codes = np.searchsorted(uniq, v)
             m = int(uniq.size)
-    elif s.dtype in (pl.String, pl.Categorical) or isinstance(s.dtype, pl.Enum):
+    elif s.dtype in (pl.String, pl.Categorical):
         phys = s.cast(pl.Categorical).to_physical().fill_null(0).to_numpy().astype(np.int64)
         size = int(phys.max()) + 1
         present = np.bincount(phys if nulls is None else phys[~nulls], minlength=size) > 0
