@@ -259,3 +259,10 @@ def test_previous_round_from_analyses_equals_afresh(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("min_n = 30", "min_n = 31"), encoding="utf-8")
     changed = analyse_round(2018, root=tmp_path).comparisons.filter(rounds)
     assert changed["estimate_b"].to_list() == afresh.comparisons.filter(rounds)["estimate_b"].to_list()
+
+
+def test_missing_previous_round_is_said_not_silent(tmp_path: Path) -> None:
+    make_round(tmp_path, 2018, previous=2016, n=200)
+    with pytest.warns(Warning, match=r"previous = 2016, but .*2016/omdomme.toml does not exist"):
+        result = analyse_round(2018, root=tmp_path)
+    assert result.comparisons.filter(pl.col("comparison") == "round").height == 0

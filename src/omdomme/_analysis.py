@@ -370,7 +370,17 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         inputs = [file_entry(definition.data_path, root)]
         prev = previous_round(definition, root)
         prev_info: dict[str, Any] | None = None
-        if prev is not None and (root / "surveys" / str(prev) / "omdomme.toml").is_file():
+        if prev is not None and not (root / "surveys" / str(prev) / "omdomme.toml").is_file():
+            import warnings
+
+            from omdomme.errors import OmdommeWarning
+
+            warnings.warn(
+                f"{definition.path}: previous = {prev}, but {root / 'surveys' / str(prev) / 'omdomme.toml'} "
+                f"does not exist; no change since {prev} is computed. Add that round or change `previous`.",
+                OmdommeWarning, stacklevel=2,
+            )
+        elif prev is not None:
             before_def = load_definition(prev, "omdomme", root)
             before_estimates, prev_info = _previous_estimates(before_def, root, progress)
             comparisons.append(round_comparisons(current.estimates, before_estimates, level=level,
