@@ -60,7 +60,7 @@ def theme_omdomme(base_size: float = 10.5, legend: bool = False) -> Any:
     )
 
 
-def _pct_labels(values: list[float], lang: str) -> list[str]:
+def _pct_labels(values: Any, lang: str) -> list[str]:
     # Whole percents unless the breaks fall between them (a narrow free-scaled panel).
     decimals = 0 if all(abs(v - round(v)) < 1e-9 for v in values if v == v) else 1
     return [fmt_number(v, decimals, lang=lang) + (f"{NBSP}%" if lang == "nb" else "%") for v in values]
@@ -168,11 +168,11 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     plot = plot + scale_size_identity()
 
     if unit == "pct":
-        plot = plot + scale_y_continuous(labels=lambda vs: _pct_labels(list(vs), lang),
+        plot = plot + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang),
                                          limits=(0, top * (1.22 if len(domains) == 1 else 1.38)),
                                          expand=(0, 0, 0, 0))
     else:
-        plot = plot + scale_y_continuous(labels=lambda vs: [fmt_number(v, 0, lang=lang) for v in vs],
+        plot = plot + scale_y_continuous(labels=lambda vs: [fmt_number(float(v), 0, lang=lang) for v in vs],
                                          limits=(0, top * 1.25), expand=(0, 0, 0, 0))
     if len(domains) > 1:
         plot = plot + facet_wrap("~domain_label", ncol=len(domains) if len(domains) <= 3 else 2)
@@ -242,7 +242,7 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
         + scale_color_manual(values=colours)
         + scale_x_continuous(breaks=rounds, labels=[str(r) for r in rounds],
                              limits=(min(rounds) - 0.6, max(rounds) + 0.6) if rounds else None)
-        + scale_y_continuous(labels=lambda vs: _pct_labels(list(vs), lang))
+        + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
         + facet_wrap("~panel", ncol=2, scales="free_y")
         + labs(x="", y="")
         + theme_omdomme(legend=True)
@@ -306,7 +306,7 @@ def rank_chart(ranks: pl.DataFrame, *, lang: str = "nb", target: str = "ostfold"
         + scale_color_identity()
         + scale_fill_manual(values=dict(zip(levels, RANK_COLOURS, strict=False)), breaks=levels)
         + scale_x_discrete(limits=order)
-        + scale_y_continuous(labels=lambda vs: _pct_labels([100 * v for v in vs], lang), limits=(0, 1.32),
+        + scale_y_continuous(labels=lambda vs: _pct_labels([100 * float(v) for v in vs], lang), limits=(0, 1.32),
                              breaks=[0, 0.25, 0.5, 0.75, 1.0], expand=(0, 0, 0, 0))
         + coord_flip()
         + guides(fill=guide_legend(nrow=1))
@@ -351,7 +351,7 @@ def association_chart(estimates: pl.DataFrame, indicators: list[str], *, lang: s
         + geom_linerange(aes(ymin="ci_low", ymax="ci_high"), position=dodge, size=1.4, alpha=0.55)
         + geom_point(position=dodge, size=3)
         + scale_color_manual(values=dict(zip(cats, palette, strict=False)))
-        + scale_y_continuous(labels=lambda vs: _pct_labels(list(vs), lang))
+        + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
         + coord_flip()
         + labs(x="", y=phrase("col_estimate", lang) + " (%)")
         + theme_omdomme(legend=True)
@@ -395,7 +395,7 @@ def goal_chart(ratio: float, low: float, high: float, *, factor: float = 2.0, ba
         + geom_point(aes(x="ratio"), color=OSTFOLD, size=5)
         + annotate("text", x=ratio, y=-0.4, label=label, size=9.5, color=TEXT, family=FONT)
         + scale_x_continuous(limits=(min(0.5, low * 0.9), hi),
-                             labels=lambda vs: ["× " + fmt_number(v, 1, lang=lang) for v in vs])
+                             labels=lambda vs: ["× " + fmt_number(float(v), 1, lang=lang) for v in vs])
         + scale_y_continuous(limits=(-0.8, 0.8), breaks=[])
         + labs(x=phrase("ratio_axis", lang), y="")
         + theme_omdomme()

@@ -321,10 +321,11 @@ class Report:
         est = self.estimates
         if est.height:
             methods = ", ".join(sorted(set(est["ci_method"].drop_nulls().to_list())))
-            dfs = est["df"].drop_nulls()
-            df_text = ":" if not dfs.len() else fmt_number(dfs.min(), 0, lang=lang) if dfs.min() == dfs.max() \
-                else f"{fmt_number(dfs.min(), 0, lang=lang)}–{fmt_number(dfs.max(), 0, lang=lang)}"
-            level = fmt_number(100 * float(est["level"].drop_nulls().first() or 0.95), 0, lang=lang)
+            dfs = [float(v) for v in est["df"].drop_nulls().to_list()]
+            df_text = ":" if not dfs else fmt_number(min(dfs), 0, lang=lang) if min(dfs) == max(dfs) \
+                else f"{fmt_number(min(dfs), 0, lang=lang)}–{fmt_number(max(dfs), 0, lang=lang)}"
+            levels = [float(v) for v in est["level"].drop_nulls().to_list()] or [0.95]
+            level = fmt_number(100 * levels[0], 0, lang=lang)
             key = "innovation_method_ci" if self.survey == "innovasjon" else "method_ci"
             parts.append(phrase(key, lang, level=level, methods=methods, df=df_text))
             if self.survey == "innovasjon":
@@ -432,10 +433,10 @@ class Report:
                 if self.comparisons.height else self.comparisons)
         if not rows.height:
             return [*parts, phrase("goal_missing", lang)]
-        r = rows.filter(pl.col("target_a") == "ostfold")
-        r = (r if r.height else rows).row(0, named=True)
+        ostfold = rows.filter(pl.col("target_a") == "ostfold")
+        r = (ostfold if ostfold.height else rows).row(0, named=True)
         params = survey_parameters(self.results, self.survey)
-        goal = params.get("goal") if isinstance(params.get("goal"), dict) else {}
+        goal: dict[str, Any] = params["goal"] if isinstance(params.get("goal"), dict) else {}
         definition = read_definition(self.round, self.survey, self.root)
         factor = float(goal.get("factor") or definition.get("goal", {}).get("factor", 2.0))
         baseline = int(r.get("round_b") or goal.get("baseline") or definition.get("goal", {}).get("baseline", 2016))

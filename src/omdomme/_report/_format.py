@@ -41,7 +41,7 @@ def fmt_number(value: float | int | None, decimals: int = 1, *, lang: str = "nb"
     >>> fmt_number(-2.05, 1, sign=True, lang="en")
     '-2.1'
     """
-    if _missing(value):
+    if value is None or _missing(value):
         return SUPPRESSED
     # Round half away from zero on the decimal string, as people (and SPSS) do, not banker's.
     text = f"{abs(float(value)) + 1e-12:,.{decimals}f}"

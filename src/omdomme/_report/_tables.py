@@ -253,8 +253,9 @@ def county_table(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb", s
     for d, dlabel in domains.iter_rows():
         cols = [f"{d}__est", f"{d}__ci", f"{d}__n"]
         table = table.tab_spanner(label=dlabel, columns=cols)
-        table = table.cols_label(**{f"{d}__est": value_label,
-                                    f"{d}__ci": phrase("col_ci", lang), f"{d}__n": phrase("col_n", lang)})
+        column_labels: dict[str, Any] = {f"{d}__est": value_label, f"{d}__ci": phrase("col_ci", lang),
+                                         f"{d}__n": phrase("col_n", lang)}
+        table = table.cols_label(cases=column_labels)
         table = table.cols_align("right", columns=cols)
     table = table.cols_label(county=phrase("col_county", lang))
     table = table.tab_style(style=style.text(weight="bold", color="#00798C"),
@@ -288,7 +289,8 @@ def top3_table(ranks: pl.DataFrame, main_domains: dict[str, str], labels: dict[s
                      **{t: fmt_pct(p3.get(t), 0, lang=lang) if t in p3 else ":" for t in targets}})
     frame = pl.DataFrame(rows)
     table = (GT(frame, id="topp3").tab_header(title=phrase("top3_table", lang))
-             .cols_label(indicator=phrase("col_indicator", lang), **{t: names.get(t, t) for t in targets})
+             .cols_label(cases=dict[str, Any]({"indicator": phrase("col_indicator", lang),
+                                               **{t: names.get(t, t) for t in targets}}))
              .cols_align("right", columns=targets)
              .tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.body(columns="ostfold"))
              .tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.column_labels(columns="ostfold")))
