@@ -320,6 +320,7 @@ def test_with_weights_rejects_bad_weights() -> None:
     [
         [3, 1, None, 3, 2, 10**15, -5],
         ["b", None, "a", "b", "Ø", "c"],
+        [None, "b", None, "a", "b"],
         [True, None, False, True],
         [2.5, None, -1.0, 2.5, 0.0],
     ],

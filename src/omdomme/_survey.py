@@ -143,7 +143,9 @@ def _dense_codes(s: pl.Series) -> tuple[np.ndarray, int]:
         size = int(phys.max()) + 1
         present = np.bincount(phys if nulls is None else phys[~nulls], minlength=size) > 0
         first = np.empty(size, dtype=np.int64)
-        first[phys[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the first occurrence wins
+        # one row per code (which one does not matter: same label), never a null row
+        rows = np.arange(n) if nulls is None else np.flatnonzero(~nulls)
+        first[phys[rows]] = rows
         ids = np.flatnonzero(present)
         labels = s.gather(first[ids]).cast(pl.String)
         rank = np.empty(size, dtype=np.int64)
@@ -686,7 +688,7 @@ class Survey:
             return self._group_cache[cache_key]
         gid, n_groups = _combined_codes([self._data[c] for c in cols])
         first = np.empty(n_groups, dtype=np.int64)
-        first[gid[::-1]] = np.arange(n - 1, -1, -1)  # reversed: the first row of a group wins
+        first[gid] = np.arange(n)  # one row per group (any: they share the by values)
         result = (gid, n_groups, self._data.select(cols)[first])
         # The data never change, so the codes of a grouping can be reused by every later
         # call (an analysis asks many indicators by the same domains); keep a few.
