@@ -318,3 +318,21 @@ def test_quarto_engine_runs_quarto_render_with_the_parameters(fake: Path, tmp_pa
     assert "title:Omdømmeundersøkelsen 2018" in args
     assert (fake / "reports" / "2018" / "omdomme-2018.pdf").read_text().strip() == "<html>quarto</html>"
     assert not (templates / "omdomme-2018.pdf").exists()
+
+
+def test_norwegian_number_formats() -> None:
+    import doctest
+
+    from omdomme._report import _format
+
+    assert doctest.testmod(_format).failed == 0
+    nb = "\u00a0"
+    assert fmt_pct(0.4535) == f"45,4{nb}%"          # half away from zero, not to even
+    assert fmt_pct(0.0) == f"0,0{nb}%"
+    assert fmt_pp(-0.00004) == f"±0,0{nb}p.p."       # no «−0,0»
+    assert fmt_pp(-0.021) == f"\u22122,1{nb}p.p."    # a true minus sign
+    assert fmt_range(0.0123, 0.5) == "1,2–50,0"
+    assert fmt_pct(float("nan")) == ":" and fmt_pct(None) == ":"
+    assert _format.fmt_int(1234567) == f"1{nb}234{nb}567"
+    assert _format.fmt_int(1234567, lang="en") == "1,234,567"
+    assert _format.fmt_unit(1.5e9, "mill_kr", lang="en") == f"1,500.0{nb}NOK{nb}m"
