@@ -186,7 +186,7 @@ def fmt_unit(value: float | None, unit: str, *, lang: str = "nb", sign: bool = F
         return fmt_pp(value, lang=lang) if difference else fmt_pct(value, lang=lang, sign=sign)
     if unit == "mill_kr":
         unit_text = f"{NBSP}mill.{NBSP}kr" if lang == "nb" else f"{NBSP}NOK{NBSP}m"
-        return fmt_number(float(value) / 1e6, 1, lang=lang, sign=sign) + unit_text
+        return fmt_number(float(value) / 1e6, 1, lang=lang, sign=sign) + unit_text  # type: ignore[arg-type]
     if unit == "kr":
         return fmt_number(value, 0, lang=lang, sign=sign) + NBSP + ("kr" if lang == "nb" else "NOK")
     return fmt_number(value, 0 if abs(float(value)) >= 100 else 2, lang=lang, sign=sign)  # type: ignore[arg-type]
