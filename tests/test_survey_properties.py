@@ -164,3 +164,19 @@ def test_total_of_indicator_equals_proportion_times_weight_sum(df: pl.DataFrame)
     assert p["estimate"] == pytest.approx(mean["estimate"], rel=1e-12)
     assert p["se"] == pytest.approx(mean["se"], rel=1e-12)
     assert p["deff"] == pytest.approx(mean["deff"], rel=1e-12)
+
+
+@SETTINGS
+@given(
+    a=st.lists(st.none() | st.sampled_from(["a", "b", "Å", "c d"]), min_size=1, max_size=40),
+    b=st.lists(st.none() | st.integers(-3, 3) | st.just(10**12), min_size=40, max_size=40),
+)
+def test_group_codes_match_polars_sort(a: list, b: list) -> None:
+    from omdomme._survey import _combined_codes
+
+    frame = pl.DataFrame({"a": a, "b": b[: len(a)]}, schema={"a": pl.String, "b": pl.Int64})
+    codes, m = _combined_codes([frame["a"], frame["b"]])
+    expected = frame.unique().sort(["a", "b"], nulls_last=True)
+    got = frame.with_columns(c=codes).unique("c").sort("c").drop("c")
+    assert m == expected.height
+    assert got.equals(expected)
