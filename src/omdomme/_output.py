@@ -45,13 +45,26 @@ def _write_excel(result: AnalysisResult, path: Path) -> None:
     workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     workbook.set_properties({"title": f"omdomme {result.round}", "created": _FIXED_DATE})
     header = workbook.add_format({"bold": True})
+    # Shares are stored as 0–1 (as in the CSV) but shown as percent, as an Excel user expects.
+    percent = workbook.add_format({"num_format": "0.0%"})
+    share_columns = {"estimates": ("estimate", "ci_low", "ci_high"),
+                     "comparisons": ("estimate_a", "estimate_b", "difference", "ci_low", "ci_high")}
     for name in TABLES:
         frame: pl.DataFrame = getattr(result, name)
         sheet = workbook.add_worksheet(name)
         sheet.write_row(0, 0, frame.columns, header)
-        for i, row in enumerate(frame.iter_rows(), start=1):
-            sheet.write_row(i, 0, [None if v is None else v for v in row])
+        percent_at = {frame.columns.index(c) for c in share_columns.get(name, ()) if c in frame.columns}
+        kinds = frame["kind"].to_list() if "kind" in frame.columns else [None] * frame.height
+        for i, (row, kind) in enumerate(zip(frame.iter_rows(), kinds, strict=True), start=1):
+            for j, value in enumerate(row):
+                if value is None:
+                    continue
+                if kind == "share" and j in percent_at:
+                    sheet.write_number(i, j, value, percent)
+                else:
+                    sheet.write(i, j, value)
         sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(frame.height, 1), max(frame.width - 1, 0))
     workbook.close()
 
 
