@@ -336,3 +336,37 @@ def test_norwegian_number_formats() -> None:
     assert _format.fmt_int(1234567) == f"1{nb}234{nb}567"
     assert _format.fmt_int(1234567, lang="en") == "1,234,567"
     assert _format.fmt_unit(1.5e9, "mill_kr", lang="en") == f"1,500.0{nb}NOK{nb}m"
+
+
+def test_innovation_summary_numbers_equal_the_analysis(rendered: dict[str, object], project: Path) -> None:
+    from omdomme._report._format import fmt_unit, unit_of
+
+    parser = _Tables()
+    parser.feed(_html(rendered, "innovasjon"))
+    rows = parser.tables["sammendrag"]
+    est = pl.read_csv(project / "analyses" / str(ROUND) / "estimates.csv").filter(pl.col("survey") == "innovasjon")
+    by_label = {r["label"]: r for r in est.filter(pl.col("target") == "ostfold").iter_rows(named=True)}
+    norge = {r["indicator"]: r for r in est.filter(pl.col("target") == "norge").iter_rows(named=True)}
+    assert len(rows) == len(by_label)
+    for label, ostfold, _ci, norway, *_ in rows:
+        o = by_label[label]
+        unit = unit_of(o["kind"], o["display"])
+        assert ostfold.rstrip("*") == (":" if o["flag"] == "suppressed" else fmt_unit(o["estimate"], unit))
+        n = norge[o["indicator"]]
+        assert norway.rstrip("*") == (":" if n["flag"] == "suppressed" else fmt_unit(n["estimate"], unit))
+
+
+def test_association_chart_when_the_analysis_has_categories(fake: Path) -> None:
+    est = pl.read_parquet(fake / "analyses/2018/estimates.parquet")
+    verdier = est.filter(pl.col("indicator") == "verdier")
+    steder = verdier.with_columns(indicator=pl.lit("assos_steder"), label=pl.lit("Steder og byer"),
+                                  estimate=pl.col("estimate") * 3)
+    pl.concat([est, steder]).write_parquet(fake / "analyses/2018/estimates.parquet")
+    report = Report(ROUND, root=fake)
+    assert report.association_indicators() == ["assos_steder", "verdier"]
+    parts = report.associations_parts()
+    assert parts[-1].startswith("![Assosiasjoner til fylkene, 2018")
+    assert "data:image/png;base64," in parts[-1]
+    # Association categories are not indicators of the summary.
+    assert "assos_steder" not in report.main_domains and "verdier" in report.main_domains
+    assert "Steder og byer" not in report.summary_parts()[-1].as_raw_html()

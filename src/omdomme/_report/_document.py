@@ -81,7 +81,9 @@ class Report:
         for ind, dom in indicators.select("indicator", "domain").iter_rows():
             domains.setdefault(ind, []).append(dom)
         # The headline domain of an indicator: all respondents, else its first domain (e.g. «unge»).
-        self.main_domains = {ind: ("alle" if "alle" in doms else doms[0]) for ind, doms in domains.items()}
+        # Association categories (assos_*) feed the associations chart, not the indicator sections.
+        self.main_domains = {ind: ("alle" if "alle" in doms else doms[0]) for ind, doms in domains.items()
+                             if not ind.startswith(ASSOCIATION_PREFIX)}
         self.domains = domains
 
     # ----------------------------------------------------------------- output
