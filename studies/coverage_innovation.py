@@ -13,9 +13,17 @@ weights ``N_h / n_h``) from one synthetic round's firm population
 Nominal 95 %; with 200 samples × 6 targets the pooled coverage of an indicator has a Monte
 Carlo SE of about 0.6 points, so 93–97 % is the acceptance band.
 
-Run from the repository root (about two minutes on one core)::
+Run from the repository root (about three minutes on one core)::
 
-    python studies/coverage_innovation.py --round 2018 --reps 200
+    python studies/coverage_innovation.py --round 2018 --reps 200 --goal-reps 200
+
+Measured (synthetic round 2018, population seed 20161, 25 000 firms, ~5 950 sampled; 200 samples):
+cells — innovation activity 94.4 %, product 95.4 %, process 95.1 %, in-house R&D 95.0 %,
+R&D total 94.8 %, R&D per employee 93.7 %, turnover share from new products 94.6 %;
+differences (Østfold − Norway, Østfold − Akershus) — shares 94.5–96.0 %, R&D total 93.2 %,
+turnover share 94.5 %, R&D per employee 92.0 % (mean SE / SD 0.91: the linearised SE of a
+ratio with a skewed numerator is a little small in county domains; with 400 samples 93.4 %);
+goal ratio 2018/2016 for Østfold (truth 1.197) 93.5 %, verdict «utelukket» in 194 of 200.
 """
 
 from __future__ import annotations
