@@ -64,3 +64,16 @@ def test_rank_table_skips_empty_domains() -> None:
     assert table["p_rank_3"].to_list() == [None, None]
     assert table.columns[:8] == ["survey", "round", "indicator", "domain", "target", "target_label",
                                  "better", "rank_point"]
+
+
+def test_stacked_families_equal_one_at_a_time() -> None:
+    rng = np.random.default_rng(2)
+    est = rng.uniform(0.1, 0.5, size=(4, 5))
+    a = rng.normal(size=(4, 5, 5)) * 0.01
+    v = a @ np.swapaxes(a, 1, 2)
+    better = np.array(["higher", "lower", "higher", "lower"])
+    stacked = rank_probabilities(est, v, better=better, draws=3000, seed=9)
+    for f in range(4):
+        one = rank_probabilities(est[f], v[f], better=str(better[f]), draws=3000, seed=9)
+        for key in one:
+            assert np.allclose(stacked[key][f], one[key]), key
