@@ -28,7 +28,8 @@ NORGE = "#3D405B"
 MUTED = "#A7B0BA"
 TEXT = "#2B2D33"
 FONT = "DejaVu Sans"
-RANK_COLOURS = ("#00535F", "#00798C", "#5FB3BF", "#B7DCE1", "#E4EEF0")
+# Ranks 1-3 (the goal: third or better) in teal, 4 and 5 in greys.
+RANK_COLOURS = ("#00535F", "#00798C", "#6DBAC5", "#D5D9DF", "#98A2AE")
 
 
 def _colour(target: str) -> str:
@@ -288,7 +289,7 @@ def rank_chart(ranks: pl.DataFrame, *, lang: str = "nb", target: str = "ostfold"
         rank_label=pl.format("{} {}", pl.lit(phrase("rank", lang)), pl.col("rank")),
         text=pl.when(pl.col("p") >= 0.07).then(
             pl.col("p").map_elements(lambda p: fmt_pct(p, 0, lang=lang), return_dtype=pl.String)).otherwise(pl.lit("")),
-        text_colour=pl.when(pl.col("rank") <= 2).then(pl.lit("white")).otherwise(pl.lit(TEXT)),
+        text_colour=pl.when(pl.col("rank").is_in([1, 2, 5])).then(pl.lit("white")).otherwise(pl.lit(TEXT)),
     )
     levels = [f"{phrase('rank', lang)} {k}" for k in range(1, len(rank_cols) + 1)]
     frame = long.to_pandas()
@@ -298,9 +299,11 @@ def rank_chart(ranks: pl.DataFrame, *, lang: str = "nb", target: str = "ostfold"
     from plotnine import scale_color_identity
 
     plot = (
-        ggplot(frame, aes(x="panel", y="p", fill="rank_label"))
+        ggplot(frame, aes(x="panel", y="p", fill="rank_label", group="rank_label"))
         + geom_col(width=0.68, position=position_stack())
-        + geom_text(aes(label="text", color="text_colour"), position=position_stack(vjust=0.5), size=8.5, family=FONT)
+        # Grouped by rank like the bars, so each label stacks onto its own segment.
+        + geom_text(aes(label="text", color="text_colour", group="rank_label"), position=position_stack(vjust=0.5),
+                    size=8.5, family=FONT)
         + geom_text(top3, aes(x="panel", y=1.02, label="text"), inherit_aes=False, ha="left", size=8.5,
                     color=TEXT, family=FONT)
         + scale_color_identity()

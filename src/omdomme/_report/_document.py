@@ -342,7 +342,8 @@ class Report:
                                     flagged=int((est["flag"] == "flagged").sum())))
         if self.ranks.height:
             r = self.ranks.row(0, named=True)
-            parts.append(phrase("method_ranks", lang, method=r.get("method"), draws=fmt_int(r.get("draws"), lang=lang),
+            parts.append(phrase("method_ranks", lang, method=_method_text(str(r.get("method") or ""), lang),
+                                draws=fmt_int(r.get("draws"), lang=lang),
                                 seed=r.get("seed")))
         parts.append(phrase("method_source", lang, round=self.round))
         return parts
@@ -461,3 +462,17 @@ class Report:
         """Display the progress toward the doubling goal."""
         self._emit(self.goal_parts())
 
+
+
+_METHOD_NB = {
+    "parametric: multivariate normal with design covariance":
+        "parametrisk: trekk fra en multivariat normalfordeling med designkovariansen",
+    "bootstrap": "bootstrap",
+}
+
+
+def _method_text(method: str, lang: str) -> str:
+    """The analysis's method string (English, stable) in the report's language when known."""
+    if lang == "nb":
+        return _METHOD_NB.get(method, method)
+    return method
