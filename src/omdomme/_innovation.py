@@ -939,33 +939,39 @@ def joint_estimates(prep: _Prepared) -> tuple[pl.DataFrame, np.ndarray]:
     cov = np.asarray(cov, dtype=float)
 
     targets, _ = _targets()
-    rows_out: list[tuple[str, str]] = []
-    gradients: list[np.ndarray] = []
-    values: list[float] = []
+    position = {t: k for k, t in enumerate(targets)}
+    # Membership of each domain total in each target: a county's own domain, or every domain
+    # (utenfor and ukjent included) for Norway.
+    variable = frame["variable"].to_numpy()
+    member = np.zeros((len(targets), len(totals)))
+    county_rows = frame[COUNTY].replace_strict(position, default=-1, return_dtype=pl.Int64).to_numpy()
+    placed = county_rows >= 0
+    member[county_rows[placed], np.flatnonzero(placed)] = 1.0
+    member[position[NORGE], :] = 1.0
+
+    blocks: list[np.ndarray] = []
+    values: list[np.ndarray] = []
     for ind in prep.spec.indicators:
-        y_rows = frame.filter(pl.col("variable") == _col(ind, "y"))
-        x_name = _col(ind, "n") if ind.kind == "share" else _col(ind, "x") if ind.kind == "ratio" else None
-        x_rows = frame.filter(pl.col("variable") == x_name) if x_name else None
-        for target in targets:
-            pick = (pl.col(COUNTY) == target) if target != NORGE else pl.lit(True)
-            y_idx = y_rows.filter(pick)["_row"].to_numpy()
-            g = np.zeros(len(totals))
-            y_total = totals[y_idx].sum()
-            if x_rows is None:
-                g[y_idx] = 1.0
-                value = y_total
-            else:
-                x_idx = x_rows.filter(pick)["_row"].to_numpy()
-                x_total = totals[x_idx].sum()
-                value = y_total / x_total if x_total != 0 else math.nan
-                g[y_idx] = 1.0 / x_total if x_total != 0 else math.nan
-                g[x_idx] = -value / x_total if x_total != 0 else math.nan
-            rows_out.append((ind.id, target))
-            gradients.append(g)
-            values.append(value)
-    gmat = np.vstack(gradients)
+        m_y = member * (variable == _col(ind, "y"))
+        y = m_y @ totals
+        if ind.kind == "total":
+            blocks.append(m_y)
+            values.append(y)
+            continue
+        m_x = member * (variable == (_col(ind, "n") if ind.kind == "share" else _col(ind, "x")))
+        x = m_x @ totals
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # An empty domain (x = 0) gives NaN for its own row only.
+            value = np.where(x != 0, y / x, np.nan)
+            blocks.append(m_y / x[:, None] - (value / x)[:, None] * m_x)
+        values.append(value)
+    gmat = np.vstack(blocks)
     out = pl.DataFrame(
-        {"indicator": [r[0] for r in rows_out], "target": [r[1] for r in rows_out], "estimate": values},
+        {
+            "indicator": [ind.id for ind in prep.spec.indicators for _ in targets],
+            "target": targets * len(prep.spec.indicators),
+            "estimate": np.concatenate(values),
+        },
         schema={"indicator": pl.String, "target": pl.String, "estimate": pl.Float64},
     )
     return out, gmat @ cov @ gmat.T
