@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from omdomme._compare import (
@@ -87,3 +89,28 @@ def test_round_comparisons_independent() -> None:
     assert ost["df"] == pytest.approx(800.0)
     assert (ost["round_a"], ost["round_b"], ost["comparison"]) == (2018, 2016, "round")
     assert ost["note"] == "brudd i serien"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=8))
+def test_holm_properties(ps: list[float]) -> None:
+    out = holm(pl.DataFrame({"family": ["f"] * len(ps), "p_value": ps}))
+    adj = out["p_adjusted"].to_numpy()
+    p = np.array(ps)
+    assert np.all(adj >= p - 1e-15) and np.all(adj <= 1.0)
+    order = np.argsort(p, kind="stable")
+    assert np.all(np.diff(adj[order]) >= -1e-15)               # monotone in p
+    assert adj.min() == pytest.approx(min(1.0, len(ps) * p.min()))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.floats(1e-5, 1e-3), st.floats(1e-5, 1e-3),
+       st.floats(-0.9, 0.9))
+def test_swapping_the_pair_flips_the_difference(a: float, b: float, va: float, vb: float, rho: float) -> None:
+    cov = rho * np.sqrt(va * vb)
+    ab = contrast_table(np.array([a]), np.array([b]), np.array([va]), np.array([vb]), np.array([cov]), np.array([50.0]))
+    ba = contrast_table(np.array([b]), np.array([a]), np.array([vb]), np.array([va]), np.array([cov]), np.array([50.0]))
+    assert ab["difference"][0] == pytest.approx(-ba["difference"][0])
+    assert ab["se"][0] == pytest.approx(ba["se"][0])
+    assert ab["p_value"][0] == pytest.approx(ba["p_value"][0])
+    assert ab["ratio"][0] * ba["ratio"][0] == pytest.approx(1.0)
