@@ -319,7 +319,8 @@ class Report:
             text = phrase("weight_vendor", lang, weight=weight)
         else:
             text = phrase("weight_none", lang) if params else ("Se manifest.json." if lang == "nb" else "See manifest.json.")
-        parts.append(phrase("method_weighting", lang, text=text))
+        if self.survey != "innovasjon":  # firm weights N/n are described with the design below
+            parts.append(phrase("method_weighting", lang, text=text))
         est = self.estimates
         if est.height:
             methods = ", ".join(sorted(set(est["ci_method"].drop_nulls().to_list())))
