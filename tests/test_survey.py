@@ -360,3 +360,17 @@ def test_more_design_errors() -> None:
         Survey({"y": [1.0]})  # type: ignore[arg-type]
     with pytest.raises(InputError, match="level=95"):
         Survey(small()).mean("y", level=95)
+
+
+def test_group_codes_of_many_wide_integer_columns() -> None:
+    # ranges too wide for counting and products beyond 2**62: the sort-based paths
+    from omdomme._survey import _combined_codes
+
+    rng = np.random.default_rng(5)
+    cols = [pl.Series(f"k{i}", rng.integers(-(10**15), 10**15, size=200)) for i in range(9)]
+    cols[1] = pl.Series("k1", rng.choice([3, 10**15], size=200))  # ties in the combinations
+    codes, m = _combined_codes(cols)
+    frame = pl.DataFrame(cols).with_columns(c=codes)
+    expected = frame.drop("c").unique().sort(frame.columns[:-1])
+    assert m == expected.height
+    assert frame.unique("c").sort("c").drop("c").equals(expected)

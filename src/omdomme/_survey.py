@@ -172,7 +172,8 @@ def _combined_codes(columns: list[pl.Series]) -> tuple[np.ndarray, int]:
     for s in columns[1:]:
         c, m = _dense_codes(s)
         if size * m >= 2**62:
-            key, size = np.unique(key, return_inverse=True)[1].astype(np.int64), int(key.max()) + 1
+            uniq, inverse = np.unique(key, return_inverse=True)  # renumber before overflow
+            key, size = inverse.astype(np.int64).ravel(), int(uniq.size)
         key = key * m + c
         size = size * m
     if size <= 4 * key.size + 1024:
