@@ -978,55 +978,76 @@ def joint_estimates(prep: _Prepared) -> tuple[pl.DataFrame, np.ndarray]:
 
 
 def _comparisons(prep: _Prepared, estimates: pl.DataFrame) -> pl.DataFrame:
+    """Østfold against Norway and against each other county, every indicator, from one covariance."""
     from scipy import stats
 
     joint, cov = joint_estimates(prep)
-    index = {(i, t): k for k, (i, t) in enumerate(zip(joint["indicator"], joint["target"], strict=True))}
-    theta = joint["estimate"].to_numpy()
     df = float(prep.survey.degf)
     level = float(prep.definition.reliability.level)
     q = float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else math.nan
-    # Cells withheld for confidentiality have no estimate; a difference would reveal them.
-    withheld = {
-        (i, t) for i, t, e in estimates.select("indicator", "target", "estimate").iter_rows() if e is None
-    }
     targets, _ = _targets()
-    others = [t for t in targets if t not in (OSTFOLD, NORGE)]
-    records: list[dict[str, Any]] = []
-    for ind in prep.spec.indicators:
-        for b in [NORGE, *others]:
-            ia, ib = index[(ind.id, OSTFOLD)], index[(ind.id, b)]
-            a_val, b_val = theta[ia], theta[ib]
-            var = cov[ia, ia] + cov[ib, ib] - 2 * cov[ia, ib]
-            se = math.sqrt(var) if var >= 0 else math.nan
-            diff = a_val - b_val
-            ratio = lo_r = hi_r = None
-            if a_val > 0 and b_val > 0:
-                var_log = cov[ia, ia] / a_val**2 + cov[ib, ib] / b_val**2 - 2 * cov[ia, ib] / (a_val * b_val)
-                se_log = math.sqrt(max(var_log, 0.0))
-                ratio = a_val / b_val
-                lo_r, hi_r = ratio * math.exp(-q * se_log), ratio * math.exp(q * se_log)
-            p = float(2 * stats.t.sf(abs(diff / se), df)) if se and se > 0 and df > 0 else None
-            kind = "norge" if b == NORGE else "county"
-            suppressed = [t for t in (OSTFOLD, b) if (ind.id, t) in withheld]
-            note = ""
-            record = {
-                "indicator": ind.id, "comparison": kind, "target_a": OSTFOLD, "target_b": b,
-                "estimate_a": a_val, "estimate_b": b_val, "difference": diff, "se": se,
-                "ci_low": diff - q * se, "ci_high": diff + q * se, "df": df,
-                "ratio": ratio, "ratio_ci_low": lo_r, "ratio_ci_high": hi_r, "p_value": p,
-                "family": f"{kind}:{ind.id}:{DOMAIN}",
-                "method": METHOD_NORGE if kind == "norge" else METHOD_COUNTY,
-            }
-            if suppressed:
-                # A difference would let a reader recover a suppressed cell.
-                note = f"undertrykt: {', '.join(suppressed)} er undertrykt (se estimates)"
-                for key in ("estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "ratio",
-                            "ratio_ci_low", "ratio_ci_high", "p_value"):
-                    record[key] = None
-            record["note"] = note
-            records.append(record)
-    return pl.DataFrame(records, schema=_RECORD_SCHEMA)
+    keyed = joint.with_row_index("_k")
+    pairs = (
+        keyed.filter(pl.col("target") == OSTFOLD).select("indicator", pl.col("_k").alias("_a"))
+        .join(keyed.filter(pl.col("target") != OSTFOLD).select("indicator", pl.col("target").alias("target_b"),
+                                                               pl.col("_k").alias("_b")), on="indicator")
+        # Norway first, then the counties in their contract order.
+        .with_columns(pl.col("target_b").replace_strict({**{t: i for i, t in enumerate(targets)}, NORGE: -1},
+                                                         return_dtype=pl.Int64).alias("_order"))
+        .sort("_a", "_order")
+    )
+    ia, ib = pairs["_a"].to_numpy(), pairs["_b"].to_numpy()
+    theta = joint["estimate"].to_numpy()
+    a, b = theta[ia], theta[ib]
+    var = cov[ia, ia] + cov[ib, ib] - 2 * cov[ia, ib]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(np.where(var >= 0, var, np.nan))
+        t_stat = np.abs((a - b) / se)
+        p = np.where(se > 0, 2 * stats.t.sf(t_stat, df), np.nan) if df > 0 else np.full(len(a), np.nan)
+        positive = (a > 0) & (b > 0)
+        var_log = cov[ia, ia] / a**2 + cov[ib, ib] / b**2 - 2 * cov[ia, ib] / (a * b)
+        se_log = np.sqrt(np.clip(var_log, 0.0, None))
+        ratio = np.where(positive, a / b, np.nan)
+    # Cells withheld for confidentiality have no estimate; a difference would reveal them.
+    withheld = estimates.filter(pl.col("estimate").is_null()).select(
+        "indicator", pl.col("target").alias("_t"), pl.lit(True).alias("_w"))
+    frame = pairs.select("indicator", "target_b").with_columns(
+        pl.lit(OSTFOLD).alias("target_a"),
+        pl.when(pl.col("target_b") == NORGE).then(pl.lit("norge")).otherwise(pl.lit("county")).alias("comparison"),
+        pl.Series("estimate_a", a), pl.Series("estimate_b", b),
+        pl.Series("difference", a - b), pl.Series("se", se),
+        pl.Series("ci_low", a - b - q * se), pl.Series("ci_high", a - b + q * se),
+        pl.lit(df).alias("df"),
+        pl.Series("ratio", ratio),
+        pl.Series("ratio_ci_low", ratio * np.exp(-q * se_log)),
+        pl.Series("ratio_ci_high", ratio * np.exp(q * se_log)),
+        pl.Series("p_value", p),
+    ).with_columns(
+        *[pl.col(c).fill_nan(None) for c in ("estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high",
+                                              "ratio", "ratio_ci_low", "ratio_ci_high", "p_value")],
+        pl.format("{}:{}:{}", pl.col("comparison"), pl.col("indicator"), pl.lit(DOMAIN)).alias("family"),
+        pl.when(pl.col("target_b") == NORGE).then(pl.lit(METHOD_NORGE)).otherwise(pl.lit(METHOD_COUNTY))
+        .alias("method"),
+    )
+    frame = (
+        frame.join(withheld.rename({"_t": "target_a", "_w": "_wa"}), on=["indicator", "target_a"], how="left")
+        .join(withheld.rename({"_t": "target_b", "_w": "_wb"}), on=["indicator", "target_b"], how="left",
+              maintain_order="left")
+    )
+    hidden = pl.col("_wa").fill_null(False) | pl.col("_wb").fill_null(False)
+    names = pl.concat_str(
+        [pl.when(pl.col("_wa").fill_null(False)).then(pl.col("target_a")),
+         pl.when(pl.col("_wb").fill_null(False)).then(pl.col("target_b"))],
+        separator=", ", ignore_nulls=True,
+    )
+    values = ("estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "ratio", "ratio_ci_low",
+              "ratio_ci_high", "p_value")
+    frame = frame.with_columns(
+        *[pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in values],
+        pl.when(hidden).then(pl.format("undertrykt: {} er undertrykt (se estimates)", names))
+        .otherwise(pl.lit("")).alias("note"),
+    )
+    return frame.select(list(_RECORD_SCHEMA)).cast(_RECORD_SCHEMA)  # type: ignore[arg-type]
 
 
 _RECORD_SCHEMA = {
