@@ -374,3 +374,29 @@ def test_group_codes_of_many_wide_integer_columns() -> None:
     expected = frame.drop("c").unique().sort(frame.columns[:-1])
     assert m == expected.height
     assert frame.unique("c").sort("c").drop("c").equals(expected)
+
+
+@pytest.mark.filterwarnings(
+    "ignore::omdomme.errors.EstimationWarning"
+)  # the empty non-young groups
+def test_df_of_a_domain_coded_as_nulls_and_of_a_domain_in_by() -> None:
+    # long format: respondent id as PSU; the indicator is null outside the domain (young).
+    # A null-coded domain gets the df of its by-group, as R's svyciprop(na.rm = TRUE)
+    # inside svyby; a domain given in `by` gets its own PSUs minus strata.
+    df = pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5, 6] * 2,
+            "target": ["a"] * 6 + ["b"] * 6,
+            "young": [True, True, True, False, False, False] * 2,
+            "young_top": [1, 0, 1, None, None, None, 0, 0, 1, None, None, None],
+        }
+    )
+    s = Survey(df, psu="id")
+    assert s.degf == 5
+    coded = s.proportion("young_top", by="target")
+    assert coded["df"].to_list() == [5.0, 5.0]
+    assert coded["n"].to_list() == [3, 3] and coded["n_excluded"].to_list() == [3, 3]
+    in_by = s.proportion("young_top", by=["target", "young"]).filter(pl.col("young"))
+    assert in_by["df"].to_list() == [2.0, 2.0]
+    np.testing.assert_allclose(in_by["estimate"].to_numpy(), coded["estimate"].to_numpy())
+    np.testing.assert_allclose(in_by["se"].to_numpy(), coded["se"].to_numpy())

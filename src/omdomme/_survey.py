@@ -255,7 +255,9 @@ class Survey:
       lonely PSUs as R (see :mod:`omdomme._variance`).
     - ``df``: PSUs minus strata of the whole design (non-zero weights) without ``by``; with
       ``by``, the group's own PSUs minus its strata (R's ``degf`` of the domain, as
-      ``svyciprop`` inside ``svyby``). The same df is used for every variable of a group.
+      ``svyciprop`` inside ``svyby``). The same df is used for every variable of a group:
+      rows left out for a null value do not change it (as R's ``na.rm = TRUE``). For the
+      df of a domain coded as nulls outside it, put the domain in ``by`` instead.
     - ``deff``: R's ``deff=TRUE`` (SRS without replacement, ``N`` estimated by the weights)
       when the design has an fpc; R's ``deff="replace"`` (SRS with replacement) when it has
       none, so that weights scaled to the sample size still give a design effect.
