@@ -13,21 +13,20 @@
 #
 # The design, exactly:
 #   d <- svydesign(id = ~1, strata = ~stratum, fpc = ~N_stratum, weights = ~vekt, data = x)
-# Shares (0/1 columns), for each column v = share__<id>, in the design subset to the firms with a
-# valid value, dv <- subset(d, !is.na(v)):
-#   svyby(~v, ~county, dv, svymean)                                         # estimate, SE
-#   svyby(~v, ~county, dv, svyciprop, vartype = c("se", "ci"), method = "logit")
-#   svymean(~v, dv); svyciprop(~v, dv, method = "logit")                    # Norway
+# Shares (0/1 columns), for each column v = share__<id>:
+#   svyby(~v, ~county, d, svymean, na.rm = TRUE)                            # estimate, SE
+#   svyby(~v, ~county, d, svyciprop, vartype = c("se", "ci"), method = "logit", na.rm = TRUE)
+#   svymean(~v, d, na.rm = TRUE); svyciprop(~v, d, method = "logit", na.rm = TRUE)   # Norway
 #   (svyciprop's default df = degf(design) is that of the design it is given: inside svyby the
-#    county's subset of dv, i.e. the county's firms with a valid value minus their strata, as
-#    omdomme's Survey defines a domain's df; for Norway degf(dv). See below for why the logit
-#    interval is also written in closed form.)
+#    county's subset, i.e. the county's firms minus its strata -- firms whose value is NA stay
+#    in the domain's design, as in omdomme's Survey; for Norway degf(d). See below for why the
+#    logit interval is also written in closed form.)
 # Totals: svyby(~total__<id>, ~county, d, svytotal); svytotal(~total__<id>, d)
 # Ratios: svyby(~num__<id>, ~county, d, svyratio, denominator = ~den__<id>);
 #         svyratio(~num__<id>, ~den__<id>, d)
 # Totals and ratios are given a t interval with the domain's degrees of freedom
-#   est +- qt(0.975, degf(subset(d, county == k & valid))) * SE     (ci_method "wald_t")
-# and for Norway degf(subset(d, valid)) (valid: the firm's value(s) are not NA).
+#   est +- qt(0.975, degf(subset(d, county == k))) * SE            (ci_method "wald_t")
+# and for Norway degf(d).
 suppressPackageStartupMessages(library(survey))
 options(survey.lonely.psu = "fail")
 
@@ -69,26 +68,25 @@ glm_ci <- list()
 for (id in shares) {
   v <- paste0("share__", id)
   f <- as.formula(paste0("~", v))
-  dv <- subset(d, !is.na(x[[v]]))  # the estimate's domain: firms with a valid value
-  by <- svyby(f, ~county, dv, svyciprop, vartype = c("se", "ci"), method = "logit")
-  bm <- svyby(f, ~county, dv, svymean)
+  by <- svyby(f, ~county, d, svyciprop, vartype = c("se", "ci"), method = "logit", na.rm = TRUE)
+  bm <- svyby(f, ~county, d, svymean, na.rm = TRUE)
   stopifnot(identical(by$county, bm$county),
             max(abs(as.numeric(coef(by)) - as.numeric(coef(bm)))) < 1e-8,
             max(abs(as.numeric(SE(by)) - as.numeric(SE(bm)))) < 1e-12)
   ci_glm <- cbind(by$ci_l, by$ci_u)  # svyciprop's own interval (confint(by) would be Wald)
   for (k in seq_along(bm$county)) {
     key <- bm$county[k]
-    df <- degf(subset(dv, county == key))  # what svyciprop's df = degf(design) is inside svyby
+    df <- degf(subset(d, county == key))  # what svyciprop's df = degf(design) is inside svyby
     p <- as.numeric(coef(bm)[k]); se <- as.numeric(SE(bm)[k])
     ci <- logit_ci(p, se, df)
     add(id, key, "proportion", p, se, ci[1], ci[2], df, sum(!is.na(x[[v]]) & x$county == key), "logit")
     glm_ci[[length(rows)]] <- ci_glm[k, ]
   }
-  m <- svymean(f, dv)
-  p <- as.numeric(coef(m)); se <- as.numeric(SE(m)); df <- degf(dv)
+  m <- svymean(f, d, na.rm = TRUE)
+  p <- as.numeric(coef(m)); se <- as.numeric(SE(m)); df <- degf(d)
   ci <- logit_ci(p, se, df)
   add(id, "norge", "proportion", p, se, ci[1], ci[2], df, sum(!is.na(x[[v]])), "logit")
-  glm_ci[[length(rows)]] <- attr(svyciprop(f, dv, method = "logit"), "ci")
+  glm_ci[[length(rows)]] <- attr(svyciprop(f, d, method = "logit", na.rm = TRUE), "ci")
 }
 
 tci <- function(est, se, df) c(est - qt(0.975, df) * se, est + qt(0.975, df) * se)
@@ -96,19 +94,17 @@ tci <- function(est, se, df) c(est - qt(0.975, df) * se, est + qt(0.975, df) * s
 for (id in totals) {
   v <- paste0("total__", id)
   f <- as.formula(paste0("~", v))
-  ok <- !is.na(x[[v]])
   by <- svyby(f, ~county, d, svytotal, na.rm = TRUE)
   for (k in seq_along(by$county)) {
     key <- by$county[k]
-    df <- degf(subset(d, county == key & ok))
+    df <- degf(subset(d, county == key))
     ci <- tci(coef(by)[k], SE(by)[k], df)
     add(id, key, "total", coef(by)[k], SE(by)[k], ci[1], ci[2], df, sum(!is.na(x[[v]]) & x$county == key),
         "wald_t")
   }
   t <- svytotal(f, d, na.rm = TRUE)
-  df <- degf(subset(d, ok))
-  ci <- tci(coef(t), SE(t), df)
-  add(id, "norge", "total", coef(t), SE(t), ci[1], ci[2], df, sum(ok), "wald_t")
+  ci <- tci(coef(t), SE(t), degf(d))
+  add(id, "norge", "total", coef(t), SE(t), ci[1], ci[2], degf(d), sum(!is.na(x[[v]])), "wald_t")
 }
 
 for (id in ratios) {
@@ -118,15 +114,14 @@ for (id in ratios) {
   by <- svyby(num, ~county, d, svyratio, denominator = den, na.rm = TRUE)
   for (k in seq_along(by$county)) {
     key <- by$county[k]
-    df <- degf(subset(d, county == key & ok))
+    df <- degf(subset(d, county == key))
     ci <- tci(coef(by)[k], SE(by)[k], df)
     add(id, key, "ratio", coef(by)[k], SE(by)[k], ci[1], ci[2], df, sum(ok & x$county == key), "wald_t")
   }
   q <- svyratio(num, den, d, na.rm = TRUE)
   se <- sqrt(as.numeric(vcov(q)))
-  df <- degf(subset(d, ok))
-  ci <- tci(coef(q), se, df)
-  add(id, "norge", "ratio", coef(q), se, ci[1], ci[2], df, sum(ok), "wald_t")
+  ci <- tci(coef(q), se, degf(d))
+  add(id, "norge", "ratio", coef(q), se, ci[1], ci[2], degf(d), sum(ok), "wald_t")
 }
 
 out <- do.call(rbind, rows)
