@@ -370,3 +370,19 @@ def test_association_chart_when_the_analysis_has_categories(fake: Path) -> None:
     # Association categories are not indicators of the summary.
     assert "assos_steder" not in report.main_domains and "verdier" in report.main_domains
     assert "Steder og byer" not in report.summary_parts()[-1].as_raw_html()
+
+
+def test_change_from_an_omdomme_compare_table(fake: Path) -> None:
+    # The round's own comparisons lack the round rows; `omdomme compare 2016 2018` wrote them.
+    folder = fake / "analyses/2018"
+    cmp = pl.read_parquet(folder / "comparisons.parquet")
+    rounds = cmp.filter(pl.col("comparison") == "round")
+    cmp.filter(pl.col("comparison") != "round").write_parquet(folder / "comparisons.parquet")
+    assert Report(ROUND, root=fake).summary_parts()[-1].as_raw_html().count("ikke testet") == 5
+    (fake / "analyses/compare-2016-2018").mkdir()
+    rounds.write_parquet(fake / "analyses/compare-2016-2018/comparisons.parquet")
+    report = Report(ROUND, root=fake, compare_round=2016)
+    html = report.summary_parts()[-1].as_raw_html()
+    vet_ikke = rounds.filter((pl.col("indicator") == "vet_ikke") & (pl.col("domain") == "alle")
+                             & (pl.col("target_a") == "ostfold"))
+    assert "ikke testet" not in html and fmt_pp(vet_ikke["difference"][0]) in html

@@ -204,3 +204,17 @@ def previous_round(results: RoundResults, survey: str, root: str | Path = ".",
         return int(declared)
     earlier = [r for r in analysed_rounds(root) if r < results.round]
     return earlier[-1] if earlier else None
+
+
+def compare_table(earlier: int, later: int, root: str | Path = ".") -> pl.DataFrame:
+    """The round comparisons ``omdomme compare <earlier> <later>`` wrote, or an empty frame.
+
+    ``analyses/compare-<earlier>-<later>/comparisons`` follows the comparisons contract with
+    ``round_a`` the later round and ``round_b`` the reference (docs/rounds.md).
+
+    Examples
+    --------
+    >>> compare_table(2016, 2018, root="/nonexistent").height
+    0
+    """
+    return _read_table(Path(root) / "analyses" / f"compare-{earlier}-{later}", "comparisons")

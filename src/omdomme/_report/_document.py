@@ -17,6 +17,7 @@ import polars as pl
 from omdomme._report import _charts, _tables
 from omdomme._report._data import (
     RoundResults,
+    compare_table,
     is_synthetic,
     load_round,
     previous_round,
@@ -75,6 +76,7 @@ class Report:
                             if res.comparisons.height else res.comparisons)
         self.ranks = res.ranks.filter(pl.col("survey") == survey) if res.ranks.height else res.ranks
         self.previous = previous_round(res, survey, self.root, compare_round)
+        self._add_compare_rows()
         indicators = self.estimates.select("indicator", "label", "domain").unique(maintain_order=True)
         self.labels: dict[str, str] = dict(indicators.select("indicator", "label").unique(maintain_order=True).iter_rows())
         domains: dict[str, list[str]] = {}
@@ -85,6 +87,24 @@ class Report:
         self.main_domains = {ind: ("alle" if "alle" in doms else doms[0]) for ind, doms in domains.items()
                              if not ind.startswith(ASSOCIATION_PREFIX)}
         self.domains = domains
+
+    def _add_compare_rows(self) -> None:
+        """Round comparisons with a round the analysis did not compare with, from `omdomme compare`."""
+        prev = self.previous
+        if prev is None:
+            return
+        has = self.comparisons.height and self.comparisons.filter(
+            (pl.col("comparison") == "round") & (pl.col("round_b") == prev)).height
+        if has:
+            return
+        extra = compare_table(prev, self.round, self.root)
+        if not extra.height or "survey" not in extra.columns:
+            return
+        extra = extra.filter((pl.col("survey") == self.survey) & (pl.col("round_a") == self.round))
+        columns = self.comparisons.columns or extra.columns
+        extra = extra.select([c for c in columns if c in extra.columns])
+        self.comparisons = pl.concat([self.comparisons, extra], how="diagonal_relaxed") \
+            if self.comparisons.height else extra
 
     # ----------------------------------------------------------------- output
     def _emit(self, parts: list[Any]) -> None:
