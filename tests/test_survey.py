@@ -56,7 +56,7 @@ def test_unknown_column_suggests_close_name() -> None:
 )
 def test_bad_weights_name_rows(values: list, what: str) -> None:
     df = pl.DataFrame({"w": values}, schema={"w": pl.Float64})
-    with pytest.raises(DesignError, match=rf"`w` has 1 {what} value\(s\) \(rows 1\)"):
+    with pytest.raises(DesignError, match=rf"`w` has 1 {what} value\(s\) \(data row 2\)"):
         Survey(df, weights="w")
 
 
@@ -87,7 +87,9 @@ def test_lonely_psu_name_is_checked() -> None:
 
 def test_null_stratum_is_refused() -> None:
     df = small().with_columns(h=pl.Series(["a", None, "a", "b", "b", "b"]))
-    with pytest.raises(DesignError, match=r"strata column `h` is empty on 1 row\(s\) \(rows 1\)"):
+    with pytest.raises(
+        DesignError, match=r"strata column `h` is empty on 1 row\(s\) \(data row 2\)"
+    ):
         Survey(df, strata="h")
 
 
@@ -308,7 +310,7 @@ def test_with_weights_rejects_bad_weights() -> None:
     s = Survey(small())
     with pytest.raises(DesignError, match="one per row"):
         s._with_weights(np.ones(3), None)
-    with pytest.raises(DesignError, match=r"1 negative or non-finite value\(s\) \(rows 2\)"):
+    with pytest.raises(DesignError, match=r"1 negative or non-finite value\(s\) \(data row 3\)"):
         s._with_weights(np.array([1.0, 1.0, -1.0, 1.0, 1.0, 1.0]), None)
 
 

@@ -100,9 +100,14 @@ def _suggest(name: str, columns: Sequence[str]) -> str:
 
 
 def _row_list(mask: np.ndarray, limit: int = 5) -> str:
+    # data row numbers as a spreadsheet or SPSS shows them: the first data row is 1
     rows = np.flatnonzero(mask)
-    shown = ", ".join(str(int(r)) for r in rows[:limit])
-    return shown + (", ..." if rows.size > limit else "")
+    shown = ", ".join(str(int(r) + 1) for r in rows[:limit])
+    return (
+        ("data row " if rows.size == 1 else "data rows ")
+        + shown
+        + (", ..." if rows.size > limit else "")
+    )
 
 
 def _expr_name(expr: pl.Expr) -> str:
@@ -339,7 +344,7 @@ class Survey:
             if mask.any():
                 raise DesignError(
                     f"weights column `{col}` has {int(mask.sum())} {what} value(s) "
-                    f"(rows {_row_list(mask)}); every weight must be a finite number >= 0: "
+                    f"({_row_list(mask)}); every weight must be a finite number >= 0: "
                     "fix the weights or drop those respondents before building the Survey"
                 )
         if not (w > 0).any():
@@ -359,7 +364,7 @@ class Survey:
                 if nulls.any():
                     raise DesignError(
                         f"{role} column `{col}` is empty on {int(nulls.sum())} row(s) "
-                        f"(rows {_row_list(nulls)}); every respondent needs a {role} value"
+                        f"({_row_list(nulls)}); every respondent needs a {role} value"
                     )
         stratum = np.zeros(n, dtype=np.int64) if d.strata is None else self._codes([d.strata])
         if d.psu is None:
@@ -409,7 +414,7 @@ class Survey:
         if bad.any():
             raise DesignError(
                 f"fpc column `{col}` has {int(bad.sum())} empty, non-finite or non-positive "
-                f"value(s) (rows {_row_list(bad)}); give the population size or the sampling "
+                f"value(s) ({_row_list(bad)}); give the population size or the sampling "
                 "fraction of the stratum on every row"
             )
         lo = np.full(n_strata, np.inf)
@@ -517,7 +522,7 @@ class Survey:
             bad = ~np.isfinite(w) | (w < 0)
             raise DesignError(
                 f"new weights have {int(bad.sum())} negative or non-finite value(s) "
-                f"(rows {_row_list(bad)})"
+                f"({_row_list(bad)})"
             )
         new = object.__new__(Survey)
         new.__dict__.update(self.__dict__)
@@ -658,7 +663,7 @@ class Survey:
             if odd.any():
                 shown = ", ".join(f"{v:g}" for v in np.unique(y[odd])[:5])
                 raise InputError(
-                    f"proportion variable `{name}` has values other than 0/1 ({shown}, rows "
+                    f"proportion variable `{name}` has values other than 0/1 ({shown}; "
                     f"{_row_list(odd)}); give a boolean expression that says which answers "
                     f"count, e.g. pl.col({name!r}).is_in([4, 5])"
                 )
