@@ -140,7 +140,8 @@ def summary_frame(estimates: pl.DataFrame, comparisons: pl.DataFrame, ranks: pl.
             "akershus": _cell(a, lang) if a else ":",
             "gap": _difference(gap, o, lang, a),
             "gap_significant": bool(gap and gap.get("significant")),
-            "change": _difference(change, o, lang) if change else phrase("not_tested", lang) if previous else "–",
+            "change": (phrase("series_break", lang) if _is_break(change) else _difference(change, o, lang))
+            if change else phrase("not_tested", lang) if previous else "–",
             "change_significant": bool(change and change.get("significant")),
             "goal": goal_status(r.get("p_top3"), r.get("rank_high"), r.get("rank_low"), lang=lang) if r else ":",
         })
@@ -160,6 +161,13 @@ def _comparison(comparisons: pl.DataFrame, indicator: str, domain: str, kind: st
         cond = cond & (pl.col("round_b") == round_b)
     part = comparisons.filter(cond)
     return part.row(0, named=True) if part.height else None
+
+
+def _is_break(row: dict[str, Any] | None) -> bool:
+    """Whether a round comparison crosses a series break (changed question, scale or base)."""
+    if not row:
+        return False
+    return row.get("comparable") is False or "series break" in str(row.get("note") or "")
 
 
 def _rank_text(r: dict[str, Any]) -> str:

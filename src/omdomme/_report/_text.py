@@ -44,6 +44,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "goal_top3_not": {"nb": "Ikke blant de tre beste", "en": "Not in the top three"},
     "sig_yes": {"nb": "signifikant", "en": "significant"},
     "sig_no": {"nb": "ikke signifikant", "en": "not significant"},
+    "series_break": {"nb": "brudd i serien", "en": "series break"},
     "not_tested": {"nb": "ikke testet", "en": "not tested"},
     "better_higher": {"nb": "høyere er bedre", "en": "higher is better"},
     "better_lower": {"nb": "lavere er bedre", "en": "lower is better"},
