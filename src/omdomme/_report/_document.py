@@ -171,7 +171,7 @@ class Report:
             else:
                 lines.append(f"- **{self.labels[ind]}**: Østfold {value}.")
             change = _tables._comparison(self.comparisons, ind, dom, "round", "ostfold", "ostfold", self.previous)
-            if change and change.get("significant"):
+            if change and change.get("significant") and not _tables._is_break(change):
                 moved.append(f"{self.labels[ind].lower() if lang == 'nb' else self.labels[ind]} "
                              f"({fmt_pp(change['difference'], lang=lang)})")
         if self.previous is not None and self.comparisons.height:
