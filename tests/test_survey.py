@@ -402,3 +402,11 @@ def test_df_of_a_domain_coded_as_nulls_and_of_a_domain_in_by() -> None:
     assert in_by["df"].to_list() == [2.0, 2.0]
     np.testing.assert_allclose(in_by["estimate"].to_numpy(), coded["estimate"].to_numpy())
     np.testing.assert_allclose(in_by["se"].to_numpy(), coded["se"].to_numpy())
+
+
+def test_errors_name_the_file_from_the_metadata() -> None:
+    meta = meta_for(q=(9,))
+    with pytest.raises(DesignError, match=r"weights='vekt' is not in the data in test.sav"):
+        Survey(small(), weights="vekt", meta=meta)
+    with pytest.raises(InputError, match=r"variable `qq` is not in the data in test.sav"):
+        Survey(small(), meta=meta).mean("qq")

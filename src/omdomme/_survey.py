@@ -304,13 +304,19 @@ class Survey:
                 f"lonely_psu={lonely_psu!r} is not one of {', '.join(LONELY_PSU)} "
                 "(R's survey.lonely.psu options)"
             )
+        # errors name the data file when the metadata says which one it is
+        file = getattr(meta, "file", None)
+        self._in_file = f" in {file}" if file else ""
         for role, col in (("weights", weights), ("strata", strata), ("psu", psu), ("fpc", fpc)):
             if col is not None and col not in data.columns:
                 raise DesignError(
-                    f"design column {role}={col!r} is not in the data{_suggest(col, data.columns)}"
+                    f"design column {role}={col!r} is not in the data{self._in_file}"
+                    f"{_suggest(col, data.columns)}"
                 )
         if data.height == 0:
-            raise DesignError("the data have no rows; a design needs at least one respondent")
+            raise DesignError(
+                f"the data{self._in_file} have no rows; a design needs at least one respondent"
+            )
         self._data = data
         self._design = DesignSpec(weights, strata, psu, fpc, lonely_psu)
         self._meta = meta
@@ -330,7 +336,7 @@ class Survey:
         s = self._data[col]
         if not (s.dtype.is_numeric() or s.dtype == pl.Boolean):
             raise DesignError(
-                f"weights column `{col}` has type {s.dtype}; weights must be numbers "
+                f"weights column `{col}`{self._in_file} has type {s.dtype}; weights must be numbers "
                 "(convert it, e.g. pl.col(...).cast(pl.Float64))"
             )
         w = s.cast(pl.Float64).to_numpy()
@@ -343,12 +349,14 @@ class Survey:
         for mask, what in checks:
             if mask.any():
                 raise DesignError(
-                    f"weights column `{col}` has {int(mask.sum())} {what} value(s) "
+                    f"weights column `{col}`{self._in_file} has {int(mask.sum())} {what} value(s) "
                     f"({_row_list(mask)}); every weight must be a finite number >= 0: "
                     "fix the weights or drop those respondents before building the Survey"
                 )
         if not (w > 0).any():
-            raise DesignError(f"weights column `{col}` is zero on every row; nothing to estimate")
+            raise DesignError(
+                f"weights column `{col}`{self._in_file} is zero on every row; nothing to estimate"
+            )
         return w
 
     def _codes(self, cols: list[str]) -> np.ndarray:
@@ -363,7 +371,7 @@ class Survey:
                 nulls = self._data[col].is_null().to_numpy()
                 if nulls.any():
                     raise DesignError(
-                        f"{role} column `{col}` is empty on {int(nulls.sum())} row(s) "
+                        f"{role} column `{col}`{self._in_file} is empty on {int(nulls.sum())} row(s) "
                         f"({_row_list(nulls)}); every respondent needs a {role} value"
                     )
         stratum = np.zeros(n, dtype=np.int64) if d.strata is None else self._codes([d.strata])
@@ -408,12 +416,14 @@ class Survey:
             return np.ones(n_strata), False
         s = self._data[col]
         if not s.dtype.is_numeric():
-            raise DesignError(f"fpc column `{col}` has type {s.dtype}; it must be numeric")
+            raise DesignError(
+                f"fpc column `{col}`{self._in_file} has type {s.dtype}; it must be numeric"
+            )
         f = s.cast(pl.Float64).to_numpy()
         bad = ~np.isfinite(f) | (f <= 0)
         if bad.any():
             raise DesignError(
-                f"fpc column `{col}` has {int(bad.sum())} empty, non-finite or non-positive "
+                f"fpc column `{col}`{self._in_file} has {int(bad.sum())} empty, non-finite or non-positive "
                 f"value(s) ({_row_list(bad)}); give the population size or the sampling "
                 "fraction of the stratum on every row"
             )
@@ -425,14 +435,14 @@ class Survey:
         if varying.any():
             names = self._stratum_names(stratum, np.flatnonzero(varying))
             raise DesignError(
-                f"fpc column `{col}` is not constant within stratum ({names}); the fpc is a "
+                f"fpc column `{col}`{self._in_file} is not constant within stratum ({names}); the fpc is a "
                 "property of the stratum: one population size (or sampling fraction) per stratum"
             )
         if (lo <= 1).all():
             pop = n_psu / lo  # sampling fractions, as R's as.fpc
         elif (lo <= 1).any():
             raise DesignError(
-                f"fpc column `{col}` mixes sampling fractions (<= 1) and population sizes "
+                f"fpc column `{col}`{self._in_file} mixes sampling fractions (<= 1) and population sizes "
                 "(> 1); use one or the other for every stratum"
             )
         else:
@@ -441,7 +451,7 @@ class Survey:
         if small.any():
             names = self._stratum_names(stratum, np.flatnonzero(small))
             raise DesignError(
-                f"fpc column `{col}` gives a population smaller than the number of sampled "
+                f"fpc column `{col}`{self._in_file} gives a population smaller than the number of sampled "
                 f"PSUs in {names}; the fpc must be the population number of PSUs in the "
                 "stratum (or the sampling fraction)"
             )
@@ -550,7 +560,8 @@ class Survey:
         for name in names:
             if name not in self._data.columns:
                 raise InputError(
-                    f"{what} `{name}` is not in the data{_suggest(name, self._data.columns)}"
+                    f"{what} `{name}` is not in the data{self._in_file}"
+                    f"{_suggest(name, self._data.columns)}"
                 )
 
     def _user_missing(self, names: Sequence[str]) -> tuple[np.ndarray, str]:
@@ -621,7 +632,7 @@ class Survey:
             values, roots = self._evaluate(expr, what)
             if not (values.dtype.is_numeric() or values.dtype == pl.Boolean):
                 raise InputError(
-                    f"{what} `{name}` has type {values.dtype}; a mean, total or ratio needs "
+                    f"{what} `{name}`{self._in_file} has type {values.dtype}; a mean, total or ratio needs "
                     "numbers (for a share of answers use Survey.proportion)"
                 )
             y = values.cast(pl.Float64).to_numpy()
@@ -643,7 +654,7 @@ class Survey:
                 y = values.cast(pl.Float64).to_numpy()
             else:
                 raise InputError(
-                    f"proportion variable `{name}` has type {values.dtype}; give a boolean "
+                    f"proportion variable `{name}`{self._in_file} has type {values.dtype}; give a boolean "
                     f"expression such as pl.col({name!r}) == 'Ja', or a 0/1 column"
                 )
             present = np.isfinite(y)
@@ -663,7 +674,7 @@ class Survey:
             if odd.any():
                 shown = ", ".join(f"{v:g}" for v in np.unique(y[odd])[:5])
                 raise InputError(
-                    f"proportion variable `{name}` has values other than 0/1 ({shown}; "
+                    f"proportion variable `{name}`{self._in_file} has values other than 0/1 ({shown}; "
                     f"{_row_list(odd)}); give a boolean expression that says which answers "
                     f"count, e.g. pl.col({name!r}).is_in([4, 5])"
                 )
