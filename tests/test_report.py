@@ -157,8 +157,9 @@ def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dic
     cmp = pl.read_csv(project / "analyses" / str(ROUND) / "comparisons.csv")
     by_label = dict(est.select("label", "indicator").unique().iter_rows())
     assert len(rows) == len(by_label)
+    ranks = pl.read_csv(project / "analyses" / str(ROUND) / "ranks.csv").filter(pl.col("target") == "ostfold")
     checked = 0
-    for label, ostfold, ci, _rank, _top3, akershus, gap, change, _goal in rows:
+    for label, ostfold, ci, rank, top3, akershus, gap, change, _goal in rows:
         indicator = by_label[label]
         domain = "alle" if est.filter((pl.col("indicator") == indicator) & (pl.col("domain") == "alle")).height else \
             est.filter(pl.col("indicator") == indicator)["domain"][0]
@@ -166,6 +167,10 @@ def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dic
         o = cell.filter(pl.col("target") == "ostfold").row(0, named=True)
         a = cell.filter(pl.col("target") == "akershus").row(0, named=True)
         hidden = {o["flag"], a["flag"]} & {"suppressed"}
+        r = ranks.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)).row(0, named=True)
+        interval = "" if r["rank_low"] == r["rank_high"] else f" ({r['rank_low']}–{r['rank_high']})"
+        assert rank == f"{r['rank_point']}{interval}"
+        assert top3 == fmt_pct(r["p_top3"], 0)
         assert ostfold.rstrip("*") == (":" if o["flag"] == "suppressed" else fmt_pct(o["estimate"]))
         assert ci == (":" if o["flag"] == "suppressed" else fmt_range(o["ci_low"], o["ci_high"]))
         assert akershus.rstrip("*") == (":" if a["flag"] == "suppressed" else fmt_pct(a["estimate"]))
