@@ -391,3 +391,32 @@ def test_change_from_an_omdomme_compare_table(fake: Path) -> None:
     vet_ikke = rounds.filter((pl.col("indicator") == "vet_ikke") & (pl.col("domain") == "alle")
                              & (pl.col("target_a") == "ostfold"))
     assert "ikke testet" not in html and fmt_pp(vet_ikke["difference"][0]) in html
+
+
+SNAPSHOTS = Path(__file__).parent / "fixtures" / "analyses_fake"
+
+
+def _assert_snapshot(name: str, text: str) -> None:
+    """Compare with tests/fixtures/analyses_fake/<name>; OMDOMME_UPDATE_SNAPSHOTS=1 rewrites it."""
+    import os
+
+    path = SNAPSHOTS / name
+    if os.environ.get("OMDOMME_UPDATE_SNAPSHOTS") == "1":
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"snapshot {path} is missing; run with OMDOMME_UPDATE_SNAPSHOTS=1, review, commit"
+    assert text == path.read_text(encoding="utf-8"), f"report text differs from {path} (OMDOMME_UPDATE_SNAPSHOTS=1)"
+
+
+def test_report_text_snapshot(fake: Path) -> None:
+    """What a reader sees, in words and table cells, for the fixed fake analysis."""
+    from omdomme._report._tables import summary_frame
+
+    report = Report(ROUND, root=fake)
+    words = [p for p in report.summary_parts() if isinstance(p, str)]
+    words += [p for p in report.indicator_parts("vet_ikke") if isinstance(p, str) and not p.startswith("![")]
+    words += [p for p in report.method_parts() if isinstance(p, str)]
+    frame = summary_frame(report.estimates, report.comparisons, report.ranks, report.main_domains,
+                          previous=report.previous)
+    table = "\n".join(" | ".join(str(v) for v in row) for row in frame.drop("indicator").iter_rows())
+    _assert_snapshot("report_text.md", "\n\n".join(words) + "\n\n" + table + "\n")
