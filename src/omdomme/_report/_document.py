@@ -456,7 +456,7 @@ class Report:
         rows = (self.comparisons.filter(pl.col("comparison") == "baseline_ratio")
                 if self.comparisons.height else self.comparisons)
         if not rows.height:
-            return [*parts, phrase("goal_missing", lang)]
+            return [*parts, self._baseline_text()]
         ostfold = rows.filter(pl.col("target_a") == "ostfold")
         r = (ostfold if ostfold.height else rows).row(0, named=True)
         params = survey_parameters(self.results, self.survey)
@@ -474,10 +474,33 @@ class Report:
                                             width=7.5, height=2.0, fig_id="fig-goal"))
         f = fmt_number(factor, 1, lang=lang)
         vals = {"lo": fmt_number(lo, 2, lang=lang), "hi": fmt_number(hi, 2, lang=lang),
-                "ratio": fmt_number(ratio, 2, lang=lang), "factor": f}
+                "ratio": fmt_number(ratio, 2, lang=lang), "factor": f, "round": self.round}
         key = "goal_reached" if lo >= factor else "goal_plausible" if hi >= factor else "goal_ruled_out"
         parts.append(f"**{phrase(key, lang, **vals)}**")
         return parts
+
+    def _goal_spec(self) -> tuple[str, int | None, float]:
+        """The goal's indicator, baseline round and factor: manifest parameters, else the definition."""
+        params = survey_parameters(self.results, self.survey)
+        goal: dict[str, Any] = params["goal"] if isinstance(params.get("goal"), dict) else {}
+        declared = read_definition(self.round, self.survey, self.root).get("goal", {})
+        indicator = str(goal.get("indicator") or declared.get("indicator") or "innovasjonsaktivitet")
+        baseline = goal.get("baseline") or declared.get("baseline")
+        factor = float(goal.get("factor") or declared.get("factor") or 2.0)
+        return indicator, int(baseline) if baseline is not None else None, factor
+
+    def _baseline_text(self) -> str:
+        """No ratio to show: this round is the baseline (say what doubling means), or the baseline is missing."""
+        lang = self.lang
+        indicator, baseline, factor = self._goal_spec()
+        if baseline is None or baseline != self.round:
+            return phrase("goal_missing", lang)
+        row = self.estimates.filter((pl.col("indicator") == indicator) & (pl.col("target") == "ostfold"))
+        if not row.height or row["flag"][0] == "suppressed":
+            return phrase("goal_missing", lang)
+        value = float(row["estimate"][0])
+        return phrase("goal_baseline", lang, round=self.round, value=fmt_pct(value, lang=lang),
+                      factor=fmt_number(factor, 1, lang=lang), target=fmt_pct(min(1.0, factor * value), lang=lang))
 
     def goal(self) -> None:
         """Display the progress toward the doubling goal."""
