@@ -189,7 +189,8 @@ def _render_quarto(template: Path, formats: list[str], params: dict, out_dir: Pa
     written = []
     for fmt in formats:
         name = f"{stem}.{EXTENSIONS[fmt]}"
-        cmd = [quarto, "render", str(template), "--to", fmt, "--output", name, "-M", f"title:{title}"]
+        cmd = [quarto, "render", str(template), "--to", fmt, "--output", name, "-M", f"title:{title}",
+               "-M", f"lang:{params.get('lang', 'nb')}"]
         if subtitle:
             cmd += ["-M", f"subtitle:{subtitle}"]
         for key, value in params.items():
