@@ -422,3 +422,13 @@ def test_zero_weight_psus_do_not_count_in_df() -> None:
     # group x: PSUs a1, a3, b2 -> 3 PSUs in 2 strata; group y: b1 has weight 0, so only
     # a2, b2 -> 2 PSUs in 2 strata
     assert r["df"].to_list() == [1.0, 0.0]
+
+
+def test_expression_variables_get_readable_names() -> None:
+    s = Survey(small())
+    names = s.proportion([pl.col("q") == 9, pl.col("g") == "x", pl.col("q").is_in([4, 5])])
+    assert names["variable"].to_list() == [
+        'col("q") == 9',
+        'col("g") == "x"',
+        'col("q").is_in([[4, 5]])',
+    ]

@@ -18,6 +18,7 @@ their PSU and stratum and contribute zero. Rows whose analysed value is null —
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -111,10 +112,14 @@ def _row_list(mask: np.ndarray, limit: int = 5) -> str:
 
 
 def _expr_name(expr: pl.Expr) -> str:
+    # polars prints [(col("q")) == (dyn int: 9)]; a result table wants col("q") == 9
     text = str(expr)
     for junk in ("dyn int: ", "dyn float: ", "dyn str: "):
         text = text.replace(junk, "")
-    return text
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    # drop the parentheses around a column or a literal, but not a call's own: col("q")
+    return re.sub(r"(?<![\w\]])\((col\(\"[^\"]*\"\)|\"[^\"]*\"|-?[\d.]+)\)", r"\1", text)
 
 
 def _dense_codes(s: pl.Series) -> tuple[np.ndarray, int]:
