@@ -122,7 +122,9 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     ).with_columns(
         colour=pl.col("target").replace_strict({"ostfold": OSTFOLD, "akershus": AKERSHUS, "norge": NORGE}, default=MUTED),
         size=pl.when(pl.col("target") == "ostfold").then(pl.lit(4.2)).otherwise(pl.lit(3.0)),
-        domain_label=pl.col("domain_label").map_elements(lambda s: _wrap(s, 34), return_dtype=pl.String),
+        # Three panels side by side leave room for about 24 characters per title line.
+        domain_label=pl.col("domain_label").map_elements(lambda s: _wrap(s, 24 if len(domains) >= 3 else 34),
+                                                         return_dtype=pl.String),
     )
     # Counties ordered by the first domain's estimate, best at the top of the chart.
     first = data.filter(pl.col("domain") == domains[0])
