@@ -17,7 +17,7 @@ from pathlib import Path
 from omdomme._report import _builtin
 from omdomme._report._data import load_round
 from omdomme._report._qmd import parse_qmd
-from omdomme._report._text import phrase
+from omdomme._report._text import PHRASES, phrase
 from omdomme.errors import AnalysisError, UsageError
 
 FORMATS = ("html", "docx", "pdf")
@@ -141,8 +141,8 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
     for name in wanted:
         template = find_template(name, root, Path(templates) if templates is not None else None)
         params = {"round": int(round), "compare_round": compare_round, "root": str(root), "lang": lang}
-        title = phrase(f"title_{name}", lang, round=round)
-        subtitle = phrase(f"subtitle_{name}", lang) if f"subtitle_{name}" in _subtitles() else None
+        title = phrase(f"title_{name}", lang, round=round) if f"title_{name}" in PHRASES else f"{name} {round}"
+        subtitle = phrase(f"subtitle_{name}", lang) if f"subtitle_{name}" in PHRASES else None
         started = time.perf_counter()
         if chosen == "quarto":
             written += _render_quarto(template, formats, params, out_dir, f"{name}-{round}", title, subtitle, progress)
@@ -152,12 +152,6 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
         if progress is not None:
             progress(f"{name}-{round}: done in {time.perf_counter() - started:.1f} s")
     return written
-
-
-def _subtitles() -> set[str]:
-    from omdomme._report._text import PHRASES
-
-    return {k for k in PHRASES if k.startswith("subtitle_")}
 
 
 def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
