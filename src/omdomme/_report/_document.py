@@ -115,7 +115,10 @@ class Report:
 
     def title(self) -> str:
         """The document title, e.g. «Omdømmeundersøkelsen 2018»."""
-        return phrase(f"title_{self.survey}", self.lang, round=self.round)
+        from omdomme._report._text import PHRASES
+
+        key = f"title_{self.survey}"
+        return phrase(key, self.lang, round=self.round) if key in PHRASES else f"{self.survey} {self.round}"
 
     # --------------------------------------------------------------- sections
     def banner_parts(self) -> list[Any]:
