@@ -200,7 +200,7 @@ def innovation_definition(round: int, file_name: str, *, seed: int) -> str:
             lines.append(f"count = {_q(list(ind.count))}")
         if ind.numerator is not None:
             lines += [f"numerator = {_q(ind.numerator)}", f"denominator = {_q(ind.denominator)}"]
-        lines.append(f"better = {_q(ind.better)}")
+        lines += [f"better = {_q(ind.better)}", f"unit = {_q(ind.unit)}"]
     lines += [
         "",
         "[goal]",

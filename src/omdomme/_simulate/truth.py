@@ -74,17 +74,24 @@ class InnovationIndicator:
     numerator: str | None = None
     denominator: str | None = None
     better: str = "higher"
+    # How the analysis displays the estimate (percent | nok | number); written explicitly so
+    # that a reader of the definition sees it without knowing the label-based default.
+    unit: str = "percent"
 
 
 INNOVATION_INDICATORS = (
     InnovationIndicator("innovasjonsaktivitet", "Andel foretak med innovasjonsaktivitet", "share", "inno_akt", (1,)),
     InnovationIndicator("produktinnovasjon", "Andel foretak med produktinnovasjon (varer eller tjenester)",
                         "share", "produkt", (1,)),
+    InnovationIndicator("produktinnovasjon_varer", "Andel foretak med nye eller forbedrede varer",
+                        "share", "prod_vare", (1,)),
+    InnovationIndicator("produktinnovasjon_tjenester", "Andel foretak med nye eller forbedrede tjenester",
+                        "share", "prod_tjen", (1,)),
     InnovationIndicator("prosessinnovasjon", "Andel foretak med prosessinnovasjon", "share", "prosess", (1,)),
     InnovationIndicator("egen_fou", "Andel foretak med egen FoU-virksomhet", "share", "fou_egen", (1,)),
-    InnovationIndicator("fou_utgifter", "FoU-utgifter i alt (NOK)", "total", "fou_utg"),
+    InnovationIndicator("fou_utgifter", "FoU-utgifter i alt (NOK)", "total", "fou_utg", unit="nok"),
     InnovationIndicator("fou_per_ansatt", "FoU-utgifter per sysselsatt (NOK)", "ratio",
-                        numerator="fou_utg", denominator="ansatte"),
+                        numerator="fou_utg", denominator="ansatte", unit="nok"),
     InnovationIndicator("omsetning_nye_produkter", "Andel av omsetningen fra nye produkter", "ratio",
                         numerator="oms_nye", denominator="omsetning"),
 )
