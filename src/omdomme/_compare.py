@@ -123,29 +123,40 @@ def welch_df(var_a: np.ndarray, var_b: np.ndarray, df_a: np.ndarray, df_b: np.nd
     return np.where(np.isfinite(out), out, np.minimum(df_a, df_b))
 
 
+def holm_adjust(frame: pl.DataFrame, p: str = "p_value", family: str = "family",
+                out: str = "p_adjusted") -> pl.DataFrame:
+    """Add column ``out``: Holm's step-down adjustment of column ``p`` within each ``family``.
+
+    Missing p-values (null or NaN: no estimate, or kept out of the test) stay null and do not
+    count towards a family's size.
+
+    >>> f = pl.DataFrame({"fam": ["a", "a", "a"], "p": [0.01, 0.04, 0.03]})
+    >>> holm_adjust(f, "p", "fam")["p_adjusted"].to_list()
+    [0.03, 0.06, 0.06]
+    """
+    valid = pl.col(p).is_not_null() & pl.col(p).is_not_nan()
+    order = pl.col(p).fill_nan(None).rank("ordinal").over(family)
+    m = valid.sum().over(family)
+    raw = ((m - order + 1) * pl.col(p)).clip(upper_bound=1.0)
+    return (
+        frame.with_row_index("_row")
+        .with_columns(_order=order, _raw=pl.when(valid).then(raw))
+        .sort(family, "_order", nulls_last=True)
+        .with_columns(pl.col("_raw").cum_max().over(family).alias(out))
+        .with_columns(pl.when(valid).then(pl.col(out)).alias(out))
+        .sort("_row")
+        .drop("_row", "_order", "_raw")
+    )
+
+
 def holm(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``p_adjusted`` (Holm, within each ``family``), ``adjust_method`` and ``significant``.
-
-    Missing p-values (no estimate) stay missing and do not count towards a family's size.
 
     >>> f = pl.DataFrame({"family": ["a", "a", "a"], "p_value": [0.01, 0.04, 0.03]})
     >>> holm(f)["p_adjusted"].to_list()
     [0.03, 0.06, 0.06]
     """
-    valid = pl.col("p_value").is_not_null() & pl.col("p_value").is_not_nan()
-    order = pl.col("p_value").fill_nan(None).rank("ordinal").over("family")
-    m = valid.sum().over("family")
-    raw = ((m - order + 1) * pl.col("p_value")).clip(upper_bound=1.0)
-    out = (
-        frame.with_row_index("_row")
-        .with_columns(_order=order, _raw=pl.when(valid).then(raw))
-        .sort("family", "_order", nulls_last=True)
-        .with_columns(p_adjusted=pl.col("_raw").cum_max().over("family"))
-        .with_columns(p_adjusted=pl.when(valid).then(pl.col("p_adjusted")))
-        .sort("_row")
-        .drop("_row", "_order", "_raw")
-    )
-    return out.with_columns(
+    return holm_adjust(frame).with_columns(
         adjust_method=pl.lit("holm"),
         significant=(pl.col("p_adjusted") < 0.05).fill_null(False),
     )

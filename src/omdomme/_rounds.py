@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from omdomme._compare import holm_adjust as holm
 from omdomme.errors import AnalysisError, InputError, UsageError
 
 #: Columns a round's ``estimates`` table must carry for rounds to be compared.
@@ -383,56 +384,26 @@ def series_breaks(
 
 def t_quantile(level: float, df: np.ndarray) -> np.ndarray:
     """Two-sided t quantile for ``level``; normal where df is NaN, infinite or non-positive."""
-    from scipy import stats
+    # scipy.special, not scipy.stats: the same routines without the slow scipy.stats import.
+    from scipy.special import ndtri, stdtrit
 
     df = np.asarray(df, dtype=float)
     usable = np.isfinite(df) & (df > 0)
-    z = stats.norm.ppf(0.5 + level / 2)
-    out = np.full(df.shape, z)
-    out[usable] = stats.t.ppf(0.5 + level / 2, df[usable])
+    out = np.full(df.shape, float(ndtri(0.5 + level / 2)))
+    out[usable] = stdtrit(df[usable], 0.5 + level / 2)
     return out
 
 
 def two_sided_p(stat: np.ndarray, df: np.ndarray) -> np.ndarray:
     """Two-sided p-value of a t statistic (normal where df is not usable); NaN stays NaN."""
-    from scipy import stats
+    from scipy.special import ndtr, stdtr
 
     stat = np.abs(np.asarray(stat, dtype=float))
     df = np.asarray(df, dtype=float)
     usable = np.isfinite(df) & (df > 0)
-    out = 2 * stats.norm.sf(stat)
-    out[usable] = 2 * stats.t.sf(stat[usable], df[usable])
+    out = 2 * ndtr(-stat)
+    out[usable] = 2 * stdtr(df[usable], -stat[usable])
     return np.minimum(out, 1.0)
-
-
-def holm(frame: pl.DataFrame, p: str, family: str, out: str = "p_adjusted") -> pl.DataFrame:
-    """Holm's step-down adjustment of column ``p`` within each ``family``; nulls stay null.
-
-    Examples
-    --------
-    >>> f = pl.DataFrame({"p": [0.01, 0.04, 0.03], "fam": ["x", "x", "x"]})
-    >>> holm(f, "p", "fam")["p_adjusted"].to_list()
-    [0.03, 0.06, 0.06]
-    """
-    order = "__order"
-    tested = pl.col(p).is_not_null()
-    ranked = (
-        frame.with_row_index(order)
-        .with_columns(
-            __m=tested.sum().over(family),
-            __rank=pl.when(tested).then(pl.col(p).rank("ordinal").over(family, tested)),
-        )
-        .sort([family, "__rank"], nulls_last=True)
-        .with_columns(
-            pl.when(tested)
-            .then(((pl.col("__m") - pl.col("__rank") + 1) * pl.col(p)).cum_max().over(family))
-            .clip(upper_bound=1.0)
-            .alias(out)
-        )
-        .sort(order)
-        .drop(order, "__m", "__rank")
-    )
-    return ranked
 
 
 # --------------------------------------------------------------------------------------------
