@@ -402,6 +402,56 @@ def test_df_of_a_domain_coded_as_nulls_and_of_a_domain_in_by() -> None:
     assert in_by["df"].to_list() == [2.0, 2.0]
     np.testing.assert_allclose(in_by["estimate"].to_numpy(), coded["estimate"].to_numpy())
     np.testing.assert_allclose(in_by["se"].to_numpy(), coded["se"].to_numpy())
+    # df_rows="valid": the null-coded domain gets its own df, as the domain in `by` does,
+    # and nothing else changes
+    own = s.proportion("young_top", by="target", df_rows="valid")
+    assert own["df"].to_list() == [2.0, 2.0]
+    assert own.drop("df", "ci_low", "ci_high").equals(coded.drop("df", "ci_low", "ci_high"))
+    np.testing.assert_allclose(own["ci_low"].to_numpy(), in_by["ci_low"].to_numpy(), rtol=1e-12)
+    assert (own["ci_high"] - own["ci_low"] > coded["ci_high"] - coded["ci_low"]).all()
+
+
+def test_df_rows_valid_counts_psus_and_strata_of_the_valid_rows() -> None:
+    # small(): strata a (PSUs 1, 2, 3) and b (PSUs 1, 2); y is null on the row of PSU b2
+    # that has g = "x", so group x keeps PSUs a1, a3 in stratum a only
+    s = Survey(small(), weights="w", strata="h", psu="psu")
+    by_group = s.mean("y", by="g")
+    assert by_group["df"].to_list() == [1.0, 1.0]  # x: a1, a3, b2 - 2 strata; y: a2, b1, b2
+    valid = s.mean("y", by="g", df_rows="valid")
+    assert valid["df"].to_list() == [1.0, 1.0]  # x: a1, a3 - 1 stratum; y unchanged
+    # without by: the design's df (5 - 2 = 3) versus the valid rows' (PSU b2 keeps row 6)
+    assert s.total("y")["df"].item() == 3.0
+    assert s.total("y", df_rows="valid")["df"].item() == 3.0
+    only_a = {"y_a": pl.when(pl.col("h") == "a").then(pl.col("y"))}
+    assert s.mean(only_a, df_rows="valid")["df"].item() == 2.0  # 3 PSUs, 1 stratum
+    assert s.ratio(only_a, "w", df_rows="valid")["df"].item() == 2.0
+    # every variable of a call gets its own df
+    both = s.proportion(
+        {"all": pl.col("q") >= 4, "in_a": pl.when(pl.col("h") == "a").then(pl.col("q") >= 4)},
+        df_rows="valid",
+    )
+    assert both["df"].to_list() == [3.0, 2.0]
+    with pytest.raises(InputError, match="df_rows='domain' is not 'group'"):
+        s.mean("y", df_rows="domain")
+
+
+def test_df_rows_valid_ignores_zero_weights_and_user_missing_codes() -> None:
+    # R's degf: a PSU whose valid rows all have weight 0 is not in the domain; a user-missing
+    # code (9) leaves the base "valid" and so the df, but not under base="all"
+    df = small().with_columns(w=pl.Series([1.0, 0.0, 1.0, 3.0, 1.0, 2.0]))
+    s = Survey(df, weights="w", strata="h", psu="psu", meta=meta_for(q=(9,)))
+    in_a = {"top": pl.when(pl.col("h") == "a").then(pl.col("q") >= 5)}
+    valid = s.proportion(in_a, df_rows="valid")
+    # stratum a: q = 1, 9, 5 -> row 2 is user-missing (and weight 0): PSUs a1, a3
+    assert (valid["n"].item(), valid["df"].item()) == (2, 1.0)
+    everyone = s.proportion(in_a, base="all", df_rows="valid")
+    assert (everyone["n"].item(), everyone["df"].item()) == (3, 1.0)  # a2 has weight 0
+    assert s.proportion(in_a, base="all")["df"].item() == s.degf == 2.0  # a2: weight 0
+    with pytest.warns(EstimationWarning, match="df<=0"):
+        one = s.proportion({"top": pl.when(pl.col("psu") == 1).then(pl.col("q") >= 4)},
+                           df_rows="valid", by="h")
+    assert one["df"].to_list() == [0.0, 0.0]
+    assert "PSUs minus strata of the group's rows with a valid value" in one["note"][0]
 
 
 def test_errors_name_the_file_from_the_metadata() -> None:

@@ -155,6 +155,47 @@ def test_domain_se_by_group_equals_ratio_identity(df: pl.DataFrame) -> None:
         assert r["se"] == pytest.approx(row["se"], rel=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore::omdomme.errors.EstimationWarning")
+@SETTINGS
+@given(df=designs, zero=st.floats(0.0, 0.3))
+def test_null_coded_domain_with_valid_df_equals_the_domain_in_by(
+    df: pl.DataFrame, zero: float
+) -> None:
+    # A domain coded as null outside it, with df_rows="valid", gives exactly what the domain
+    # as a by column gives on the rows with a value (R's svyby on subset(design, d &
+    # !is.na(y))): estimate, se, df and interval. y has item-missing values, x and b none.
+    rng = np.random.default_rng(df.height)
+    df = df.with_columns(
+        w=pl.when(pl.Series(rng.random(df.height) < zero)).then(0.0).otherwise(pl.col("w")),
+        d=pl.Series(rng.random(df.height) < 0.3),
+    ).with_columns(dy=pl.col("d") & pl.col("y").is_not_null())
+    if not (df["w"] > 0).any():
+        return
+    s = Survey(df, weights="w", strata="h", psu="psu", lonely_psu="adjust")
+
+    def coded(v: str, dom: str = "d") -> dict[str, pl.Expr]:
+        return {v: pl.when(pl.col(dom)).then(pl.col(v))}
+
+    pairs = [
+        (s.mean(coded("y"), by="g", df_rows="valid"), s.mean("y", by=["g", "dy"]), "dy"),
+        (s.mean(coded("x"), by="g", df_rows="valid"), s.mean("x", by=["g", "d"]), "d"),
+        (s.total(coded("x"), by="g", df_rows="valid"), s.total("x", by=["g", "d"]), "d"),
+        (s.ratio(coded("x", "dy"), "y", by="g", df_rows="valid"),
+         s.ratio("x", "y", by=["g", "dy"]), "dy"),
+        (s.proportion(coded("b"), by="g", df_rows="valid"), s.proportion("b", by=["g", "d"]), "d"),
+    ]
+    for valid, by, dom in pairs:
+        by = by.filter(pl.col(dom))
+        joined = valid.join(by, on=["variable", "g"], suffix="_by")
+        assert joined.height == by.height
+        assert joined["df"].to_list() == joined["df_by"].to_list()
+        for col in ("estimate", "se", "ci_low", "ci_high"):
+            x = joined[f"{col}_by"].to_numpy()
+            atol = 1e-9 * max(float(np.nanmax(np.abs(x), initial=0.0)), 1.0)
+            np.testing.assert_allclose(joined[col].to_numpy(), x, rtol=1e-9, atol=atol,
+                                       err_msg=col)
+
+
 @SETTINGS
 @given(df=designs)
 def test_total_of_indicator_equals_proportion_times_weight_sum(df: pl.DataFrame) -> None:

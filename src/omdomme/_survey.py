@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["DesignSpec", "Survey"]
 
 LONELY_PSU = ("fail", "remove", "adjust", "average")
+DF_ROWS = ("group", "valid")
 RESULT_COLUMNS = (
     "variable",
     "estimate",
@@ -267,7 +268,8 @@ class Survey:
       ``by``, the group's own PSUs minus its strata (R's ``degf`` of the domain, as
       ``svyciprop`` inside ``svyby``). The same df is used for every variable of a group:
       rows left out for a null value do not change it (as R's ``na.rm = TRUE``). For the
-      df of a domain coded as nulls outside it, put the domain in ``by`` instead.
+      df of a domain coded as nulls outside it, put the domain in ``by`` or pass
+      ``df_rows="valid"`` (the df of each variable's valid rows in the group).
     - ``deff``: R's ``deff=TRUE`` (SRS without replacement, ``N`` estimated by the weights)
       when the design has an fpc; R's ``deff="replace"`` (SRS with replacement) when it has
       none, so that weights scaled to the sample size still give a design effect.
@@ -731,9 +733,17 @@ class Survey:
         level: float,
         vcov: bool,
         method: str = "wald_t",
+        df_rows: str = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         if not 0 < level < 1:
             raise InputError(f"level={level!r} must be between 0 and 1, e.g. 0.95")
+        if df_rows not in DF_ROWS:
+            raise InputError(
+                f"df_rows={df_rows!r} is not 'group' (the df of every row of the by group, as "
+                "R's na.rm=TRUE) or 'valid' (the df of the group's rows with a valid value, "
+                "for a domain coded as null outside it)"
+            )
+        valid_df = df_rows == "valid"
         st = self._structure
         w = self._w
         n = w.shape[0]
@@ -772,11 +782,22 @@ class Survey:
         # (PSU, group) cell: a few passes over the rows, then arithmetic on the cells.
         use_cells = not calibrated and kind != "ratio"
         cell_w_all = cells.sum(w) if use_cells else np.empty(0)
+        # Degrees of freedom: the domain's own PSUs minus its strata (R's degf of the
+        # subset design, non-zero weights). By default the by group is the domain, the
+        # same for every variable (R's na.rm=TRUE); with df_rows="valid" the domain is the
+        # group's rows with a valid value, per variable.
+        if G == 1 and not valid_df:
+            df_group = np.array([float(self._degf)])
+        else:
+            df_group = self._cell_df(cell_rows if all_nonzero else cells.sum(nonzero), cells)
+        df = np.tile(df_group, V)
 
         for j, t in enumerate(targets):
             cols = slice(j * G, (j + 1) * G)
             valid = t.valid
             all_valid = bool(valid.all())
+            if valid_df and not all_valid:
+                df[cols] = self._cell_df(cells.sum(valid & nonzero), cells)
             # Invalid rows get weight 0 and value 0, so they drop out of every sum below
             # (and their score is exactly 0) without further masking.
             wv = w if all_valid else np.where(valid, w, 0.0)
@@ -862,19 +883,6 @@ class Survey:
         cov = covariance_from_psu_totals(totals, st, present)
         se = np.sqrt(np.clip(np.diag(cov), 0, None))
 
-        # Degrees of freedom: the domain's own PSUs minus its strata (R's degf of the
-        # subset design, non-zero weights), the same for every variable of the group.
-        if G == 1:
-            df_g = np.array([float(self._degf)])
-        else:
-            counts = cell_rows if all_nonzero else cells.sum(nonzero)
-            occupied = counts > 0
-            psus_in = np.bincount(cells.group[occupied], minlength=G)
-            pairs = np.unique(st.psu_stratum[cells.psu[occupied]] * G + cells.group[occupied])
-            strata_in = np.bincount(pairs % G, minlength=G)
-            df_g = (psus_in - strata_in).astype(float)
-        df = np.tile(df_g, V)
-
         # Design effect as R's deff=TRUE (SRS without replacement, N estimated by the
         # weights) when the design has an fpc; with-replacement SRS (R's deff="replace")
         # when it has none, so that weights scaled to the sample size still give a deff.
@@ -920,6 +928,7 @@ class Survey:
             cv,
             method,
             stats,
+            df_rows,
         )
         flagged = frame.filter(pl.col("flag") != "")
         if flagged.height:
@@ -935,6 +944,16 @@ class Survey:
         if vcov:
             return frame, cov
         return frame
+
+    def _cell_df(self, counts: np.ndarray, cells: _Cells) -> np.ndarray:
+        """Per group: PSUs minus strata among the (PSU, group) cells with ``counts > 0``."""
+        G = cells.n_groups
+        occupied = counts > 0
+        group = cells.group[occupied]
+        psus_in = np.bincount(group, minlength=G)
+        pairs = np.unique(self._structure.psu_stratum[cells.psu[occupied]] * G + group)
+        strata_in = np.bincount(pairs % G, minlength=G)
+        return (psus_in - strata_in).astype(float)
 
     @staticmethod
     def _counts(
@@ -989,6 +1008,7 @@ class Survey:
         cv: np.ndarray,
         method: str,
         stats: dict[str, np.ndarray],
+        df_rows: str = "group",
     ) -> pl.DataFrame:
         n_valid = stats["n"]
         empty = (n_valid == 0) | ~np.isfinite(est)
@@ -1056,7 +1076,13 @@ class Survey:
             .when(pl.col("flag") == "df<=0")
             .then(
                 pl.format(
-                    "design df is {} (the group's PSUs minus its strata): no interval",
+                    "design df is {} ("
+                    + (
+                        "PSUs minus strata of the group's rows with a valid value"
+                        if df_rows == "valid"
+                        else "the group's PSUs minus its strata"
+                    )
+                    + "): no interval",
                     pl.col("df").cast(pl.Int64),
                 )
             )
@@ -1111,6 +1137,7 @@ class Survey:
         *,
         level: float = 0.95,
         vcov: bool = False,
+        df_rows: str = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Weighted mean of one or more variables, by group (R's ``svymean``/``svyby``).
 
@@ -1124,6 +1151,13 @@ class Survey:
             Confidence level of the t interval with the design (domain) df.
         vcov : bool
             Also return the design covariance matrix of the ``estimate`` column.
+        df_rows : {"group", "valid"}
+            Which rows the degrees of freedom count (PSUs minus strata, non-zero weights).
+            ``"group"`` (default): every row of the ``by`` group, so item-missing values do
+            not change the df (R's ``svyby(..., svyciprop, na.rm = TRUE)``). ``"valid"``: the
+            group's rows with a valid value of each variable — the df of a domain coded as
+            null outside it (R's ``svyby`` on ``subset(design, !is.na(y))``), e.g. one column
+            per domain in a single vectorised call.
 
         Returns
         -------
@@ -1137,8 +1171,17 @@ class Survey:
         >>> df = pl.DataFrame({"y": [1.0, 2.0, None, 4.0], "g": ["a", "a", "b", "b"]})
         >>> Survey(df).mean("y", by="g").select("g", "estimate", "n", "n_excluded").rows()
         [('a', 1.5, 2, 0), ('b', 4.0, 1, 1)]
+
+        A domain coded as null outside it (here: ``g == "a"``) gets its own df with
+        ``df_rows="valid"``; by default it keeps the df of the whole sample:
+
+        >>> dom = {"y_a": pl.when(pl.col("g") == "a").then(pl.col("y"))}
+        >>> Survey(df).mean(dom)["df"].item(), Survey(df).mean(dom, df_rows="valid")["df"].item()
+        (3.0, 1.0)
         """
-        return self._estimate("mean", self._numeric_targets(y, "variable"), by, level, vcov)
+        return self._estimate(
+            "mean", self._numeric_targets(y, "variable"), by, level, vcov, df_rows=df_rows
+        )
 
     def total(
         self,
@@ -1147,19 +1190,24 @@ class Survey:
         *,
         level: float = 0.95,
         vcov: bool = False,
+        df_rows: str = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Weighted total of one or more variables, by group (R's ``svytotal``).
 
-        Same arguments and result as :meth:`mean`. Excluded values (null, user-missing)
-        contribute nothing to the total.
+        Same arguments (``df_rows`` included) and result as :meth:`mean`. Excluded values
+        (null, user-missing) contribute nothing to the total.
 
         Examples
         --------
-        >>> df = pl.DataFrame({"y": [1.0, 2.0, 3.0], "w": [10.0, 10.0, 20.0]})
-        >>> Survey(df, weights="w").total("y")["estimate"].to_list()
-        [90.0]
+        >>> df = pl.DataFrame({"y": [1.0, 2.0, 3.0, None], "w": [10.0, 10.0, 20.0, 20.0]})
+        >>> Survey(df, weights="w").total("y")[["estimate", "df"]].row(0)
+        (90.0, 3.0)
+        >>> Survey(df, weights="w").total("y", df_rows="valid")["df"].item()
+        2.0
         """
-        return self._estimate("total", self._numeric_targets(y, "variable"), by, level, vcov)
+        return self._estimate(
+            "total", self._numeric_targets(y, "variable"), by, level, vcov, df_rows=df_rows
+        )
 
     def ratio(
         self,
@@ -1169,11 +1217,13 @@ class Survey:
         *,
         level: float = 0.95,
         vcov: bool = False,
+        df_rows: str = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Ratio of two totals, ``Σ w y / Σ w x``, by group (R's ``svyratio``).
 
         A row leaves the estimate when either value is null or user-missing.
-        ``variable`` is ``"num/den"``.
+        ``variable`` is ``"num/den"``. Arguments as :meth:`mean`; with ``df_rows="valid"``
+        the df counts the rows where both values are valid.
 
         Examples
         --------
@@ -1191,7 +1241,7 @@ class Survey:
             um = (t.user_missing | d.user_missing) & ~(t.valid & d.valid)
             codes = ", ".join(c for c in dict.fromkeys([t.codes, d.codes]) if c)
             targets.append(_Target(f"{t.name}/{d.name}", t.y, valid, um, codes, x=d.y))
-        return self._estimate("ratio", targets, by, level, vcov)
+        return self._estimate("ratio", targets, by, level, vcov, df_rows=df_rows)
 
     def proportion(
         self,
@@ -1202,6 +1252,7 @@ class Survey:
         level: float = 0.95,
         vcov: bool = False,
         base: str = "valid",
+        df_rows: str = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Share of respondents (weighted) for whom an expression is true, by group.
 
@@ -1227,6 +1278,12 @@ class Survey:
             uses are excluded (SPSS's rule) and counted in ``n_excluded``. ``"all"``: every
             respondent with a value, user-missing codes included as answers; this is how to
             ask for the share answering "vet ikke" itself.
+        df_rows : {"group", "valid"}
+            Which rows the df counts (PSUs minus strata). ``"group"`` (default): every row of
+            the ``by`` group (R's ``svyciprop`` with ``na.rm = TRUE`` inside ``svyby``).
+            ``"valid"``: the group's rows in the base with a value — the domain's own df when
+            a domain is coded as null outside it, as R's ``svyby(~I(y), ~g,
+            subset(design, in_domain), svyciprop)``. See :meth:`mean`.
 
         Raises
         ------
@@ -1263,6 +1320,12 @@ class Survey:
 
         ``s.proportion(pl.col("inntrykk") == 9)`` (base "valid") raises ``InputError``:
         it can only select excluded codes.
+
+        A domain as a null-coded column (the first three respondents) with its own df:
+
+        >>> first = {"svaert_godt_3": pl.when(pl.int_range(pl.len()) < 3).then(pl.col("inntrykk") == 5)}
+        >>> s.proportion(first, base="all", df_rows="valid")[["n", "df"]].row(0)
+        (3, 2.0)
         """
         if method not in PROPORTION_METHODS:
             raise InputError(
@@ -1270,4 +1333,4 @@ class Survey:
                 + ", ".join(PROPORTION_METHODS)
             )
         targets = self._proportion_targets(expr_or_names, base)
-        return self._estimate("proportion", targets, by, level, vcov, method)
+        return self._estimate("proportion", targets, by, level, vcov, method, df_rows)
