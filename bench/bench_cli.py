@@ -1,0 +1,78 @@
+"""Wall time of the user's commands, from CLI start to written outputs.
+
+    python bench/bench_cli.py                 # analyse 2018 (x5) and report 2018 (x1)
+    python bench/bench_cli.py --runs 10 --no-report
+
+Targets (issues #6 and #9): `omdomme analyse 2018` under 3 s, `omdomme report 2018` with the
+built-in engine under 60 s, on these 2-core machines. Each run is a fresh process on a fresh
+copy of the shipped rounds (so nothing is cached between runs but the OS page cache), exactly
+as a user types the command. Machines are noisy: the script prints every run, the median and
+the best, and the machine's load average so that a slow run can be read in context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _omdomme() -> list[str]:
+    exe = Path(sys.executable).with_name("omdomme")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "omdomme"]
+
+
+def _run(args: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([*_omdomme(), *args], cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"`omdomme {' '.join(args)}` failed ({done.returncode}):\n{done.stderr}")
+    return elapsed
+
+
+def _fresh_root(parent: Path, name: str) -> Path:
+    root = parent / name
+    shutil.copytree(REPO / "surveys", root / "surveys")
+    shutil.copytree(REPO / "reports", root / "reports", ignore=shutil.ignore_patterns("20*"))
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--round", type=int, default=2018)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-report", action="store_true")
+    opts = parser.parse_args()
+
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        times = []
+        for i in range(opts.runs):
+            root = _fresh_root(Path(tmp), f"run{i}")
+            times.append(_run(["analyse", str(opts.round), "--quiet"], root))
+            print(f"  analyse {opts.round} run {i + 1}: {times[-1]:.2f} s")
+        print(
+            f"omdomme analyse {opts.round}: median {statistics.median(times):.2f} s, "
+            f"best {min(times):.2f} s (target < 3 s)"
+        )
+        if not opts.no_report:
+            root = Path(tmp) / "run0"
+            # the report compares with the previous round: analyse it too, outside the timing
+            _run(["analyse", str(opts.round - 2), "--quiet"], root)
+            t = _run(["report", str(opts.round), "--engine", "builtin", "-q"], root)
+            print(f"omdomme report {opts.round} (built-in engine, html + docx, both surveys): "
+                  f"{t:.1f} s (target < 60 s)")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
