@@ -213,6 +213,10 @@ def test_missing_codes_leave_the_base_and_are_reported(result) -> None:  # type:
     reasons = result.manifest["rows"]["excluded"]
     assert [r["count"] for r in reasons if "innovasjonsaktivitet" in r["reason"]] == [12]
     assert result.manifest["rows"]["read"] == result.manifest["rows"]["used"]
+    # The manifest is English; the Norwegian report reads `reason_nb`.
+    nb = [r["reason_nb"] for r in reasons if "innovasjonsaktivitet" in r["reason"]]
+    assert nb == ["indikator innovasjonsaktivitet: inno_akt mangler (foretaket er med i utvalgsdesignet, "
+                  "men utenfor indikatorens grunnlag)"]
 
 
 def test_manifest_records_inputs_with_hashes(result, project: Path) -> None:  # type: ignore[no-untyped-def]
@@ -387,3 +391,24 @@ def test_county_codes_place_firms_as_municipality_codes_do(tmp_path: Path, resul
     assert by_fylke.manifest["parameters"]["geography"]["level"] == "fylke"
     np.testing.assert_allclose(by_fylke.estimates["estimate"].to_numpy(), result.estimates["estimate"].to_numpy(),
                                rtol=1e-12)
+
+
+def test_report_method_section_shows_the_norwegian_exclusion_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The manifest's `reason` is English; a Norwegian report shows `reason_nb`, an English one `reason`.
+    import json
+
+    from _fake_analyses import write_fake_analyses
+    from omdomme._report import Report
+
+    write_fake_analyses(tmp_path, rounds=(2018,))
+    path = tmp_path / "analyses" / "2018" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["surveys"]["innovasjon"]["rows"]["excluded"] = [{
+        "reason": "kommune 9999 «Uoppgitt»: firm counted in Norway, in no county",
+        "reason_nb": "kommune 9999 «Uoppgitt»: foretaket telles i Norge, men ikke i noe fylke", "count": 14,
+    }]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    nb = "\n".join(map(str, Report(2018, survey="innovasjon", root=tmp_path, lang="nb").method_parts()))
+    en = "\n".join(map(str, Report(2018, survey="innovasjon", root=tmp_path, lang="en").method_parts()))
+    assert "foretaket telles i Norge, men ikke i noe fylke (14)" in nb and "firm counted" not in nb
+    assert "firm counted in Norway, in no county (14)" in en

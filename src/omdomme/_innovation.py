@@ -605,6 +605,9 @@ def _place_firms(
         notes.append({
             "reason": f"{column} {NOT_STATED[spec.firm.level]} «Uoppgitt»: firm counted in Norway, "
                       f"in no county",
+            # The manifest is English; the report's method section shows the Norwegian text.
+            "reason_nb": f"{column} {NOT_STATED[spec.firm.level]} «Uoppgitt»: foretaket telles i Norge, "
+                         f"men ikke i noe fylke",
             "count": n_unplaced,
         })
         warnings.warn(
@@ -650,6 +653,8 @@ def _analysis_columns(
             excluded.append({
                 "reason": f"indicator {ind.id}: {' or '.join(ind.columns)} missing (firm kept in the "
                           f"design, outside this indicator's base)",
+                "reason_nb": f"indikator {ind.id}: {' eller '.join(ind.columns)} mangler (foretaket er med "
+                             f"i utvalgsdesignet, men utenfor indikatorens grunnlag)",
                 "count": count,
             })
     return exprs, excluded
@@ -827,7 +832,7 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
     disclosed, reason = disclosure_verdict(pl.col("n"), pl.col("dominance"), rules)
     # Shares follow the same presentation rules as the reputation survey's (NCHS, minimum base);
     # totals and ratios are flagged for the estimator's flags and few degrees of freedom.
-    from omdomme._reliability import apply_reliability
+    from omdomme._reliability import apply_reliability, estimator_note
 
     table = table.with_row_index("_i")
     shares = apply_reliability(
@@ -840,7 +845,7 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
     low_df = pl.col("df").is_not_null() & (pl.col("df") < 8)
     survey_flag = pl.col("flag").fill_null("") != ""
     other_note = (
-        pl.when(survey_flag).then(pl.concat_str(pl.lit("estimator: "), pl.col("flag")))
+        pl.when(survey_flag).then(estimator_note(pl.col("flag")))
         .when(low_df).then(pl.format("få frihetsgrader (df = {})", pl.col("df").round(1).cast(pl.String)
                                      .str.replace(".", ",", literal=True)))
         .otherwise(pl.lit(""))

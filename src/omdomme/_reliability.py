@@ -44,6 +44,33 @@ def percent_display(estimate: pl.Expr) -> pl.Expr:
     return pl.concat_str(text.str.replace(r"\.", ","), pl.lit(" %"))
 
 
+# The estimator's flag codes (omdomme.Survey) in the reports' language; the code stays in
+# parentheses so a reader can find it in the `flag` documentation.
+ESTIMATOR_NOTES_NB = {
+    "empty": "ingen gyldige svar i gruppen",
+    "df<=0": "ingen frihetsgrader (df ≤ 0), intervallet mangler",
+    "p=0": "andelen er 0 %, intervallet er satt etter konvensjon",
+    "p=1": "andelen er 100 %, intervallet er satt etter konvensjon",
+    "se=0": "standardfeilen er 0, intervallet har bredde 0",
+}
+
+
+def estimator_note(flag: pl.Expr) -> pl.Expr:
+    """The estimator's flag as a Norwegian note: ``"p=0"`` -> ``"estimator: andelen er 0 % … (p=0)"``.
+
+    A code without a Norwegian text is kept as it is, after ``estimator: ``.
+
+    >>> pl.select(estimator_note(pl.lit("df<=0"))).item()
+    'estimator: ingen frihetsgrader (df ≤ 0), intervallet mangler (df<=0)'
+    """
+    text = flag.replace_strict(ESTIMATOR_NOTES_NB, default=None, return_dtype=pl.String)
+    return (
+        pl.when(text.is_not_null())
+        .then(pl.format("estimator: {} ({})", text, flag))
+        .otherwise(pl.concat_str(pl.lit("estimator: "), flag))
+    )
+
+
 def _decimal(value: pl.Expr) -> pl.Expr:
     # Norwegian decimal comma in the notes, as in `display`.
     return value.round(1).cast(pl.String).str.replace(".", ",", literal=True)
@@ -84,7 +111,7 @@ def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
             pl.lit("komplementregelen: relativ KI-bredde for 1 − p over 130 %")),
         pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", _decimal(pl.col("df")))),
         pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
-            pl.concat_str(pl.lit("estimator: "), pl.col("flag"))),
+            estimator_note(pl.col("flag"))),
     ]
     suppress = pl.concat_str(suppress_reasons, separator="; ", ignore_nulls=True)
     flagged = pl.concat_str(flag_reasons, separator="; ", ignore_nulls=True)

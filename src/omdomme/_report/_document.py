@@ -328,7 +328,13 @@ class Report:
         rows = entry.get("rows", {}) if isinstance(entry, dict) else {}
         if rows:
             excluded = rows.get("excluded") or []
-            items = ", ".join(f"{e.get('reason')} ({fmt_int(e.get('count'), lang=lang)})" for e in excluded if e.get("count"))
+            # `reason` is English (the manifest's language); `reason_nb`, where a module gives
+            # one, is the text for a Norwegian report.
+            items = ", ".join(
+                f"{(e.get('reason_nb') if lang == 'nb' else None) or e.get('reason')} "
+                f"({fmt_int(e.get('count'), lang=lang)})"
+                for e in excluded if e.get("count")
+            )
             parts.append(phrase("method_sample", lang, read=fmt_int(rows.get("read"), lang=lang),
                                 used=fmt_int(rows.get("used"), lang=lang),
                                 excluded=phrase("method_excluded", lang, items=items) if items else ""))

@@ -64,7 +64,7 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
         if issubclass(warning.category, OmdommeWarning):
             if str(warning.message) not in shown:
                 shown.add(str(warning.message))
-                click.echo(f"Merk: {warning.message}", err=True)
+                click.echo(f"Note: {warning.message}", err=True)
         else:
             warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     if not quiet:
