@@ -146,3 +146,19 @@ def test_every_shipped_round_analyses(tmp_path: Path) -> None:
         assert {"vet_ikke", "svaert_godt", "moderne_ungdom", "verdier"} <= have, (round_, have)
         assert cells["target"].to_list() == [5] * cells.height, round_
         assert est["estimate"].is_not_null().all(), round_
+
+
+def test_analyse_innovation_summary_snapshot(tmp_path: Path) -> None:
+    # The shipped innovation rounds alone (2018 and its goal baseline 2016): the terminal shows
+    # the innovation block, and warnings (the «Uoppgitt» firms) as English «Note:» lines.
+    import shutil
+
+    for round_ in (2016, 2018):
+        folder = tmp_path / "surveys" / str(round_)
+        folder.mkdir(parents=True)
+        for name in ("innovasjon.toml", f"innovasjon-{round_}.sav"):
+            shutil.copy(REPO / "surveys" / str(round_) / name, folder / name)
+    code, out, err = _run("analyse", "2018", "--root", str(tmp_path))
+    assert code == 0, err
+    assert "Note: " in err and "kommune code 9999" in err and "Merk" not in err
+    assert_snapshot("analyse_2018_innovasjon", out.replace(str(tmp_path), "<root>"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +19,10 @@ from omdomme._innovation import (
     joint_estimates,
     parse_innovation,
 )
-from omdomme.errors import DefinitionError, DesignError
+from omdomme.errors import DefinitionError, DesignError, EstimationWarning
 from test_innovation_fixture import TOML, draw_sample, make_population, truth, write_round
+
+REPO = Path(__file__).resolve().parents[1]
 
 TARGETS = ["akershus", "oslo", "buskerud", "vestfold", "ostfold", "norge"]
 
@@ -412,3 +415,44 @@ def test_report_method_section_shows_the_norwegian_exclusion_reason(tmp_path) ->
     en = "\n".join(map(str, Report(2018, survey="innovasjon", root=tmp_path, lang="en").method_parts()))
     assert "foretaket telles i Norge, men ikke i noe fylke (14)" in nb and "firm counted" not in nb
     assert "firm counted in Norway, in no county (14)" in en
+
+
+def _shipped_innovation_project(root) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    for round_ in (2016, 2018):
+        folder = root / "surveys" / str(round_)
+        folder.mkdir(parents=True)
+        for name in ("innovasjon.toml", f"innovasjon-{round_}.sav"):
+            shutil.copy(REPO / "surveys" / str(round_) / name, folder / name)
+
+
+def test_summary_innovation_block_cells_and_goal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The whole block is pinned by tests/snapshots/analyse_2018_innovasjon.txt; here the cases
+    # the shipped round does not show: a suppressed and a flagged cell, the baseline round.
+    import dataclasses
+
+    from omdomme._analysis import analyse_round
+    from omdomme._summary import summary_text
+
+    _shipped_innovation_project(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EstimationWarning)  # the «Uoppgitt» firms
+        base = analyse_round(2016, root=tmp_path)
+        result = analyse_round(2018, root=tmp_path)
+    assert "Mål: 2016 er grunnlagsåret" in summary_text(base)
+    est = result.estimates.with_columns(
+        flag=pl.when((pl.col("target") == "ostfold") & (pl.col("indicator") == "egen_fou")).then(pl.lit("suppressed"))
+        .when((pl.col("target") == "ostfold") & (pl.col("indicator") == "prosessinnovasjon")).then(pl.lit("flagged"))
+        .otherwise(pl.col("flag")),
+        note=pl.when((pl.col("target") == "ostfold") & (pl.col("indicator") == "egen_fou"))
+        .then(pl.lit("n = 12 er under minstebasen 30")).otherwise(pl.col("note")),
+    )
+    text = summary_text(dataclasses.replace(result, estimates=est))
+    block = text.split("[egen_fou; høyere er bedre]")[1].split("\n\n")[0]
+    assert "  Østfold        :  (n = 12 er under minstebasen 30)" in block
+    # Not significant: no arrow, the words say so.
+    assert "ingen sikker forskjell" in block and "↑" not in block and "↓" not in block
+    process = text.split("[prosessinnovasjon; høyere er bedre]")[1].split("\n\n")[0]
+    assert process.splitlines()[1].endswith(") *")
+    assert "Forhold        1,53 (1,22 til 1,93): utelukket" in text
