@@ -17,6 +17,7 @@ from omdomme._harmonise import harmonise
 
 REPO = Path(__file__).resolve().parents[1]
 R_PAIRED = REPO / "tests" / "reference" / "r_paired" / "r_paired_2018.csv"
+R_DOMAINS = REPO / "tests" / "reference" / "r_domains" / "r_domains_2018.csv"
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +188,40 @@ def test_paired_difference_matches_r_survey() -> None:
     assert gap["se"] == pytest.approx(first["se_difference"], rel=1e-9)
 
 
+def test_domain_estimates_and_df_match_r_svyby_on_the_subset() -> None:
+    # R: svyby(~I(...), ~target + in_domain, subset(design, in_base), svyciprop, method = "logit")
+    # on the long design (tests/reference/r_domains/r_domains.R). Each domain has its own df:
+    # its respondents minus 1, not the whole target group's (df_target_group in the CSV).
+    import hashlib
+
+    ref = pl.read_csv(R_DOMAINS)
+    d = load_definition(2018, root=REPO)
+    provenance = dict(line.split(" = ", 1) for line in
+                      R_DOMAINS.with_name("r_domains_2018.provenance.txt").read_text().splitlines())
+    assert provenance["data_sha256"] == hashlib.sha256(d.data_path.read_bytes()).hexdigest(), (
+        "surveys/2018/omdomme-2018.sav changed since the R reference was made; rerun "
+        "`Rscript tests/reference/r_domains/r_domains.R` and commit its output")
+    assert d.reliability.ci_method == "logit"
+    est = estimate_reputation(d, *d.read()).estimates
+    joined = ref.join(est, on=["indicator", "domain", "target"], how="left", suffix="_py")
+    assert joined.height == ref.height == 15 and joined["estimate_py"].null_count() == 0
+    assert joined["n_py"].to_list() == joined["n"].to_list()
+    assert joined["df_py"].to_list() == joined["df"].cast(pl.Float64).to_list(), joined.filter(
+        pl.col("df_py") != pl.col("df")).select("indicator", "domain", "target", "df", "df_py")
+    assert (joined["df"] < joined["df_target_group"]).all()  # the case where it matters
+    # The share as R's svymean (an exact weighted mean) and its SE: to round-off.
+    for col, ref_col in (("estimate", "estimate_svymean"), ("se", "se_svymean"), ("se", "se")):
+        np.testing.assert_allclose(joined[f"{col}_py"].to_numpy(), joined[ref_col].to_numpy(),
+                                   rtol=1e-12, atol=0, err_msg=col)
+    # svyciprop's logit estimate and interval come from glm, which stops at a 1e-8 deviance
+    # change: they agree within 1e-8 on the share scale (measured: up to 1.1e-9).
+    for col in ("estimate", "ci_low", "ci_high"):
+        np.testing.assert_allclose(joined[f"{col}_py"].to_numpy(), joined[col].to_numpy(), rtol=0,
+                                   atol=1e-8, err_msg=col)
+    young = joined.filter((pl.col("domain") == "unge") & (pl.col("target") == "ostfold")).row(0, named=True)
+    assert (young["n"], young["df_py"], young["df_target_group"]) == (68, 67.0, 1584)
+
+
 def test_empty_domain_is_suppressed_not_a_crash(tmp_path: Path) -> None:
     # No young residents of Vestfold: the «unge» cell is empty, flagged and explained; that
     # indicator × domain gets no ranks (an order would be invented), the rest is untouched.
@@ -234,6 +269,26 @@ def test_committed_r_values_are_what_r_computes(tmp_path: Path) -> None:
     fresh = pl.read_csv(tmp_path / "r_paired_2018.csv")
     committed = pl.read_csv(R_PAIRED)
     assert fresh.select(pl.col(pl.String)).equals(committed.select(pl.col(pl.String)))
+    for col in fresh.select(pl.col(pl.Float64)).columns:
+        assert np.allclose(fresh[col].to_numpy(), committed[col].to_numpy(), rtol=1e-12, atol=0), col
+
+
+@pytest.mark.needs_r
+def test_committed_r_domain_values_are_what_r_computes(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not installed; the committed R values are used by "
+                    "test_domain_estimates_and_df_match_r_svyby_on_the_subset")
+    run = subprocess.run(["Rscript", str(R_DOMAINS.with_name("r_domains.R")), str(tmp_path)], cwd=REPO,
+                         capture_output=True, text=True)
+    if run.returncode != 0 and "there is no package called" in run.stderr:
+        pytest.skip(f"R lacks a package: {run.stderr.strip().splitlines()[-1]}")
+    assert run.returncode == 0, run.stderr
+    fresh = pl.read_csv(tmp_path / "r_domains_2018.csv")
+    committed = pl.read_csv(R_DOMAINS)
+    assert fresh.select(pl.col(pl.String, pl.Int64)).equals(committed.select(pl.col(pl.String, pl.Int64)))
     for col in fresh.select(pl.col(pl.Float64)).columns:
         assert np.allclose(fresh[col].to_numpy(), committed[col].to_numpy(), rtol=1e-12, atol=0), col
 

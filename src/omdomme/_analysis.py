@@ -7,8 +7,9 @@ call for all indicator × domain columns by rated county, with the covariance �
 estimated afresh in memory from its own definition and data, so both sides always come from
 the same code) → innovation survey when the round has one.
 
-Domains are subsets of the design: an indicator column is null outside the domain, so every
-respondent keeps its cluster in the variance (R's ``subset``/``svyby``).
+Domains are subsets of the design: an indicator column is null outside the domain (and outside
+its base), so every respondent keeps its cluster in the variance (R's ``subset``/``svyby``); its
+degrees of freedom are the domain's own: respondents (PSUs) in the domain and base minus strata.
 
 Example
 -------
@@ -236,8 +237,11 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     if definition.weighting is not None:
         survey, parameters["weighting"] = _rake(definition, survey, long, progress)
     _say(progress, f"omdømme: anslag for {len(columns)} indikator × domene, {len(h.targets)} fylker")
+    # df_rows="valid": each indicator × domain × target has the df of its own respondents (those
+    # in the domain and the base: PSUs minus strata), as R's svyby(~I(...), ~target,
+    # subset(design, in_domain & in_base), svyciprop) — not the whole target group's.
     frame, v = survey.proportion(columns, by=["target"], vcov=True, method=definition.reliability.ci_method,
-                                  level=definition.reliability.level)
+                                  level=definition.reliability.level, df_rows="valid")
     v = np.asarray(v, dtype=float)
     frame = frame.with_row_index("_pos")
     degf = float(survey.degf)
