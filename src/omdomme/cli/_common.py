@@ -18,7 +18,8 @@ class OmdommeClickError(click.ClickException):
 
     def __init__(self, error: OmdommeError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        # click declares exit_code a ClassVar; one instance attribute carries the error's code.
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
 def handle_errors(func: F) -> F:
