@@ -107,7 +107,7 @@ def test_cli_writes_html_and_docx_for_each_survey(rendered: dict[str, object]) -
     assert names == [f"innovasjon-{ROUND}.docx", f"innovasjon-{ROUND}.html",
                      f"omdomme-{ROUND}.docx", f"omdomme-{ROUND}.html"]
     # Progress went to the terminal while the cells ran.
-    assert "cell 3/" in str(rendered["output"]) and "Skrev" in str(rendered["output"])
+    assert "cell 3/" in str(rendered["output"]) and "Wrote" in str(rendered["output"])
 
 
 @pytest.mark.parametrize("survey", ["omdomme", "innovasjon"])

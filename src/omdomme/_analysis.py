@@ -146,7 +146,7 @@ def _rake(definition: Definition, survey: Any, long: pl.DataFrame, progress: Pro
 
     spec = definition.weighting
     assert spec is not None
-    _say(progress, f"omdømme: vekter til SSBs befolkning {spec.population_year} ({spec.method})")
+    _say(progress, f"omdomme: weighting to SSB population {spec.population_year} ({spec.method})")
     column = {"fylke": "county", "kjonn": "sex", "aldersgruppe": "age_group"}
     k = len(definition.targets)
     margins = []
@@ -210,7 +210,7 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     >>> d = load_definition(2018)                                    # doctest: +SKIP
     >>> r = estimate_reputation(d, *d.read())                        # doctest: +SKIP
     """
-    _say(progress, f"omdømme: harmoniserer {definition.data_path.name} ({data.height} respondenter)")
+    _say(progress, f"omdomme: harmonising {definition.data_path.name} ({data.height} respondents)")
     h = harmonise(definition, data, meta)
     long = h.long
     columns: list[str] = []
@@ -236,7 +236,7 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     }
     if definition.weighting is not None:
         survey, parameters["weighting"] = _rake(definition, survey, long, progress)
-    _say(progress, f"omdømme: anslag for {len(columns)} indikator × domene, {len(h.targets)} fylker")
+    _say(progress, f"omdomme: estimating {len(columns)} indicator × domain columns for {len(h.targets)} counties")
     # df_rows="valid": each indicator × domain × target has the df of its own respondents (those
     # in the domain and the base: PSUs minus strata), as R's svyby(~I(...), ~target,
     # subset(design, in_domain & in_base), svyciprop) — not the whole target group's.
@@ -367,7 +367,7 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         estimates.append(current.estimates)
         level = definition.reliability.level
         comparisons.append(county_comparisons(current.estimates, current.vcov, df=current.degf, level=level))
-        _say(progress, f"omdømme: rangsannsynligheter ({definition.ranks.draws} trekninger)")
+        _say(progress, f"omdomme: rank probabilities ({definition.ranks.draws} draws)")
         ranks.append(rank_table(current.estimates, current.vcov, draws=definition.ranks.draws,
                                 seed=definition.ranks.seed))
         seed = definition.ranks.seed
@@ -460,7 +460,7 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
         estimates = pl.read_parquet(folder / "estimates.parquet").filter(pl.col("survey") == "omdomme")
         if set(ESTIMATE_COLUMNS) <= set(estimates.columns):
             return estimates, info
-    _say(progress, f"omdømme: anslag for {definition.round} (endring siden da)")
+    _say(progress, f"omdomme: estimating {definition.round} for the change since then")
     data, meta = _read_checked(definition, None)
     return estimate_reputation(definition, data, meta).estimates, info
 
@@ -470,7 +470,7 @@ def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl
     from omdomme._definition import check_data
     from omdomme.errors import DefinitionError
 
-    _say(progress, f"omdømme: leser og kontrollerer {definition.data_path.name}")
+    _say(progress, f"omdomme: reading and checking {definition.data_path.name}")
     data, meta = definition.read()
     problems = check_data(definition, data)
     if problems:
@@ -490,7 +490,7 @@ def _innovation(round: int, root: Path, definitions: list[Definition], progress:
         return None
     from omdomme._innovation import analyse_innovation
 
-    _say(progress, f"innovasjon {round}")
+    _say(progress, f"innovasjon: round {round}")
     return analyse_innovation(definition, root=root, progress=progress)
 
 

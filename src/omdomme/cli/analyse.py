@@ -57,7 +57,7 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", OmdommeWarning)
         result = analyse_round(round, root=root, progress=progress)
-        progress("skriver analyses/")
+        progress("writing analyses/")
         folder = write_analysis(result, root=root)
     shown: set[str] = set()
     for warning in caught:
@@ -70,4 +70,4 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
     if not quiet:
         click.echo(summary_text(result))
         click.echo("")
-    click.echo(f"Skrev {folder}", file=sys.stdout)
+    click.echo(f"Wrote {folder}", file=sys.stdout)

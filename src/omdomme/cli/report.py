@@ -51,4 +51,4 @@ def report(round: int, formats: tuple[str, ...], engine: str, root: Path, survey
                             survey=list(surveys) or None, lang=lang, compare_round=compare_round,
                             progress=progress)
     for path in written:
-        click.echo(f"Skrev {path}")
+        click.echo(f"Wrote {path}")
