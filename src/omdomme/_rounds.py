@@ -34,6 +34,7 @@ import numpy as np
 import polars as pl
 
 from omdomme._compare import holm_adjust as holm
+from omdomme._definition import available_rounds
 from omdomme.errors import AnalysisError, InputError, UsageError
 
 #: Columns a round's ``estimates`` table must carry for rounds to be compared.
@@ -131,20 +132,6 @@ class RoundComparison:
 # Finding and reading analysed rounds
 
 
-def rounds_present(root: Path | str = ".") -> list[int]:
-    """Rounds that have a folder ``surveys/<round>/`` under ``root``, sorted.
-
-    Examples
-    --------
-    >>> rounds_present("/nonexistent")
-    []
-    """
-    surveys = Path(root) / "surveys"
-    if not surveys.is_dir():
-        return []
-    return sorted(int(p.name) for p in surveys.iterdir() if p.is_dir() and p.name.isdigit())
-
-
 def analysed_rounds(root: Path | str = ".") -> list[int]:
     """Rounds with ``analyses/<round>/estimates.parquet`` under ``root``, sorted.
 
@@ -189,7 +176,7 @@ def require_analysed(round_: int, root: Path | str = ".", *, run_missing: bool =
     omdomme.errors.UsageError: round 2018: no folder surveys/2018/ ...
     """
     root = Path(root)
-    present = rounds_present(root)
+    present = available_rounds(root)
     if not (root / "surveys" / str(round_)).is_dir():
         listed = ", ".join(map(str, present)) if present else "none"
         raise UsageError(

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from omdomme._definition import available_rounds
 from omdomme._rounds import (
     _TARGET_LABEL,
     _TARGET_ORDER,
@@ -36,7 +37,6 @@ from omdomme._rounds import (
     holm,
     read_comparisons,
     read_estimates,
-    rounds_present,
     series_breaks,
     t_quantile,
     two_sided_p,
@@ -122,7 +122,7 @@ def trend(*, root: Path | str = ".", survey: str = "omdomme", write: bool = True
     surveys = SURVEYS if survey == "all" else (survey,)
     rounds = analysed_rounds(root)
     if not rounds:
-        present = ", ".join(map(str, rounds_present(root))) or "none"
+        present = ", ".join(map(str, available_rounds(root))) or "none"
         raise UsageError(
             f"no analysed round in {root / 'analyses'} (rounds present in surveys/: {present}); "
             "run `omdomme analyse <round>` first for each round."
