@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from omdomme._io import Metadata
 
 
+ZERO_WEIGHT = "weight 0 (not part of the weighted sample)"
+# The manifest is English; the Norwegian report shows `reason_nb` where there is one.
+_REASONS_NB = {ZERO_WEIGHT: "vekt 0 (ikke med i det vektede utvalget)"}
+
+
 @dataclass(frozen=True)
 class RowAccount:
     """Rows read, used and excluded (with reasons) — no respondent is lost silently."""
@@ -57,7 +62,10 @@ class RowAccount:
         return {
             "read": self.read,
             "used": self.used,
-            "excluded": [{"reason": r, "count": n} for r, n in self.excluded],
+            "excluded": [
+                {"reason": r, "count": n} | ({"reason_nb": _REASONS_NB[r]} if r in _REASONS_NB else {})
+                for r, n in self.excluded
+            ],
             "item_nonresponse": [{"question": q, "count": n} for q, n in self.item_nonresponse],
         }
 
@@ -251,7 +259,7 @@ def harmonise(definition: Definition, data: pl.DataFrame, meta: Metadata | None 
         base = base.with_columns(pl.col("residence").alias("county"))
     zero = base.filter(pl.col("weight") == 0).height
     base = base.filter(pl.col("weight") > 0)
-    excluded = (("weight 0 (not part of the weighted sample)", zero),) if zero else ()
+    excluded = ((ZERO_WEIGHT, zero),) if zero else ()
 
     sex_names, sex_codes = list(r.sex_codes), list(r.sex_codes.values())
     common = [
