@@ -174,7 +174,10 @@ def county_comparisons(estimates: pl.DataFrame, vcov: dict[tuple[str, str], tupl
     vcov
         ``(indicator, domain) -> (targets in order, covariance matrix)``.
     df
-        The design's degrees of freedom (#PSU − #strata).
+        The design's degrees of freedom (#PSU − #strata). A pair's df is the smallest of this
+        and the two estimates' own domain df: the design df where both counties are rated by
+        the same respondents (domain ``alle``), conservative where the domains are small and
+        disjoint (young residents of Østfold against young residents of Akershus).
 
     Returns
     -------
@@ -192,19 +195,21 @@ def county_comparisons(estimates: pl.DataFrame, vcov: dict[tuple[str, str], tupl
     if not rows:
         return pl.DataFrame(schema=COMPARISON_SCHEMA)
     pairs = pl.DataFrame(rows, schema=["indicator", "domain", "target_b", "var_a", "var_b", "cov_ab"], orient="row")
-    est = estimates.select("indicator", "domain", "target", "estimate")
+    est = estimates.select("indicator", "domain", "target", "estimate", "df")
     meta = estimates.select("survey", "round", "indicator", "label", "kind", "better", "domain").unique(
         ["indicator", "domain"], keep="first")
     pairs = (
         pairs.join(meta, on=["indicator", "domain"], how="left")
-        .join(est.filter(pl.col("target") == focus).drop("target").rename({"estimate": "estimate_a"}),
-              on=["indicator", "domain"], how="left")
-        .join(est.rename({"target": "target_b", "estimate": "estimate_b"}),
+        .join(est.filter(pl.col("target") == focus).drop("target")
+              .rename({"estimate": "estimate_a", "df": "df_a"}), on=["indicator", "domain"], how="left")
+        .join(est.rename({"target": "target_b", "estimate": "estimate_b", "df": "df_b"}),
               on=["indicator", "domain", "target_b"], how="left")
+        .with_columns(df_pair=pl.min_horizontal("df_a", "df_b", pl.lit(float(df))))
+        .drop("df_a", "df_b")
     )
     stats_ = contrast_table(
         pairs["estimate_a"].to_numpy(), pairs["estimate_b"].to_numpy(), pairs["var_a"].to_numpy(),
-        pairs["var_b"].to_numpy(), pairs["cov_ab"].to_numpy(), np.full(pairs.height, float(df)), level=level,
+        pairs["var_b"].to_numpy(), pairs["cov_ab"].to_numpy(), pairs["df_pair"].to_numpy(), level=level,
     )
     out = pairs.with_columns(
         comparison=pl.lit("county"),
