@@ -400,7 +400,10 @@ class Report:
             rows.append({
                 "label": o["label"], "ostfold": _tables._cell(o, lang), "ci": _tables._interval(o, lang),
                 "norge": _tables._cell(n, lang) if n else ":",
-                "diff": _tables._difference(cmp, o, lang, n),
+                # Østfold's total minus Norway's says nothing (Norway holds Østfold): show its share.
+                "diff": (f"{fmt_pct(cmp['ratio'], lang=lang)} {'av Norge' if lang == 'nb' else 'of Norway'}"
+                         if o["kind"] == "total" and cmp and cmp.get("ratio") is not None
+                         else _tables._difference(cmp, o, lang, n)),
                 "change": _tables._difference(change, o, lang) if change else "–",
             })
         frame = pl.DataFrame(rows, schema={k: pl.String for k in ("label", "ostfold", "ci", "norge", "diff", "change")})
@@ -408,7 +411,7 @@ class Report:
         table = (GT(frame, id="sammendrag")
                  .cols_label(label=phrase("col_indicator", lang), ostfold="Østfold", ci=phrase("col_ci", lang),
                              norge=phrase("norge_line", lang),
-                             diff=("Østfold minus Norge" if lang == "nb" else "Østfold minus Norway"),
+                             diff=("Østfold mot Norge" if lang == "nb" else "Østfold vs Norway"),
                              change=phrase("col_change", lang, prev=self.previous) if self.previous else phrase("col_change_none", lang))
                  .cols_align("right", columns=["ostfold", "ci", "norge", "diff", "change"]))
         if not has_change:
