@@ -233,6 +233,8 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         "min_n": definition.reliability.min_n,
         "psu": definition.design.psu or f"{definition.design.id} (respondent as cluster)",
         "weight": definition.design.weight,
+        # County borders of `residence` (innenfra/utenfra/unge): 2024 or "round" (code_year's).
+        "borders": definition.respondent.borders if definition.respondent else 2024,
     }
     if definition.weighting is not None:
         survey, parameters["weighting"] = _rake(definition, survey, long, progress)

@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from omdomme.errors import DefinitionError, UsageError
 
@@ -34,6 +34,8 @@ SURVEYS = ("omdomme", "innovasjon")
 LONELY_PSU = ("fail", "remove", "adjust", "average")
 CI_METHODS = ("logit", "likelihood", "asin", "beta", "mean", "xlogit", "wilson", "korn_graubard_nchs")
 COUNTY_KEYS = ("akershus", "oslo", "buskerud", "vestfold", "ostfold")
+BORDERS = (2024, "round")
+"""Allowed ``borders`` of ``[respondent]``: the 2024 counties, or the counties of the round's ``code_year``."""
 
 
 # --------------------------------------------------------------------------- dataclasses
@@ -66,6 +68,8 @@ class RespondentSpec:
     fylke: str | None = None
     sample: str | None = None
     sample_codes: dict[str, float] = field(default_factory=dict)
+    # 2024: the county of 2024 (one territory for every round); "round": the county of code_year.
+    borders: Literal[2024, "round"] = 2024
 
 
 @dataclass(frozen=True)
@@ -406,7 +410,8 @@ def _codes_table(s: _Section, key: str, *, required: bool) -> dict[str, float]:
 
 def _parse_respondent(path: Path, raw: dict[str, Any]) -> RespondentSpec:
     s = _Section(path, "respondent", raw["respondent"] if "respondent" in raw else _missing(path, "respondent"))
-    s.check_unknown(("age", "sex", "sex_codes", "sample", "sample_codes", "kommune", "fylke", "code_year"))
+    s.check_unknown(("age", "sex", "sex_codes", "sample", "sample_codes", "kommune", "fylke", "code_year",
+                     "borders"))
     kommune = s.get("kommune", (str,))
     fylke = s.get("fylke", (str,))
     if (kommune is None) == (fylke is None):
@@ -422,6 +427,19 @@ def _parse_respondent(path: Path, raw: dict[str, Any]) -> RespondentSpec:
         )
     sample = s.get("sample", (str,))
     sample_codes = _codes_table(s, "sample_codes", required=sample is not None)
+    borders = s.get("borders", (int, str), default=2024, hint='borders = 2024 or borders = "round"')
+    if borders not in BORDERS:
+        raise DefinitionError(
+            f"{path}: key `borders` in [respondent] is {borders!r}; use 2024 (the counties of 2024, "
+            f"the default) or \"round\" (the counties of the round's code_year)."
+        )
+    if borders == "round" and "weighting" in raw:
+        raise DefinitionError(
+            f"{path}: key `borders` in [respondent] is \"round\" but the definition has [weighting]: "
+            f"SSB's population margins exist in 2024 county borders only, so respondents placed in "
+            f"the counties of {s.table.get('code_year', 'code_year')} cannot be raked to them. "
+            f"Use borders = 2024 (or remove the key), or remove [weighting] and keep the vendor weight."
+        )
     return RespondentSpec(
         age=s.get("age", (str,), required=True, hint='age = "alder"'),
         sex=s.get("sex", (str,), required=True, hint='sex = "kjonn"'),
@@ -431,6 +449,7 @@ def _parse_respondent(path: Path, raw: dict[str, Any]) -> RespondentSpec:
         fylke=fylke,
         sample=sample,
         sample_codes=sample_codes,
+        borders=borders,
     )
 
 

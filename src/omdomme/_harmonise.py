@@ -10,7 +10,8 @@ Long columns (stable; the analysis and the coverage study rely on them):
 
 - ``respondent``: the respondent id (``[design] id``); ``target``: the rated county key;
 - ``residence``: the county key the respondent lives in (or ``utenfor``), placed through
-  :func:`omdomme._geography.county_of` in 2024 borders (comparable across the reforms);
+  :func:`omdomme._geography.county_of` in the borders of ``[respondent] borders``: 2024 by
+  default (comparable across the reforms), or ``"round"`` (the counties of ``code_year``);
 - ``age`` (float), ``sex`` (``mann``/``kvinne``/null), ``sample`` (a sample code name or null);
 - ``weight`` and the design columns ``psu`` (the design's PSU, else the respondent), and
   ``strata``/``fpc`` when the design names them;
@@ -32,7 +33,7 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -108,11 +109,19 @@ def required_variables(definition: Definition) -> list[tuple[str, str]]:
     return out
 
 
-def residence_of(definition: Definition, data: pl.DataFrame, *, borders: Any = 2024) -> pl.Series:
-    """The county each respondent lives in (a county key or ``utenfor``), in 2024 borders.
+def residence_of(definition: Definition, data: pl.DataFrame, *,
+                 borders: Literal[2024, "round"] | None = None) -> pl.Series:
+    """The county each respondent lives in (a county key or ``utenfor``).
+
+    ``borders`` defaults to the definition's ``[respondent] borders``: ``2024`` places a
+    municipality in its county of 2024 (Rømskog 0121 → Akershus in every round), ``"round"``
+    in its county of ``code_year`` (Rømskog in 2018 → Østfold; for 2020–2023 codes the 2024
+    county, since the old counties did not exist then).
 
     Raises :class:`GeographyError` (from ``county_of``) naming every code that cannot be placed,
     and for a missing (null) code.
+
+    >>> residence_of(d, data, borders="round").value_counts()   # doctest: +SKIP
     """
     from omdomme._geography import county_of
     from omdomme.errors import GeographyError
@@ -130,11 +139,11 @@ def residence_of(definition: Definition, data: pl.DataFrame, *, borders: Any = 2
             f"{definition.design.id} {ids}); they cannot be placed in a county. Fill in the code "
             f"or remove them from the file."
         )
-    # 2024 borders for every round: the series stay comparable across the 2020 and 2024
-    # reforms (a Rømskog respondent is always Akershus), and SSB's population margins and the
-    # synthetic truth use the same borders.
+    # 2024 borders by default: the series stay comparable across the 2020 and 2024 reforms (a
+    # Rømskog respondent is always Akershus), and SSB's population margins and the synthetic
+    # truth use the same borders. "round" is the county as the respondent knew it that year.
     return county_of(codes, year=r.code_year, level="kommune" if r.kommune else "fylke",
-                     borders=borders).alias("residence")
+                     borders=r.borders if borders is None else borders).alias("residence")
 
 
 def _weights(definition: Definition, data: pl.DataFrame) -> pl.Expr:
@@ -252,10 +261,17 @@ def harmonise(definition: Definition, data: pl.DataFrame, meta: Metadata | None 
             f"duplicated: {duplicated.head(10).to_list()}, missing: {ids.null_count()}. Fix the file."
         )
 
+    if definition.weighting is not None and r.borders != 2024:
+        # parse_definition refuses this; a Definition built in code must not slip past.
+        raise DefinitionError(
+            f"{definition.path}: [weighting] needs `borders` = 2024 in [respondent] (found "
+            f"{r.borders!r}): SSB's population margins exist in 2024 county borders only. Use "
+            f"borders = 2024, or remove [weighting]."
+        )
     read = data.height
     base = data.with_columns(residence_of(definition, data), _weights(definition, data))
     if definition.weighting is not None:
-        # SSB's population margins are in 2024 county borders, as `residence` is.
+        # SSB's population margins are in 2024 county borders, as `residence` is (checked above).
         base = base.with_columns(pl.col("residence").alias("county"))
     zero = base.filter(pl.col("weight") == 0).height
     base = base.filter(pl.col("weight") > 0)

@@ -276,10 +276,19 @@ def _indicator_signature(definition: Mapping[str, Any], indicator: str) -> dict[
     return sig
 
 
+_BORDERS = "borders"
+
+
 def _domain_signature(definition: Mapping[str, Any], domain: str) -> dict[str, Any]:
     spec = definition.get("domains", {}).get(domain, {})
     # The label is presentation; who is in the domain is what counts.
-    return {f"domain {domain}: {k}": v for k, v in spec.items() if k != "label"}
+    sig = {f"domain {domain}: {k}": v for k, v in spec.items() if k != "label"}
+    if "residents" in spec:
+        # Who lives in a county depends on its borders ([respondent] borders, default 2024):
+        # with "round", a 2018 Rømskog respondent is in Østfold, with 2024 in Akershus.
+        respondent = definition.get("respondent", {})
+        sig[_BORDERS] = respondent.get("borders", 2024) if isinstance(respondent, Mapping) else 2024
+    return sig
 
 
 def _describe_changes(sig_a: Mapping[str, Any], sig_b: Mapping[str, Any]) -> list[str]:
@@ -287,7 +296,10 @@ def _describe_changes(sig_a: Mapping[str, Any], sig_b: Mapping[str, Any]) -> lis
     changes = []
     for key in sig_a:
         if key in sig_b and sig_a[key] != sig_b[key]:
-            changes.append(f"{key} {sig_a[key]!r} → {sig_b[key]!r}")
+            if key == _BORDERS:
+                changes.append(f"borders: {sig_a[key]} vs {sig_b[key]}")
+            else:
+                changes.append(f"{key} {sig_a[key]!r} → {sig_b[key]!r}")
     return changes
 
 
@@ -299,7 +311,9 @@ def series_breaks(
     A break is a difference, between the two rounds' ``surveys/<round>/<survey>.toml``, in what
     an indicator measures: the question's ``scale_id``, ``scale``, ``wording`` or ``vet_ikke``
     codes, the indicator's ``question``, ``count``, ``base`` or ``kind``, or the domain's
-    membership rule (``residents``, ``age``, ...).
+    membership rule (``residents``, ``age``, ...). For a domain with ``residents``, a change
+    of ``[respondent] borders`` (2024 by default, or ``"round"``) is a break too, with the
+    reason ``borders: 2024 vs round``.
 
     Returns
     -------
