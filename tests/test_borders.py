@@ -176,3 +176,20 @@ def test_the_same_borders_stated_or_defaulted_is_no_break(tmp_path: Path) -> Non
     _set_borders(tmp_path, 2016, '"round"')
     reasons = set(series_breaks(2016, 2018, tmp_path)["break_reason"]) - {""}
     assert reasons == {"borders: round vs 2024"}
+
+
+def test_trend_starts_a_new_segment_where_the_borders_change(tmp_path: Path) -> None:
+    from omdomme._trend import trend
+
+    for r in (2016, 2018, 2020):
+        write_round(tmp_path, r, innovation=False)
+    _set_borders(tmp_path, 2016, '"round"')  # 2016 on its own borders, 2018 and 2020 on 2024's
+    table = trend(root=tmp_path, write=False).table
+    resident = pl.col("domain").is_in(["innenfra", "utenfra", "unge"])
+    inside = table.filter(resident).sort("round")
+    by_round = inside.group_by("round").agg(pl.col("segment").unique(), pl.col("break_reason").unique())
+    segments = {r: (s, b) for r, s, b in by_round.rows()}
+    assert segments[2016] == ([1], [None])
+    assert segments[2018] == ([2], ["borders: round vs 2024"])
+    assert segments[2020] == ([2], [None])
+    assert (table.filter(~resident)["segment"] == 1).all()
