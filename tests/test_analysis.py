@@ -321,3 +321,20 @@ def test_missing_previous_round_is_said_not_silent(tmp_path: Path) -> None:
     with pytest.warns(Warning, match=r"previous = 2016, but .*2016/omdomme.toml does not exist"):
         result = analyse_round(2018, root=tmp_path)
     assert result.comparisons.filter(pl.col("comparison") == "round").height == 0
+
+
+def test_change_across_a_series_break_is_shown_not_tested(tmp_path: Path) -> None:
+    # The same rules as `omdomme compare`: a changed scale_id breaks that question's series.
+    make_round(tmp_path, 2016, seed=2, n=300)
+    make_round(tmp_path, 2018, seed=1, n=300)
+    path = tmp_path / "surveys" / "2016" / "omdomme.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'scale_id = "inntrykk-5"' in text
+    path.write_text(text.replace('scale_id = "inntrykk-5"', 'scale_id = "inntrykk-5-gammel"'), encoding="utf-8")
+    rounds = analyse_round(2018, root=tmp_path).comparisons.filter(pl.col("comparison") == "round")
+    broken = rounds.filter(pl.col("indicator").str.starts_with("svaert_godt"))
+    intact = rounds.filter(pl.col("indicator") == "vet_ikke")
+    assert broken.height > 0 and intact.height > 0
+    assert broken["note"].str.starts_with("series break: question inntrykk: scale_id").all()
+    assert broken["p_adjusted"].is_null().all() and not broken["significant"].any()
+    assert (intact["note"] == "").all() and intact["p_adjusted"].is_not_null().all()

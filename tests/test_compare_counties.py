@@ -82,13 +82,15 @@ def test_county_comparisons_table() -> None:
 
 def test_round_comparisons_independent() -> None:
     out = round_comparisons(_estimates(2018, [0.40, 0.35, 0.30]), _estimates(2016, [0.40, 0.30, 0.20]),
-                            breaks={"x": "brudd i serien"})
+                            breaks={("x", "alle"): "brudd i serien"})
     ost = out.filter(pl.col("target_a") == "ostfold").row(0, named=True)
     assert ost["difference"] == pytest.approx(0.10)
     assert ost["se"] == pytest.approx(np.sqrt(2) * 0.03)
     assert ost["df"] == pytest.approx(800.0)
     assert (ost["round_a"], ost["round_b"], ost["comparison"]) == (2018, 2016, "round")
     assert ost["note"] == "brudd i serien"
+    # a change across a series break is shown, not tested
+    assert ost["p_value"] is not None and ost["p_adjusted"] is None and ost["significant"] is False
 
 
 @settings(max_examples=60, deadline=None)

@@ -282,21 +282,19 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
                           harmonised=h, parameters=parameters)
 
 
-def series_breaks(current: Definition, previous: Definition) -> dict[str, str]:
-    """Indicators whose question changed scale or code frame between two rounds (note text)."""
-    out = {}
-    for ind in current.indicators:
-        before = next((i for i in previous.indicators if i.id == ind.id), None)
-        if before is None:
-            continue
-        q, p = current.questions[ind.question], previous.questions.get(before.question)
-        if p is None:
-            continue
-        if (q.scale_id, q.scale) != (p.scale_id, p.scale) or ind.count != before.count or ind.base != before.base:
-            out[ind.id] = f"series break: scale or count changed ({p.scale_id} → {q.scale_id})"
-        elif q.is_coded and q.codes != p.codes:
-            out[ind.id] = "series break: code frame changed"
-    return out
+def series_breaks(current: Definition, previous: Definition, root: Path) -> dict[tuple[str, str], str]:
+    """``(indicator, domain) -> note`` where the two rounds' definitions break the series.
+
+    The rules are those of ``omdomme compare`` (:func:`omdomme._rounds.series_breaks`): a
+    changed scale, wording, count codes, base or domain rule (including ``borders``).
+    """
+    from omdomme._rounds import series_breaks as definition_breaks
+
+    table = definition_breaks(previous.round, current.round, root, surveys=("omdomme",))
+    return {
+        (r["indicator"], r["domain"]): f"series break: {r['break_reason']}"
+        for r in table.filter(~pl.col("comparable")).iter_rows(named=True)
+    }
 
 
 def file_entry(path: Path, root: Path) -> dict[str, Any]:
@@ -390,7 +388,7 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
             before_def = load_definition(prev, "omdomme", root)
             before_estimates, prev_info = _previous_estimates(before_def, root, progress)
             comparisons.append(round_comparisons(current.estimates, before_estimates, level=level,
-                                                 breaks=series_breaks(definition, before_def)))
+                                                 breaks=series_breaks(definition, before_def, root)))
         surveys["omdomme"] = {
             "definition": file_entry(definition.path, root),
             "inputs": inputs,

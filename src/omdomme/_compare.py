@@ -225,7 +225,7 @@ def county_comparisons(estimates: pl.DataFrame, vcov: dict[tuple[str, str], tupl
 
 
 def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: float = 0.95,
-                      breaks: dict[str, str] | None = None) -> pl.DataFrame:
+                      breaks: dict[tuple[str, str], str] | None = None) -> pl.DataFrame:
     """Change since the previous round, same county, same indicator × domain, independent samples.
 
     Parameters
@@ -234,8 +234,9 @@ def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: f
         Estimates of the two rounds (output contract). Pairs exist where both have the
         indicator × domain × target.
     breaks
-        ``indicator -> note`` for series breaks (scale or wording changed); the row is still
-        computed but says so.
+        ``(indicator, domain) -> note`` for series breaks (from :func:`omdomme._rounds.series_breaks`,
+        the same rules as ``omdomme compare``); the row is still computed and says so, but is kept
+        out of the Holm family and never called significant.
 
     Returns
     -------
@@ -257,17 +258,26 @@ def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: f
     df = welch_df(var_a, var_b, pairs["df_a"].to_numpy(), pairs["df_b"].to_numpy())
     stats_ = contrast_table(pairs["estimate_a"].to_numpy(), pairs["estimate_b"].to_numpy(), var_a, var_b,
                             np.zeros(pairs.height), df, level=level)
-    breaks = breaks or {}
+    notes = pl.DataFrame(
+        [(i, d, n) for (i, d), n in (breaks or {}).items()],
+        schema={"indicator": pl.String, "domain": pl.String, "note": pl.String}, orient="row",
+    )
     out = pairs.with_columns(
         comparison=pl.lit("round"),
         target_a=pl.col("target"),
         target_b=pl.col("target"),
         family=pl.format("round:{}:{}", pl.col("indicator"), pl.col("domain")),
         method=pl.lit(ROUNDS_METHOD),
-        note=pl.col("indicator").replace_strict(breaks, default="", return_dtype=pl.String),
         **{k: pl.Series(v, dtype=pl.Float64, nan_to_null=True) for k, v in stats_.items()},
-    )
-    return _finish(holm(out))
+    ).join(notes, on=["indicator", "domain"], how="left").with_columns(pl.col("note").fill_null(""))
+    # A change across a series break is shown, not tested: out of the family, never significant.
+    broken = pl.col("note") != ""
+    tested = holm_adjust(out.with_columns(_p=pl.when(broken).then(None).otherwise(pl.col("p_value"))),
+                         "_p").drop("_p")
+    return _finish(tested.with_columns(
+        adjust_method=pl.lit("holm"),
+        significant=(pl.col("p_adjusted") < 0.05).fill_null(False),
+    ))
 
 
 def _finish(frame: pl.DataFrame) -> pl.DataFrame:
