@@ -236,12 +236,12 @@ def paired_table(paired: pl.DataFrame) -> pl.DataFrame:
     return paired.group_by("indicator", "domain", maintain_order=True).agg(
         intervals=pl.col("hit").count(),
         hit_rate=pl.col("hit").mean(),
-        below=(pl.col("ci_high") < pl.col("truth")).mean(),
-        above=(pl.col("ci_low") > pl.col("truth")).mean(),
+        ci_below_truth=(pl.col("ci_high") < pl.col("truth")).mean(),
+        ci_above_truth=(pl.col("ci_low") > pl.col("truth")).mean(),
         truth_pp=(pl.col("truth").first() * 100).round(1),
         mean_se_pp=(pl.col("se").mean() * 100).round(2),
-        # Spread of the estimated differences over the samples: what the SE should match.
-        sd_pp=((pl.col("difference") - pl.col("truth")).pow(2).mean().sqrt() * 100).round(2),
+        # Root mean square error around the truth over the samples: what the SE should match.
+        rmse_pp=((pl.col("difference") - pl.col("truth")).pow(2).mean().sqrt() * 100).round(2),
         corr=(pl.col("cov_ab") / (pl.col("var_a") * pl.col("var_b")).sqrt()).mean().round(3),
         hit_no_cov=pl.col("hit_no_cov").mean(),
     )
@@ -257,11 +257,11 @@ def change_table(change: pl.DataFrame, target: str = FOCUS) -> pl.DataFrame:
         .agg(
             intervals=pl.col("hit").count(),
             hit_rate=pl.col("hit").mean(),
-            below=(pl.col("ci_high") < pl.col("truth")).mean(),
-            above=(pl.col("ci_low") > pl.col("truth")).mean(),
+            ci_below_truth=(pl.col("ci_high") < pl.col("truth")).mean(),
+            ci_above_truth=(pl.col("ci_low") > pl.col("truth")).mean(),
             truth_pp=(pl.col("truth").first() * 100).round(1),
             mean_se_pp=(pl.col("se").mean() * 100).round(2),
-            sd_pp=((pl.col("difference") - pl.col("truth")).pow(2).mean().sqrt() * 100).round(2),
+            rmse_pp=((pl.col("difference") - pl.col("truth")).pow(2).mean().sqrt() * 100).round(2),
             mean_df=pl.col("df").mean().round(0),
         )
         .join(all_counties, on=["indicator", "domain"], how="left", maintain_order="left")
