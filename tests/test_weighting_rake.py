@@ -236,3 +236,21 @@ def test_boolean_and_float_keys_match_the_data() -> None:
     data = pl.DataFrame({"ung": [True, False, False, True], "k": [1.0, 2.0, 2.0, 1.0], "w": [1.0] * 4})
     raked = rake(StandIn(data, data["w"]), {"ung": {True: 40, False: 60}, "k": {1.0: 40, 2.0: 60}})
     assert raked.weights.to_list() == pytest.approx([20, 30, 30, 20])
+
+
+def test_population_tables_cross_the_margins_for_poststratify() -> None:
+    # `omdomme analyse` and `omdomme weight` share this: post-stratification crosses every
+    # variable the margins name (it once used only the first margin in analyse).
+    from types import SimpleNamespace
+
+    from omdomme._weighting import population_tables
+
+    spec = SimpleNamespace(method="poststratify", margins=["fylke", "kjonn"], population_year=2024,
+                           age_groups=[(18, 29), (30, 80)])
+    (table,) = population_tables(spec, copies=5)
+    assert {"county", "sex"} <= set(table.columns) and "age_group" not in table.columns
+    assert table.height == 10
+    rake_spec = SimpleNamespace(**{**vars(spec), "method": "rake"})
+    tables = population_tables(rake_spec)
+    assert [t.height for t in tables] == [5, 2]
+    assert table["persons"].sum() == pytest.approx(5 * tables[0]["persons"].sum())

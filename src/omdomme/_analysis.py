@@ -142,23 +142,14 @@ def _rake(definition: Definition, survey: Any, long: pl.DataFrame, progress: Pro
     respondent's own, and the calibration residuals summed per respondent equal the wide
     design's (the regression on identical rows scales by the same factor).
     """
-    from omdomme._population import age_group_labels, population_margins, population_notes
+    from omdomme._population import age_group_labels, population_notes
+    from omdomme._weighting import weight_to_population
 
     spec = definition.weighting
     assert spec is not None
     _say(progress, f"omdomme: weighting to SSB population {spec.population_year} ({spec.method})")
-    column = {"fylke": "county", "kjonn": "sex", "aldersgruppe": "age_group"}
-    k = len(definition.targets)
-    margins = []
-    for m in spec.margins:
-        parts = [column[p] for p in (m if isinstance(m, tuple) else (m,))]
-        table = population_margins(spec.population_year, age_groups=spec.age_groups, by=parts)
-        margins.append(table.with_columns(pl.col("persons") * k))
+    raked, _ = weight_to_population(survey, spec, copies=len(definition.targets))
     notes = tuple(population_notes(spec.population_year))
-    if spec.method == "poststratify":
-        raked = survey.poststratify(margins[0])
-    else:
-        raked = survey.rake(margins, bounds=spec.bounds, notes=notes)
     labels = age_group_labels(spec.age_groups)
     diagnostics: dict[str, Any] = {}
     diag = getattr(raked, "weighting", None)
@@ -177,14 +168,11 @@ def _rake(definition: Definition, survey: Any, long: pl.DataFrame, progress: Pro
 
 def _weighting_columns(definition: Definition) -> list[pl.Expr]:
     """``age_group`` labels for raking (``county`` in 2024 borders and ``sex`` come from harmonise)."""
-    from omdomme._population import age_group_labels
+    from omdomme._weighting import age_group_expr
 
     spec = definition.weighting
     assert spec is not None
-    group = pl.lit(None, pl.String)
-    for (lo, hi), label in zip(spec.age_groups, age_group_labels(spec.age_groups), strict=True):
-        group = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(label)).otherwise(group)
-    return [group.alias("age_group")]
+    return [age_group_expr(spec.age_groups)]
 
 
 def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metadata | None = None, *,

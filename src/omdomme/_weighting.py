@@ -7,9 +7,10 @@ modules without a :class:`~omdomme.Survey`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -855,6 +856,47 @@ def poststratify(
 _MARGIN_COLUMNS = {"fylke": "county", "kjonn": "sex", "aldersgruppe": "age_group"}
 
 
+def age_group_expr(age_groups: Sequence[tuple[int, int]]) -> pl.Expr:
+    """``age_group`` label of each row's ``age`` (null outside every group), as the margins label them."""
+    from omdomme._population import age_group_labels
+
+    group = pl.lit(None, pl.String)
+    for (lo, hi), label in zip(age_groups, age_group_labels(age_groups), strict=True):
+        group = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(label)).otherwise(group)
+    return group.alias("age_group")
+
+
+def population_tables(spec: Any, *, copies: int = 1) -> list[pl.DataFrame]:
+    """SSB population tables for a definition's ``[weighting]``: one per margin to rake to, or
+    (``poststratify``) one table crossing every variable the margins name.
+
+    ``copies`` multiplies the totals: a long design with one row per respondent × rated county
+    is weighted to ``copies`` times the population, so each row gets the respondent's weight.
+    """
+    from omdomme._population import population_margins
+
+    parts = [[_MARGIN_COLUMNS[p] for p in (m if isinstance(m, tuple) else (m,))] for m in spec.margins]
+    if spec.method == "poststratify":
+        parts = [list(dict.fromkeys(c for p in parts for c in p))]
+    return [
+        population_margins(spec.population_year, age_groups=spec.age_groups, by=p).with_columns(
+            pl.col("persons") * copies
+        )
+        for p in parts
+    ]
+
+
+def weight_to_population(survey: Survey, spec: Any, *, copies: int = 1) -> tuple[Survey, list[pl.DataFrame]]:
+    """Rake or post-stratify ``survey`` as a definition's ``[weighting]`` says; the new design and the tables."""
+    from omdomme._population import population_notes
+
+    tables = population_tables(spec, copies=copies)
+    notes = population_notes(spec.population_year)
+    if spec.method == "poststratify":
+        return poststratify(survey, tables[0], notes=notes), tables
+    return rake(survey, tables, bounds=spec.bounds, notes=notes), tables
+
+
 @dataclass(frozen=True)
 class RoundWeighting:
     """The result of :func:`weight_round`.
@@ -938,7 +980,6 @@ def _category_table(data: pl.DataFrame, margins: list[Margin], start: np.ndarray
 def _weight_respondents(definition: Definition) -> tuple[pl.DataFrame, Survey, Survey, list[pl.DataFrame]]:
     """The respondents of a round (one row each), their design, the re-weighted design, the margins."""
     from omdomme._harmonise import harmonise
-    from omdomme._population import age_group_labels, population_margins, population_notes
     from omdomme._survey import Survey
 
     spec = definition.weighting
@@ -947,11 +988,7 @@ def _weight_respondents(definition: Definition) -> tuple[pl.DataFrame, Survey, S
     long = harmonise(definition, data, meta).long
     # One row per respondent: the background columns are the same for every rated county.
     people = long.unique("respondent", keep="first", maintain_order=True)
-    labels = age_group_labels(spec.age_groups)
-    group = pl.lit(None, pl.String)
-    for (lo, hi), label in zip(spec.age_groups, labels, strict=True):
-        group = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(label)).otherwise(group)
-    people = people.with_columns(group.alias("age_group"))
+    people = people.with_columns(age_group_expr(spec.age_groups))
     outside = people.filter(pl.col("age_group").is_null())
     if outside.height and any("aldersgruppe" in (m if isinstance(m, tuple) else (m,)) for m in spec.margins):
         ages = sorted({a for a in outside["age"].to_list() if a is not None})
@@ -969,15 +1006,7 @@ def _weight_respondents(definition: Definition) -> tuple[pl.DataFrame, Survey, S
         fpc="fpc" if design.fpc else None,
         lonely_psu=design.lonely_psu,
     )
-    parts = [[_MARGIN_COLUMNS[p] for p in (m if isinstance(m, tuple) else (m,))] for m in spec.margins]
-    notes = population_notes(spec.population_year)
-    if spec.method == "poststratify":
-        cells = list(dict.fromkeys(c for p in parts for c in p))
-        tables = [population_margins(spec.population_year, age_groups=spec.age_groups, by=cells)]
-        raked = poststratify(base, tables[0], notes=notes)
-    else:
-        tables = [population_margins(spec.population_year, age_groups=spec.age_groups, by=p) for p in parts]
-        raked = rake(base, tables, bounds=spec.bounds, notes=notes)
+    raked, tables = weight_to_population(base, spec)
     return people, base, raked, tables
 
 
