@@ -2,8 +2,8 @@
 
 Draws ``--reps`` stratified samples (industry × size class, the largest classes take-all,
 weights ``N_h / n_h``) from one synthetic round's firm population
-(:func:`omdomme._simulate.innovation.innovation_population`), analyses each exactly as
-``omdomme analyse`` does (:func:`omdomme._innovation.prepare_sample` with the round's
+(:func:`omdomme.simulate.innovation.innovation_population`), analyses each exactly as
+``omdomme analyse`` does (:func:`omdomme.analysis.innovation.prepare_sample` with the round's
 ``innovasjon.toml``), and counts how often each interval covers the population value:
 
 - every indicator (shares, the R&D total, ratios of totals) for the five counties and Norway;
@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from omdomme._innovation import (
+from omdomme.analysis.innovation import (
     COUNTY,
     NORGE,
     InnovationSpec,
@@ -203,8 +203,8 @@ def goal_coverage(
 
 
 def main() -> None:
-    from omdomme._definition import load_definition
-    from omdomme._simulate.innovation import draw_innovation_sample, innovation_population
+    from omdomme.definitions import load_definition
+    from omdomme.simulate.innovation import draw_innovation_sample, innovation_population
 
     parser = argparse.ArgumentParser(description="Coverage of the innovation survey's 95 % intervals.")
     parser.add_argument("--round", type=int, default=2018)

@@ -1,10 +1,10 @@
 """Coverage study of the reputation analysis: do nominal 95 % intervals cover the truth 95 % of the time?
 
-One round's synthetic population (``omdomme._simulate.reputation_population``) is built
+One round's synthetic population (``omdomme.simulate.reputation_population``) is built
 once; ``--replicates`` independent samples are drawn from it with the vendor's own design
 (main panel + Østfold boost, nonresponse, raked vendor weight:
 ``draw_reputation_sample``), and each sample is analysed exactly as ``omdomme analyse``
-does it (``omdomme._analysis.estimate_reputation`` with the round's shipped definition, in
+does it (``omdomme.analysis.reputation.estimate_reputation`` with the round's shipped definition, in
 memory). For every indicator × domain the share of intervals (over samples and the five
 rated counties) that contain the population value (``reputation_truth``) is printed.
 Target: 93–97 %.
@@ -67,9 +67,9 @@ def coverage(round: int = 2018, replicates: int = 200, *, population_seed: int =
     >>> hits = coverage(2018, replicates=2)                  # doctest: +SKIP
     >>> hits["hit"].mean()                                   # doctest: +SKIP
     """
-    from omdomme._analysis import estimate_reputation
-    from omdomme._definition import load_definition
-    from omdomme._simulate import draw_reputation_sample, reputation_population, reputation_truth
+    from omdomme.analysis.reputation import estimate_reputation
+    from omdomme.definitions import load_definition
+    from omdomme.simulate import draw_reputation_sample, reputation_population, reputation_truth
 
     definition = load_definition(round, "omdomme", root)
     population = reputation_population(round, seed=population_seed)
@@ -140,11 +140,11 @@ def comparison_coverage(round: int = 2018, previous: int = 2016, replicates: int
     """
     from scipy.special import stdtrit
 
-    from omdomme._analysis import estimate_reputation, series_breaks
-    from omdomme._compare import county_comparisons, round_comparisons
-    from omdomme._definition import load_definition
-    from omdomme._ranks import rank_table
-    from omdomme._simulate import draw_reputation_sample, reputation_population, reputation_truth
+    from omdomme.analysis.counties import county_comparisons, round_comparisons
+    from omdomme.analysis.ranks import rank_table
+    from omdomme.analysis.reputation import estimate_reputation, series_breaks
+    from omdomme.definitions import load_definition
+    from omdomme.simulate import draw_reputation_sample, reputation_population, reputation_truth
 
     definition = load_definition(round, "omdomme", root)
     before_def = load_definition(previous, "omdomme", root)

@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 from _fixture_round import TOKENS, make_data, make_round
-from omdomme._analysis import ESTIMATE_COLUMNS, analyse_round, estimate_reputation
-from omdomme._compare import COMPARISON_COLUMNS
-from omdomme._definition import load_definition
-from omdomme._harmonise import harmonise
+from omdomme.analysis.counties import COMPARISON_COLUMNS
+from omdomme.analysis.reputation import ESTIMATE_COLUMNS, analyse_round, estimate_reputation
+from omdomme.definitions import load_definition
+from omdomme.definitions.harmonise import harmonise
 
 REPO = Path(__file__).resolve().parents[1]
 R_PAIRED = REPO / "tests" / "reference" / "r_paired" / "r_paired_2018.csv"
@@ -71,7 +71,7 @@ def _weighted_share(frame: pl.DataFrame, hit: pl.Expr, base: pl.Expr) -> float:
 def test_estimates_equal_weighted_shares_by_hand(fixture_root: Path, result_2018) -> None:  # type: ignore[no-untyped-def]
     data, _ = load_definition(2018, root=fixture_root).read()
     est = result_2018.estimates
-    from omdomme._geography import county_of
+    from omdomme.geography import county_of
 
     data = data.with_columns(county_of(data["kommune"], year=2018, borders=2024).alias("bor"))
     for county, token in TOKENS.items():
@@ -101,8 +101,8 @@ def test_estimates_equal_weighted_shares_by_hand(fixture_root: Path, result_2018
 def test_domain_se_uses_the_whole_design(fixture_root: Path, result_2018) -> None:  # type: ignore[no-untyped-def]
     # Second route: the wide file, one county's indicator null outside the domain, respondent as
     # PSU. Same estimate, SE and df as the long design (a domain is a subset of the design).
-    from omdomme._geography import county_of
-    from omdomme._survey import Survey
+    from omdomme.estimate.survey import Survey
+    from omdomme.geography import county_of
 
     data, _ = load_definition(2018, root=fixture_root).read()
     bor = county_of(data["kommune"], year=2018, borders=2024)
@@ -178,7 +178,7 @@ def test_paired_difference_matches_r_survey() -> None:
         assert eo - ea == pytest.approx(row["difference"], rel=1e-9)
         assert np.sqrt(v[i, i] + v[j, j] - 2 * v[i, j]) == pytest.approx(row["se_difference"], rel=1e-9)
     # ... and the comparisons table carries the same numbers.
-    from omdomme._compare import county_comparisons
+    from omdomme.analysis.counties import county_comparisons
 
     comp = county_comparisons(r.estimates, r.vcov, df=r.degf)
     gap = comp.filter((pl.col("indicator") == "svaert_godt") & (pl.col("domain") == "alle")
@@ -294,7 +294,7 @@ def test_committed_r_domain_values_are_what_r_computes(tmp_path: Path) -> None:
 
 
 def test_previous_round_from_analyses_equals_afresh(tmp_path: Path) -> None:
-    from omdomme._output import write_analysis
+    from omdomme.results.write import write_analysis
 
     make_round(tmp_path, 2016, seed=2, n=300)
     make_round(tmp_path, 2018, seed=1, n=300)

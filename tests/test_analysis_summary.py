@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from _fixture_round import make_round
-from omdomme._analysis import analyse_round
-from omdomme._summary import summary_text
+from omdomme.analysis.reputation import analyse_round
+from omdomme.text.summary import summary_text
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from _fixture_round import DEFINITION, make_round
-from omdomme._analysis import analyse_round
-from omdomme._definition import load_definition
+from omdomme.analysis.reputation import analyse_round
+from omdomme.definitions import load_definition
 
 WEIGHTING = """
 [weighting]
@@ -22,9 +22,9 @@ margins = ["fylke", "kjonn", "aldersgruppe"]
 
 
 def test_raked_long_design_equals_raked_wide_design(tmp_path: Path) -> None:
-    from omdomme._geography import county_of
-    from omdomme._population import population_margins
-    from omdomme._survey import Survey
+    from omdomme.estimate.survey import Survey
+    from omdomme.geography import county_of
+    from omdomme.population import population_margins
 
     make_round(tmp_path, definition=DEFINITION.format(round=2018, code_year=2018, previous="") + WEIGHTING)
     result = analyse_round(2018, root=tmp_path)

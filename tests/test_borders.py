@@ -13,11 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from _fixture_round import DEFINITION, KOMMUNER_2018, TOKENS, make_data, make_round
-from omdomme._analysis import analyse_round, estimate_reputation
-from omdomme._definition import load_definition, parse_definition
-from omdomme._harmonise import residence_of
-from omdomme._rounds import compare_rounds, series_breaks
+from omdomme.analysis.reputation import analyse_round, estimate_reputation
+from omdomme.analysis.rounds import compare_rounds
 from omdomme.cli import main
+from omdomme.definitions import load_definition, parse_definition
+from omdomme.definitions.harmonise import residence_of
+from omdomme.definitions.series import series_breaks
 from omdomme.errors import DefinitionError
 from test_rounds_support import write_round
 
@@ -179,7 +180,7 @@ def test_the_same_borders_stated_or_defaulted_is_no_break(tmp_path: Path) -> Non
 
 
 def test_trend_starts_a_new_segment_where_the_borders_change(tmp_path: Path) -> None:
-    from omdomme._trend import trend
+    from omdomme.analysis.trend import trend
 
     for r in (2016, 2018, 2020):
         write_round(tmp_path, r, innovation=False)

@@ -62,7 +62,7 @@ def test_rerun_is_byte_identical(analysed: tuple[Path, int, str]) -> None:
 
 
 def test_failed_write_leaves_previous_outputs(analysed: tuple[Path, int, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import omdomme._output as output
+    import omdomme.results.write as output
 
     root, _, _ = analysed
     before = _digests(root / "analyses" / "2018")
@@ -133,8 +133,8 @@ SHIPPED = sorted(int(p.parent.name) for p in (REPO / "surveys").glob("20*/omdomm
 def test_every_shipped_round_analyses(tmp_path: Path) -> None:
     # Through the library path of `omdomme analyse` (the CLI wrapper is tested above), written
     # into a scratch project whose surveys/ is the shipped one.
-    from omdomme._analysis import analyse_round
-    from omdomme._output import write_analysis
+    from omdomme.analysis.reputation import analyse_round
+    from omdomme.results.write import write_analysis
 
     assert SHIPPED, "no shipped rounds under surveys/"
     (tmp_path / "surveys").symlink_to(REPO / "surveys")

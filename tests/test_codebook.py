@@ -10,9 +10,9 @@ import pyreadstat
 import pytest
 from click.testing import CliRunner
 
-from omdomme._codebook import codebook, codebook_text, format_code
-from omdomme._io import read
 from omdomme.cli import main
+from omdomme.io import read
+from omdomme.io.codebook import codebook, codebook_text, format_code
 
 SPSS_DIR = Path(__file__).parent / "data" / "io" / "spss"
 SPSS_FILES = sorted(p.name for p in SPSS_DIR.iterdir() if p.suffix in (".sav", ".zsav", ".por"))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from omdomme._compare import (
+from omdomme.analysis.counties import (
     COMPARISON_COLUMNS,
     contrast_table,
     county_comparisons,

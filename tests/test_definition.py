@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from _fixture_round import DEFINITION, make_round
-from omdomme._definition import (
+from omdomme.definitions import (
     find_definitions,
     load_definition,
     parse_definition,

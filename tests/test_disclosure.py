@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from omdomme._disclosure import (
+from omdomme.analysis.disclosure import (
     DisclosureRules,
     disclosure_verdict,
     display_text,

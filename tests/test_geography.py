@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omdomme import GeographyError
-from omdomme._geography import (
+from omdomme.geography import (
     COUNTIES,
     COUNTY_CODES_2024,
     COUNTY_NAMES,

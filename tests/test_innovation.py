@@ -10,8 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from omdomme._definition import load_definition
-from omdomme._innovation import (
+from omdomme.analysis.innovation import (
     COMPARISON_COLUMNS,
     ESTIMATE_COLUMNS,
     analyse_innovation,
@@ -19,6 +18,7 @@ from omdomme._innovation import (
     joint_estimates,
     parse_innovation,
 )
+from omdomme.definitions import load_definition
 from omdomme.errors import DefinitionError, DesignError, EstimationWarning
 from test_innovation_fixture import TOML, draw_sample, make_population, truth, write_round
 
@@ -183,8 +183,8 @@ def test_tables_have_exactly_the_contract_columns(result) -> None:  # type: igno
 
 def test_tables_follow_the_round_analysis_schema(result) -> None:  # type: ignore[no-untyped-def]
     # analyse_round stacks these tables under the reputation survey's: same names, same types.
-    from omdomme._analysis import ESTIMATE_SCHEMA
-    from omdomme._compare import COMPARISON_SCHEMA
+    from omdomme.analysis.counties import COMPARISON_SCHEMA
+    from omdomme.analysis.reputation import ESTIMATE_SCHEMA
 
     assert dict(result.estimates.schema) == {c: ESTIMATE_SCHEMA[c] for c in ESTIMATE_COLUMNS}
     assert dict(result.comparisons.schema) == {c: COMPARISON_SCHEMA[c] for c in COMPARISON_COLUMNS}
@@ -252,7 +252,7 @@ def test_row_order_does_not_matter(tmp_path: Path, result) -> None:  # type: ign
 def test_norway_by_contrast_equals_the_direct_estimate(project: Path, result) -> None:  # type: ignore[no-untyped-def]
     # One number two ways: Norway as a function of the county domain totals (the route the
     # comparisons use) against Survey's own estimate on the whole sample.
-    from omdomme._innovation import _prepare
+    from omdomme.analysis.innovation import _prepare
 
     prep = _prepare(load_definition(2018, "innovasjon", project), project)
     joint, cov = joint_estimates(prep)
@@ -266,7 +266,7 @@ def test_norway_by_contrast_equals_the_direct_estimate(project: Path, result) ->
 
 
 def test_ostfold_vs_norway_uses_the_positive_covariance(project: Path) -> None:
-    from omdomme._innovation import _prepare
+    from omdomme.analysis.innovation import _prepare
 
     prep = _prepare(load_definition(2018, "innovasjon", project), project)
     joint, cov = joint_estimates(prep)
@@ -401,7 +401,7 @@ def test_report_method_section_shows_the_norwegian_exclusion_reason(tmp_path) ->
     import json
 
     from _fake_analyses import write_fake_analyses
-    from omdomme._report import Report
+    from omdomme.report import Report
 
     write_fake_analyses(tmp_path, rounds=(2018,))
     path = tmp_path / "analyses" / "2018" / "manifest.json"
@@ -432,8 +432,8 @@ def test_summary_innovation_block_cells_and_goal(tmp_path) -> None:  # type: ign
     # the shipped round does not show: a suppressed and a flagged cell, the baseline round.
     import dataclasses
 
-    from omdomme._analysis import analyse_round
-    from omdomme._summary import summary_text
+    from omdomme.analysis.reputation import analyse_round
+    from omdomme.text.summary import summary_text
 
     _shipped_innovation_project(tmp_path)
     with warnings.catch_warnings():

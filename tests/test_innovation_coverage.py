@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from omdomme._definition import load_definition
+from omdomme.definitions import load_definition
 from test_innovation_fixture import draw_sample, make_population, write_round
 
 STUDY = Path(__file__).parents[1] / "studies" / "coverage_innovation.py"

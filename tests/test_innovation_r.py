@@ -23,8 +23,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from omdomme._definition import load_definition
-from omdomme._innovation import analyse_innovation
+from omdomme.analysis.innovation import analyse_innovation
+from omdomme.definitions import load_definition
 from omdomme.errors import EstimationWarning
 
 HERE = Path(__file__).parent / "reference" / "r_innovasjon"

@@ -1,4 +1,4 @@
-"""Interval formulas of omdomme._intervals, checked against their textbook definitions.
+"""Interval formulas of omdomme.estimate.intervals, checked against their textbook definitions.
 
 R parity of the svyciprop methods is in test_survey_r_public.py and test_survey_r_engine.py;
 here: the two methods R does not have (wilson, korn_graubard_nchs), and edge behaviour.
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from omdomme._intervals import PROPORTION_METHODS, _kl, proportion_interval, t_interval
+from omdomme.estimate.intervals import PROPORTION_METHODS, _kl, proportion_interval, t_interval
 
 
 def arr(*x: float) -> np.ndarray:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from omdomme import ReadError
-from omdomme._io import Metadata, VariableInfo, read
+from omdomme.io import Metadata, VariableInfo, read
 
 HERE = Path(__file__).parent
 SPSS_DIR = HERE / "data" / "io" / "spss"

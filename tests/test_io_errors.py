@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from omdomme import ReadError
-from omdomme._io import read
+from omdomme.io import read
 
 SPSS_DIR = Path(__file__).parent / "data" / "io" / "spss"
 EMPLOYEE = SPSS_DIR / "Employee_data.sav"

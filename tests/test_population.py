@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from omdomme._population import age_group_labels, population_margins, population_notes
 from omdomme.errors import WeightingError
+from omdomme.population import age_group_labels, population_margins, population_notes
 
 ALL_AGES = [(0, 105)]
 ADULTS = [(18, 29), (30, 44), (45, 59), (60, 105)]

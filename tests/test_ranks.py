@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from omdomme._ranks import rank_probabilities, rank_table
+from omdomme.analysis.ranks import rank_probabilities, rank_table
 
 
 def test_clear_order_gives_certain_ranks() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from omdomme._reliability import apply_reliability, percent_display
+from omdomme.analysis.reliability import apply_reliability, percent_display
 
 
 def _one(**kw: object) -> dict[str, object]:

@@ -18,13 +18,13 @@ import pytest
 from click.testing import CliRunner
 
 from _fake_analyses import write_fake_analyses
-from omdomme._report import Report, fmt_pct, fmt_pp, fmt_range, load_round
-from omdomme._report._builtin import assemble, parameter_source
-from omdomme._report._data import is_synthetic
-from omdomme._report._qmd import parse_qmd
-from omdomme._report._render import bundled_templates, render_report
 from omdomme.cli import main
 from omdomme.errors import AnalysisError, UsageError
+from omdomme.report import Report, fmt_pct, fmt_pp, fmt_range, load_round
+from omdomme.report._builtin import assemble, parameter_source
+from omdomme.report._qmd import parse_qmd
+from omdomme.report._render import bundled_templates, render_report
+from omdomme.results.read import is_synthetic
 
 ROUND = 2018
 
@@ -328,7 +328,7 @@ def test_quarto_engine_runs_quarto_render_with_the_parameters(fake: Path, tmp_pa
 def test_norwegian_number_formats() -> None:
     import doctest
 
-    from omdomme._report import _format
+    from omdomme.report import _format
 
     assert doctest.testmod(_format).failed == 0
     nb = "\u00a0"
@@ -344,7 +344,7 @@ def test_norwegian_number_formats() -> None:
 
 
 def test_innovation_summary_numbers_equal_the_analysis(rendered: dict[str, object], project: Path) -> None:
-    from omdomme._report._format import fmt_unit, unit_of
+    from omdomme.report._format import fmt_unit, unit_of
 
     parser = _Tables()
     parser.feed(_html(rendered, "innovasjon"))
@@ -410,7 +410,7 @@ def _assert_snapshot(name: str, text: str) -> None:
 
 def test_report_text_snapshot(fake: Path) -> None:
     """What a reader sees, in words and table cells, for the fixed fake analysis."""
-    from omdomme._report._tables import summary_frame
+    from omdomme.report._tables import summary_frame
 
     report = Report(ROUND, root=fake)
     words = [p for p in report.summary_parts() if isinstance(p, str)]

@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from omdomme._rounds import COMPARISON_COLUMNS, compare_rounds, holm, series_breaks
+from omdomme.analysis.rounds import COMPARISON_COLUMNS, compare_rounds, holm
 from omdomme.cli import main
+from omdomme.definitions.series import series_breaks
 from omdomme.errors import UsageError
 from test_rounds_support import COMPARISON_CONTRACT, build_tree, write_round
 
@@ -292,12 +293,12 @@ def test_run_missing_analyses_the_round_first(
         write_round(Path(root), result)
         return Path(root) / "analyses" / str(result)
 
-    analysis = types.ModuleType("omdomme._analysis")
+    analysis = types.ModuleType("omdomme.analysis.reputation")
     analysis.analyse_round = analyse_round  # type: ignore[attr-defined]
-    output = types.ModuleType("omdomme._output")
+    output = types.ModuleType("omdomme.results.write")
     output.write_analysis = write_analysis  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "omdomme._analysis", analysis)
-    monkeypatch.setitem(sys.modules, "omdomme._output", output)
+    monkeypatch.setitem(sys.modules, "omdomme.analysis.reputation", analysis)
+    monkeypatch.setitem(sys.modules, "omdomme.results.write", output)
     result = compare_rounds(2016, 2018, root=tmp_path, run_missing=True)
     assert calls == [("analyse", 2018, tmp_path), ("write", 2018, tmp_path)]
     assert result.table.height == 36
@@ -379,12 +380,12 @@ def test_cli_compare_analyse_missing_analyses_first(
 ) -> None:
     write_round(tmp_path, 2016)
     write_round(tmp_path, 2018, analysed=False)
-    analysis = types.ModuleType("omdomme._analysis")
+    analysis = types.ModuleType("omdomme.analysis.reputation")
     analysis.analyse_round = lambda round_, *, root, progress=None: round_  # type: ignore[attr-defined]
-    output = types.ModuleType("omdomme._output")
+    output = types.ModuleType("omdomme.results.write")
     output.write_analysis = lambda result, root: write_round(Path(root), result)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "omdomme._analysis", analysis)
-    monkeypatch.setitem(sys.modules, "omdomme._output", output)
+    monkeypatch.setitem(sys.modules, "omdomme.analysis.reputation", analysis)
+    monkeypatch.setitem(sys.modules, "omdomme.results.write", output)
     args = ["compare", "2016", "2018", "--root", str(tmp_path), "--analyse-missing"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output

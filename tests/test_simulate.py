@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from omdomme._simulate import (
+from omdomme.cli import main
+from omdomme.simulate import (
     INNOVATION_ROUNDS,
     REPUTATION_ROUNDS,
     draw_innovation_sample,
@@ -21,7 +22,6 @@ from omdomme._simulate import (
     reputation_population,
     reputation_truth,
 )
-from omdomme.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEYS = ROOT / "surveys"
@@ -152,11 +152,11 @@ def test_every_shipped_innovation_round_has_the_variables_its_definition_names(r
 
 @pytest.mark.parametrize("round", REPUTATION_ROUNDS)
 def test_every_shipped_round_parses_and_validates(round: int) -> None:
-    from omdomme._definition import find_definitions
+    from omdomme.definitions import find_definitions
 
     kinds = sorted(d.kind for d in find_definitions(round, ROOT))
     assert kinds == (["innovasjon", "omdomme"] if round in INNOVATION_ROUNDS else ["omdomme"])
-    from omdomme._definition import validate_round
+    from omdomme.analysis.validate import validate_round
 
     assert validate_round(round, ROOT) == []
 

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from omdomme import DesignError, EstimationWarning, InputError, Survey
-from omdomme._io import Metadata, VariableInfo
+from omdomme.io import Metadata, VariableInfo
 
 
 def small() -> pl.DataFrame:
@@ -328,7 +328,7 @@ def test_with_weights_rejects_bad_weights() -> None:
     ],
 )
 def test_group_codes_follow_sorted_order_with_nulls_last(values: list) -> None:
-    from omdomme._survey import _combined_codes
+    from omdomme.estimate.survey import _combined_codes
 
     s = pl.Series("k", values)
     codes, m = _combined_codes([s, pl.Series("j", [i % 2 for i in range(len(values))])])
@@ -366,7 +366,7 @@ def test_more_design_errors() -> None:
 
 def test_group_codes_of_many_wide_integer_columns() -> None:
     # ranges too wide for counting and products beyond 2**62: the sort-based paths
-    from omdomme._survey import _combined_codes
+    from omdomme.estimate.survey import _combined_codes
 
     rng = np.random.default_rng(5)
     cols = [pl.Series(f"k{i}", rng.integers(-(10**15), 10**15, size=200)) for i in range(9)]

@@ -213,7 +213,7 @@ def test_total_of_indicator_equals_proportion_times_weight_sum(df: pl.DataFrame)
     b=st.lists(st.none() | st.integers(-3, 3) | st.just(10**12), min_size=40, max_size=40),
 )
 def test_group_codes_match_polars_sort(a: list, b: list) -> None:
-    from omdomme._survey import _combined_codes
+    from omdomme.estimate.survey import _combined_codes
 
     frame = pl.DataFrame({"a": a, "b": b[: len(a)]}, schema={"a": pl.String, "b": pl.Int64})
     codes, m = _combined_codes([frame["a"], frame["b"]])

@@ -170,7 +170,7 @@ def test_committed_reference_is_what_r_gives(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", ["d1", "nofpc", "srs", "lonely_adjust", "lonely_average"])
 def test_sparse_cells_give_the_dense_results(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from omdomme._survey import _Cells
+    from omdomme.estimate.survey import _Cells
 
     def run() -> list:
         s = design(case)

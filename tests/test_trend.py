@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 from scipy import stats
 
-from omdomme._trend import fit_wls, trend, trend_summary
+from omdomme.analysis.trend import fit_wls, trend
 from omdomme.cli import main
 from omdomme.errors import UsageError
+from omdomme.text.trend import trend_summary
 from test_rounds_support import build_tree, write_round
 
 ROUNDS = (2016, 2018, 2020, 2022, 2024, 2026)

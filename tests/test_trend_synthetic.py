@@ -16,8 +16,8 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from omdomme._rounds import compare_rounds
-from omdomme._trend import Trend, trend
+from omdomme.analysis.rounds import compare_rounds
+from omdomme.analysis.trend import Trend, trend
 from omdomme.cli import main
 from omdomme.errors import EstimationWarning
 
@@ -27,8 +27,8 @@ ROUNDS = (2016, 2018, 2020, 2022, 2024, 2026)
 
 @pytest.fixture(scope="session")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from omdomme._analysis import analyse_round
-    from omdomme._output import write_analysis
+    from omdomme.analysis.reputation import analyse_round
+    from omdomme.results.write import write_analysis
 
     root = tmp_path_factory.mktemp("synthetic")
     # The reputation survey only: the trend tests are about it, and it keeps the fixture
@@ -138,8 +138,8 @@ def test_ostfold_gap_comes_from_the_rounds_paired_county_comparisons(
 @pytest.fixture(scope="session")
 def analysed_innovation(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The innovation survey of 2016 (the goal's baseline) and 2018, analysed."""
-    from omdomme._analysis import analyse_round
-    from omdomme._output import write_analysis
+    from omdomme.analysis.reputation import analyse_round
+    from omdomme.results.write import write_analysis
 
     root = tmp_path_factory.mktemp("synthetic-innovasjon")
     for r in (2016, 2018):

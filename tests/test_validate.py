@@ -8,7 +8,7 @@ import polars as pl
 from click.testing import CliRunner
 
 from _fixture_round import DEFINITION, assert_snapshot, make_data, make_round
-from omdomme._definition import validate_round
+from omdomme.analysis.validate import validate_round
 from omdomme.cli import main
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from omdomme._weighting import ipf, kish_deff
 from omdomme.errors import WeightingError
+from omdomme.estimate.weighting import ipf, kish_deff
 
 REF = Path(__file__).parent / "reference" / "r_public"
 

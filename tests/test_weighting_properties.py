@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from omdomme._weighting import Calibration, ipf
+from omdomme.estimate.weighting import Calibration, ipf
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

@@ -16,8 +16,14 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from omdomme._weighting import Calibration, WeightingDiagnostics, parse_margins, poststratify, rake
 from omdomme.errors import WeightingError
+from omdomme.estimate.weighting import (
+    Calibration,
+    WeightingDiagnostics,
+    parse_margins,
+    poststratify,
+    rake,
+)
 
 REF = Path(__file__).parent / "reference" / "r_public"
 MARGINS = {"stype": {"E": 4421, "H": 755, "M": 1018}, "sch.wide": {"No": 1072, "Yes": 5122}}
@@ -243,7 +249,7 @@ def test_population_tables_cross_the_margins_for_poststratify() -> None:
     # variable the margins name (it once used only the first margin in analyse).
     from types import SimpleNamespace
 
-    from omdomme._weighting import population_tables
+    from omdomme.analysis.weighting import population_tables
 
     spec = SimpleNamespace(method="poststratify", margins=["fylke", "kjonn"], population_year=2024,
                            age_groups=[(18, 29), (30, 80)])

@@ -12,8 +12,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from omdomme._definition import parse_definition
-from omdomme._weighting import _weight_respondents
+from omdomme.analysis.weighting import _weight_respondents
+from omdomme.definitions import parse_definition
 
 SURVEYS = Path(__file__).resolve().parents[1] / "surveys"
 WEIGHTING = """

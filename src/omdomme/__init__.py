@@ -2,9 +2,9 @@
 
 The public surface is small; the work is done in private one-concern modules:
 
-- :func:`read` (``omdomme._io``): SPSS (``.sav``, ``.zsav``, ``.por``) and CSV with labels and
+- :func:`read` (``omdomme.io``): SPSS (``.sav``, ``.zsav``, ``.por``) and CSV with labels and
   user-missing ("vet ikke") codes intact, returning ``(polars.DataFrame, Metadata)``.
-- :class:`Survey` (``omdomme._survey``): the design and its estimators (mean, total,
+- :class:`Survey` (``omdomme.estimate.survey``): the design and its estimators (mean, total,
   proportion, ratio) with design-based intervals that agree with R's ``survey``.
 - geography, definitions, analysis, reports: see ``docs/architecture.md``.
 
@@ -52,14 +52,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from omdomme._io import Metadata, VariableInfo, read
-    from omdomme._survey import Survey
+    from omdomme.estimate.survey import Survey
+    from omdomme.io import Metadata, VariableInfo, read
 
 _LAZY = {
-    "read": "omdomme._io",
-    "Metadata": "omdomme._io",
-    "VariableInfo": "omdomme._io",
-    "Survey": "omdomme._survey",
+    "read": "omdomme.io",
+    "Metadata": "omdomme.io",
+    "VariableInfo": "omdomme.io",
+    "Survey": "omdomme.estimate.survey",
 }
 
 

@@ -48,9 +48,9 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
 
     Example: omdomme analyse 2018
     """
-    from omdomme._analysis import analyse_round
-    from omdomme._output import write_analysis
-    from omdomme._summary import summary_text
+    from omdomme.analysis.reputation import analyse_round
+    from omdomme.results.write import write_analysis
+    from omdomme.text.summary import summary_text
 
     progress = _Progress(quiet)
     # Flagged estimates warn (EstimationWarning); show them as plain notes, not Python warnings.

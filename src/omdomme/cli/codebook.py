@@ -43,9 +43,9 @@ def codebook(
 
     Example: omdomme codebook surveys/2018/omdomme-2018.sav --format json
     """
-    from omdomme._codebook import codebook as make_codebook
-    from omdomme._codebook import codebook_text
-    from omdomme._io import read
+    from omdomme.io import read
+    from omdomme.io.codebook import codebook as make_codebook
+    from omdomme.io.codebook import codebook_text
 
     data, meta = read(file, encoding=encoding, delimiter=delimiter, decimal=decimal)
     if output_format == "json":

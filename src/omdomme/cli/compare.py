@@ -35,7 +35,8 @@ def compare(round_a: int, round_b: int, root: Path, analyse_missing: bool) -> No
 
     Example: `omdomme compare 2016 2018`.
     """
-    from omdomme._rounds import compare_rounds, comparison_summary
+    from omdomme.analysis.rounds import compare_rounds
+    from omdomme.text.rounds import comparison_summary
 
     result = compare_rounds(round_a, round_b, root=root, run_missing=analyse_missing)
     click.echo(comparison_summary(result))
@@ -67,7 +68,7 @@ def trend(survey: str, root: Path) -> None:
 
     Example: `omdomme trend --survey omdomme`.
     """
-    from omdomme._trend import trend as run_trend
-    from omdomme._trend import trend_summary
+    from omdomme.analysis.trend import trend as run_trend
+    from omdomme.text.trend import trend_summary
 
     click.echo(trend_summary(run_trend(root=root, survey=survey)))

@@ -39,7 +39,7 @@ def report(round: int, formats: tuple[str, ...], engine: str, root: Path, survey
 
     Example: omdomme report 2018 --format html
     """
-    from omdomme._report import render_report
+    from omdomme.report import render_report
 
     start = time.monotonic()
 

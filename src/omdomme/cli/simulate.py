@@ -32,7 +32,7 @@ def simulate(out_dir: str, seed: int, rounds: str | None) -> None:
 
     Example: omdomme simulate --out surveys --seed 20161 --rounds 2016,2018
     """
-    from omdomme._simulate import simulate_rounds
+    from omdomme.simulate import simulate_rounds
 
     files = simulate_rounds(out_dir, seed=seed, rounds=_parse_rounds(rounds), progress=click.echo)
     click.echo(f"{len(files)} filer skrevet under {out_dir}/ (syntetiske data, frø {seed}).")

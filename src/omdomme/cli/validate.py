@@ -25,7 +25,7 @@ def validate(round: int, root: Path) -> None:
 
     Example: omdomme validate 2018
     """
-    from omdomme._definition import validate_round
+    from omdomme.analysis.validate import validate_round
 
     problems = validate_round(round, root)
     if problems:

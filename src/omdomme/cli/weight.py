@@ -25,6 +25,6 @@ def weight(round: int, root: Path) -> None:
 
     Example: omdomme weight 2018
     """
-    from omdomme._weighting import weight_round
+    from omdomme.analysis.weighting import weight_round
 
     click.echo(weight_round(round, root=root).text())

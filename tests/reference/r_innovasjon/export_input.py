@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from omdomme._definition import load_definition
-from omdomme._innovation import COUNTY, _code_strings, _col, _file_record, _prepare
+from omdomme.analysis.innovation import COUNTY, _code_strings, _col, _file_record, _prepare
+from omdomme.definitions import load_definition
 
 HERE = Path(__file__).parent
 

@@ -1,0 +1,493 @@
+"""The reputation analysis of a round: every indicator × domain × rated county, compared and ranked.
+
+Flow: definition → read → harmonise (long: respondent × rated county) → design (respondent
+or the design's PSU as cluster; optional raking to SSB margins) → one vectorised proportion
+call for all indicator × domain columns by rated county, with the covariance → reliability
+→ paired county comparisons, ranks → change since the previous round (that round is
+estimated afresh in memory from its own definition and data, so both sides always come from
+the same code) → innovation survey when the round has one.
+
+Domains are subsets of the design: an indicator column is null outside the domain (and outside
+its base), so every respondent keeps its cluster in the variance (R's ``subset``/``svyby``); its
+degrees of freedom are the domain's own: respondents (PSUs) in the domain and base minus strata.
+
+Example
+-------
+>>> result = analyse_round(2018, root=".")                        # doctest: +SKIP
+>>> result.estimates.filter(pl.col("target") == "ostfold").select("indicator", "display")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from omdomme.analysis.counties import COMPARISON_COLUMNS, county_comparisons, round_comparisons
+from omdomme.analysis.ranks import rank_table
+from omdomme.analysis.reliability import apply_reliability
+from omdomme.definitions import Definition, Indicator, load_definition, previous_round
+from omdomme.definitions.harmonise import Harmonised, harmonise
+from omdomme.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from omdomme.io import Metadata
+
+Progress = Callable[[str], None]
+
+ESTIMATE_COLUMNS = [
+    "survey", "round", "indicator", "label", "kind", "base", "better", "target", "target_label",
+    "domain", "domain_label", "n", "eff_n", "estimate", "se", "ci_low", "ci_high", "ci_method",
+    "level", "df", "deff", "cv", "flag", "display", "note",
+]
+ESTIMATE_SCHEMA: dict[str, Any] = {
+    "survey": pl.String, "round": pl.Int64, "indicator": pl.String, "label": pl.String,
+    "kind": pl.String, "base": pl.String, "better": pl.String, "target": pl.String,
+    "target_label": pl.String, "domain": pl.String, "domain_label": pl.String, "n": pl.Int64,
+    "eff_n": pl.Float64, "estimate": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
+    "ci_high": pl.Float64, "ci_method": pl.String, "level": pl.Float64, "df": pl.Float64,
+    "deff": pl.Float64, "cv": pl.Float64, "flag": pl.String, "display": pl.String, "note": pl.String,
+}
+TARGET_LABELS = {"akershus": "Akershus", "oslo": "Oslo", "buskerud": "Buskerud", "vestfold": "Vestfold",
+                 "ostfold": "Østfold", "norge": "Norge"}
+_SEP = "__"  # indicator__domain column names in the long frame
+
+
+@dataclass(frozen=True)
+class RoundEstimates:
+    """One survey round estimated in memory: estimates, the covariances behind them, the design df."""
+
+    definition: Definition
+    estimates: pl.DataFrame
+    vcov: dict[tuple[str, str], tuple[list[str], np.ndarray]]
+    degf: float
+    harmonised: Harmonised
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything ``omdomme analyse <round>`` writes: the three tables and the manifest."""
+
+    round: int
+    estimates: pl.DataFrame
+    comparisons: pl.DataFrame
+    ranks: pl.DataFrame
+    manifest: dict[str, Any]
+    definitions: tuple[Definition, ...] = field(default=())
+
+
+def _say(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def indicator_expr(indicator: Indicator, definition: Definition) -> pl.Expr:
+    """The 0/1 value of an indicator per long row (null where the respondent is not in the base).
+
+    ``base = "all"``: everyone who answered (vet ikke counts as «not»); ``base = "valid"``:
+    those with an opinion. Unanswered rows are null: they leave the estimate as a domain.
+    """
+    q = definition.questions[indicator.question]
+    vet_ikke = pl.col(f"{q.name}__vet_ikke")
+    answered = vet_ikke.is_not_null()
+    if indicator.count == "vet_ikke":
+        hit = vet_ikke
+    elif q.is_coded:
+        cats = list(indicator.count)
+        hit = pl.col(q.name).list.eval(pl.element().is_in(cats)).list.any().fill_null(False)
+    else:
+        hit = pl.col(q.name).is_in(list(indicator.count)).fill_null(False)
+    in_base = answered & ~vet_ikke if indicator.base == "valid" else answered
+    return pl.when(in_base).then(hit.cast(pl.Float64))
+
+
+def domain_expr(definition: Definition, domain: str) -> pl.Expr:
+    """True where a long row (respondent × rated county) belongs to the domain."""
+    d = definition.domains[domain]
+    mask = pl.lit(True)
+    if d.residents == "target":
+        mask = mask & (pl.col("residence") == pl.col("target"))
+    elif d.residents == "other":
+        mask = mask & (pl.col("residence") != pl.col("target"))
+    if d.age is not None:
+        mask = mask & pl.col("age").is_between(d.age[0], d.age[1]).fill_null(False)
+    return mask
+
+
+def _survey(definition: Definition, long: pl.DataFrame) -> Any:
+    from omdomme.estimate.survey import Survey
+
+    design = definition.design
+    return Survey(
+        long,
+        weights="weight",
+        strata="strata" if design.strata else None,
+        psu="psu",
+        fpc="fpc" if design.fpc else None,
+        lonely_psu=design.lonely_psu,
+    )
+
+
+def _rake(definition: Definition, survey: Any, long: pl.DataFrame, progress: Progress | None) -> tuple[Any, dict[str, Any]]:
+    """Rake the long design to SSB margins (county × sex × age group), as ``[weighting]`` asks.
+
+    Each respondent has one row per rated county with the same background, so the margins
+    are multiplied by the number of rated counties: the calibrated weight of every row is the
+    respondent's own, and the calibration residuals summed per respondent equal the wide
+    design's (the regression on identical rows scales by the same factor).
+    """
+    from omdomme.analysis.weighting import weight_to_population
+    from omdomme.population import age_group_labels, population_notes
+
+    spec = definition.weighting
+    assert spec is not None
+    _say(progress, f"omdomme: weighting to SSB population {spec.population_year} ({spec.method})")
+    raked, _ = weight_to_population(survey, spec, copies=len(definition.targets))
+    notes = tuple(population_notes(spec.population_year))
+    labels = age_group_labels(spec.age_groups)
+    diagnostics: dict[str, Any] = {}
+    diag = getattr(raked, "weighting", None)
+    if diag is not None:
+        # Per respondent: the long rows repeat each respondent, which leaves these unchanged.
+        for key in ("algorithm", "iterations", "converged", "max_discrepancy", "deff", "efficiency",
+                    "g_min", "g_max", "weight_min", "weight_max"):
+            value: Any = getattr(diag, key, None)
+            diagnostics[key] = value.item() if hasattr(value, "item") else value
+    return raked, {"method": spec.method, "population_year": spec.population_year,
+                   "margins": [list(m) if isinstance(m, tuple) else m for m in spec.margins],
+                   "age_groups": dict(zip(labels, [list(g) for g in spec.age_groups], strict=True)),
+                   "bounds": list(spec.bounds) if spec.bounds else None,
+                   "notes": list(notes), "diagnostics": diagnostics}
+
+
+def _weighting_columns(definition: Definition) -> list[pl.Expr]:
+    """``age_group`` labels for raking (``county`` in 2024 borders and ``sex`` come from harmonise)."""
+    from omdomme.analysis.weighting import age_group_expr
+
+    spec = definition.weighting
+    assert spec is not None
+    return [age_group_expr(spec.age_groups)]
+
+
+def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metadata | None = None, *,
+                        progress: Progress | None = None) -> RoundEstimates:
+    """Estimate every indicator × domain × rated county of a reputation round, in memory.
+
+    Parameters
+    ----------
+    definition
+        The round's ``omdomme`` definition.
+    data, meta
+        The raw file as ``omdomme.read`` returns it (the coverage study passes simulated samples).
+    progress
+        Called with a short message before each step that may take time.
+
+    Returns
+    -------
+    RoundEstimates
+        ``estimates`` in the output contract and ``vcov[(indicator, domain)] = (targets, V)``.
+
+    Examples
+    --------
+    >>> d = load_definition(2018)                                    # doctest: +SKIP
+    >>> r = estimate_reputation(d, *d.read())                        # doctest: +SKIP
+    """
+    _say(progress, f"omdomme: harmonising {definition.data_path.name} ({data.height} respondents)")
+    h = harmonise(definition, data, meta)
+    long = h.long
+    columns: list[str] = []
+    cells: dict[str, tuple[str, str]] = {}
+    exprs: list[pl.Expr] = []
+    for ind in definition.indicators:
+        value = indicator_expr(ind, definition)
+        for dom in ind.domains:
+            name = f"{ind.id}{_SEP}{dom}"
+            columns.append(name)
+            cells[name] = (ind.id, dom)
+            exprs.append(pl.when(domain_expr(definition, dom)).then(value).alias(name))
+    long = long.with_columns(exprs)
+    if definition.weighting is not None:
+        long = long.with_columns(_weighting_columns(definition))
+    survey = _survey(definition, long)
+    parameters: dict[str, Any] = {
+        "ci_method": definition.reliability.ci_method,
+        "level": definition.reliability.level,
+        "min_n": definition.reliability.min_n,
+        "psu": definition.design.psu or f"{definition.design.id} (respondent as cluster)",
+        "weight": definition.design.weight,
+        # County borders of `residence` (innenfra/utenfra/unge): 2024 or "round" (code_year's).
+        "borders": definition.respondent.borders if definition.respondent else 2024,
+    }
+    if definition.weighting is not None:
+        survey, parameters["weighting"] = _rake(definition, survey, long, progress)
+    _say(progress, f"omdomme: estimating {len(columns)} indicator × domain columns for {len(h.targets)} counties")
+    # df_rows="valid": each indicator × domain × target has the df of its own respondents (those
+    # in the domain and the base: PSUs minus strata), as R's svyby(~I(...), ~target,
+    # subset(design, in_domain & in_base), svyciprop) — not the whole target group's.
+    frame, v = survey.proportion(columns, by=["target"], vcov=True, method=definition.reliability.ci_method,
+                                  level=definition.reliability.level, df_rows="valid")
+    v = np.asarray(v, dtype=float)
+    frame = frame.with_row_index("_pos")
+    degf = float(survey.degf)
+
+    # Covariance blocks per indicator × domain, in the definition's target order.
+    positions = {(r["variable"], r["target"]): r["_pos"] for r in frame.select("variable", "target", "_pos").iter_rows(named=True)}
+    vcov: dict[tuple[str, str], tuple[list[str], np.ndarray]] = {}
+    for name in columns:
+        targets = [t for t in h.targets if (name, t) in positions]
+        idx = [positions[(name, t)] for t in targets]
+        vcov[cells[name]] = (targets, v[np.ix_(idx, idx)])
+
+    meta_rows = [
+        {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "label": ind.label, "kind": ind.kind,
+         "base": ind.base, "better": ind.better, "domain": dom, "domain_label": definition.domains[dom].label,
+         "_order": i}
+        for i, (ind, dom) in enumerate((ind, dom) for ind in definition.indicators for dom in ind.domains)
+    ]
+    target_order = {t: i for i, t in enumerate(h.targets)}
+    estimates = (
+        frame.join(pl.DataFrame(meta_rows), on="variable", how="left")
+        .with_columns(
+            survey=pl.lit(definition.kind),
+            round=pl.lit(definition.round, pl.Int64),
+            target_label=pl.col("target").replace_strict(TARGET_LABELS, default=pl.col("target")),
+            ci_method=pl.col("method"),
+            _torder=pl.col("target").replace_strict(target_order, default=99),
+        )
+        .sort("_order", "_torder")
+    )
+    estimates = apply_reliability(estimates, min_n=definition.reliability.min_n)
+    estimates = estimates.select(pl.col(c).cast(ESTIMATE_SCHEMA[c]) for c in ESTIMATE_COLUMNS)
+    # An empty domain has no estimate: null (an empty CSV field), not NaN.
+    estimates = estimates.with_columns(pl.col(pl.Float64).fill_nan(None))
+    return RoundEstimates(definition=definition, estimates=estimates, vcov=vcov, degf=degf,
+                          harmonised=h, parameters=parameters)
+
+
+def series_breaks(current: Definition, previous: Definition, root: Path) -> dict[tuple[str, str], str]:
+    """``(indicator, domain) -> note`` where the two rounds' definitions break the series.
+
+    The rules are those of ``omdomme compare`` (:func:`omdomme.analysis.rounds.series_breaks`): a
+    changed scale, wording, count codes, base or domain rule (including ``borders``).
+    """
+    from omdomme.definitions.series import series_breaks as definition_breaks
+
+    table = definition_breaks(previous.round, current.round, root, surveys=("omdomme",))
+    return {
+        (r["indicator"], r["domain"]): f"series break: {r['break_reason']}"
+        for r in table.filter(~pl.col("comparable")).iter_rows(named=True)
+    }
+
+
+def file_entry(path: Path, root: Path) -> dict[str, Any]:
+    """``{path, size, sha256}`` of an input file, the path relative to the project root."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        shown = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return {"path": shown, "size": path.stat().st_size, "sha256": digest}
+
+
+def software_versions() -> dict[str, str]:
+    """Versions of the software that made the numbers (for the manifest)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("polars", "numpy", "scipy", "pyreadstat"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progress | None = None) -> AnalysisResult:
+    """Analyse a round: estimates, comparisons, ranks and the manifest, in memory.
+
+    Parameters
+    ----------
+    round
+        The round (year); ``<root>/surveys/<round>/omdomme.toml`` must exist (and/or
+        ``innovasjon.toml``, analysed by :mod:`omdomme.analysis.innovation`).
+    root
+        The project folder.
+    progress
+        Called with short messages (the CLI prints them on stderr).
+
+    Returns
+    -------
+    AnalysisResult
+        Write it with :func:`omdomme.results.write.write_analysis`.
+
+    Raises
+    ------
+    UsageError, DefinitionError, ReadError, GeographyError, DesignError
+        Bad input (exit 2).
+
+    Examples
+    --------
+    >>> r = analyse_round(2018)                                         # doctest: +SKIP
+    >>> r.estimates.height, r.comparisons.height, r.ranks.height        # doctest: +SKIP
+    """
+    from omdomme import __version__
+    from omdomme.definitions import find_definitions
+
+    root = Path(root)
+    definitions = find_definitions(round, root)
+    estimates: list[pl.DataFrame] = []
+    comparisons: list[pl.DataFrame] = []
+    ranks: list[pl.DataFrame] = []
+    surveys: dict[str, Any] = {}
+    seed = None
+    for definition in definitions:
+        if definition.kind != "omdomme":
+            continue
+        data, meta = _read_checked(definition, progress)
+        current = estimate_reputation(definition, data, meta, progress=progress)
+        estimates.append(current.estimates)
+        level = definition.reliability.level
+        comparisons.append(county_comparisons(current.estimates, current.vcov, df=current.degf, level=level))
+        _say(progress, f"omdomme: rank probabilities ({definition.ranks.draws} draws)")
+        ranks.append(rank_table(current.estimates, current.vcov, draws=definition.ranks.draws,
+                                seed=definition.ranks.seed))
+        seed = definition.ranks.seed
+        inputs = [file_entry(definition.data_path, root)]
+        prev = previous_round(definition, root)
+        prev_info: dict[str, Any] | None = None
+        if prev is not None and not (root / "surveys" / str(prev) / "omdomme.toml").is_file():
+            import warnings
+
+            from omdomme.errors import OmdommeWarning
+
+            warnings.warn(
+                f"{definition.path}: previous = {prev}, but {root / 'surveys' / str(prev) / 'omdomme.toml'} "
+                f"does not exist; no change since {prev} is computed. Add that round or change `previous`.",
+                OmdommeWarning, stacklevel=2,
+            )
+        elif prev is not None:
+            before_def = load_definition(prev, "omdomme", root)
+            before_estimates, prev_info = _previous_estimates(before_def, root, progress)
+            comparisons.append(round_comparisons(current.estimates, before_estimates, level=level,
+                                                 breaks=series_breaks(definition, before_def, root)))
+        surveys["omdomme"] = {
+            "definition": file_entry(definition.path, root),
+            "inputs": inputs,
+            "rows": current.harmonised.rows.as_dict(),
+            "parameters": {**current.parameters, "design_df": current.degf,
+                           "ranks": {"draws": definition.ranks.draws, "seed": definition.ranks.seed},
+                           "previous": prev_info, "synthetic": definition.synthetic},
+        }
+
+    innovation = _innovation(round, root, definitions, progress)
+    if innovation is not None:
+        estimates.append(_conform(innovation.estimates, ESTIMATE_COLUMNS, ESTIMATE_SCHEMA, "estimates"))
+        comparisons.append(_conform(innovation.comparisons, COMPARISON_COLUMNS, None, "comparisons"))
+        surveys["innovasjon"] = innovation.manifest
+    if not estimates:
+        raise AnalysisError(f"round {round}: nothing to analyse under {root / 'surveys' / str(round)}.")
+
+    from omdomme.analysis.counties import COMPARISON_SCHEMA
+    from omdomme.analysis.ranks import RANK_SCHEMA
+
+    manifest = {
+        "omdomme_version": __version__,
+        "round": int(round),
+        "surveys": surveys,
+        "seed": seed,
+        "software": software_versions(),
+    }
+    return AnalysisResult(
+        round=int(round),
+        estimates=pl.concat(estimates, how="vertical_relaxed"),
+        comparisons=pl.concat([c.cast(COMPARISON_SCHEMA) for c in comparisons], how="vertical_relaxed"),  # type: ignore[arg-type]
+        ranks=pl.concat(ranks, how="vertical_relaxed") if ranks else pl.DataFrame(schema=RANK_SCHEMA),
+        manifest=manifest,
+        definitions=tuple(definitions),
+    )
+
+
+def _previous_estimates(definition: Definition, root: Path, progress: Progress | None) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The previous round's estimates: from ``analyses/<prev>/`` when that is provably current, else afresh.
+
+    The stored ``estimates.parquet`` is reused only when its manifest was written by this
+    omdomme version from byte-identical inputs (definition and data sha256); otherwise the
+    round is estimated again in memory from its own definition and data. Either way both
+    sides of the change come from the same code and the same files.
+    """
+    import json
+
+    from omdomme import __version__
+
+    definition_entry = file_entry(definition.path, root)
+    data_entry = file_entry(definition.data_path, root)
+    # One fixed description (not which path was taken) so that the manifest does not depend on
+    # whether the previous round happened to be analysed: the numbers are the same either way.
+    info: dict[str, Any] = {
+        "round": definition.round, "definition": definition_entry, "inputs": [data_entry],
+        "how": f"analyses/{definition.round}/estimates.parquet when written by this omdomme version from "
+               f"these inputs (sha256), else estimated afresh from them",
+    }
+    folder = root / "analyses" / str(definition.round)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        stored = manifest["surveys"]["omdomme"]
+        current = (manifest.get("omdomme_version") == __version__
+                   and stored["definition"]["sha256"] == definition_entry["sha256"]
+                   and [i["sha256"] for i in stored["inputs"]] == [data_entry["sha256"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        current = False
+    if current:
+        estimates = pl.read_parquet(folder / "estimates.parquet").filter(pl.col("survey") == "omdomme")
+        if set(ESTIMATE_COLUMNS) <= set(estimates.columns):
+            return estimates, info
+    _say(progress, f"omdomme: estimating {definition.round} for the change since then")
+    data, meta = _read_checked(definition, None)
+    return estimate_reputation(definition, data, meta).estimates, info
+
+
+def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl.DataFrame, Metadata]:
+    """Read a round's data and refuse it, listing every problem, when it disagrees with the definition."""
+    from omdomme.analysis.validate import check_data
+    from omdomme.errors import DefinitionError
+
+    _say(progress, f"omdomme: reading and checking {definition.data_path.name}")
+    data, meta = definition.read()
+    problems = check_data(definition, data)
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise DefinitionError(
+            f"{definition.path} does not match {definition.data_path.name} ({len(problems)} problem(s)):\n"
+            f"{listing}\nFix them (`omdomme validate {definition.round}` lists the same) and run again."
+        )
+    return data, meta
+
+
+def _innovation(round: int, root: Path, definitions: list[Definition], progress: Progress | None) -> Any:
+    import importlib.util
+
+    definition = next((d for d in definitions if d.kind == "innovasjon"), None)
+    if definition is None or importlib.util.find_spec("omdomme.analysis.innovation") is None:
+        return None
+    from omdomme.analysis.innovation import analyse_innovation
+
+    _say(progress, f"innovasjon: round {round}")
+    return analyse_innovation(definition, root=root, progress=progress)
+
+
+def _conform(frame: pl.DataFrame, columns: list[str], schema: dict[str, Any] | None, what: str) -> pl.DataFrame:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise AnalysisError(
+            f"the innovation analysis returned {what} without the columns {missing}; "
+            f"it must follow docs/architecture.md §5."
+        )
+    out = frame.select(columns)
+    return out.cast(schema) if schema else out  # type: ignore[arg-type]

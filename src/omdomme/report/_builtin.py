@@ -1,0 +1,257 @@
+"""The built-in engine: run a ``.qmd`` without Quarto.
+
+Where the ``quarto`` CLI is missing (it downloads its binary at install time, which cannot
+work offline), the same template still renders: its ``{python}`` cells run in a Jupyter
+kernel started from this interpreter (nbclient + ipykernel, with a kernel spec written to a
+temporary folder, so nothing needs to be installed globally), the outputs (Markdown, HTML
+tables, PNG figures, text) are assembled into pandoc Markdown in document order, and pandoc
+(the binary in the ``pypandoc-binary`` wheel) writes a self-contained HTML file (CSS and
+images embedded) or a DOCX file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from omdomme.errors import AnalysisError, UsageError
+from omdomme.report._qmd import Cell, QmdDocument
+
+KERNEL_NAME = "omdomme-python"
+Progress = Callable[[str], None]
+# Errors raised by omdomme inside a cell that are the user's input, not the template's fault.
+_INPUT_ERRORS = {"UsageError", "InputError", "ReadError", "DefinitionError", "GeographyError"}
+
+
+def _kernel_manager(spec_dir: Path) -> Any:
+    """A kernel manager that starts ipykernel with *this* interpreter.
+
+    A kernel spec is written to ``spec_dir``: CI and fresh venvs have no kernel installed
+    globally, and a global ``python3`` spec could point at another Python without omdomme.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    folder = spec_dir / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "omdomme (Python)", "language": "python",
+            "env": {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}}
+    (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    specs = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
+    return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+
+
+def parameter_source(params: dict[str, Any]) -> str:
+    """The code of the injected parameter cell, as Quarto and papermill write it.
+
+    Examples
+    --------
+    >>> print(parameter_source({"round": 2018, "root": "/x"}))
+    # Injected parameters
+    round = 2018
+    root = '/x'
+    """
+    return "\n".join(["# Injected parameters", *(f"{k} = {v!r}" for k, v in params.items())])
+
+
+def execute(doc: QmdDocument, params: dict[str, Any], *, cwd: Path, progress: Progress | None = None,
+            timeout: int = 600) -> list[list[dict[str, Any]]]:
+    """Run the document's Python cells in a fresh kernel; return each cell's outputs.
+
+    The parameters are injected as a cell right after the cell tagged ``parameters`` (or
+    first, when there is none), as Quarto does.
+
+    Raises
+    ------
+    UsageError
+        When a cell raises one of omdomme's input errors (e.g. a round not analysed).
+    AnalysisError
+        When a cell fails otherwise; the message names the template, the cell's line and the error.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    cells = [c for c in doc.cells if c.language == "python"]
+    nb = nbformat.v4.new_notebook()
+    index_of: list[int | None] = []  # notebook cell -> document cell (None: injected)
+    injected = next((i for i, c in enumerate(cells) if "parameters" in c.tags), -1)
+    if injected < 0:
+        nb.cells.append(nbformat.v4.new_code_cell(parameter_source(params)))
+        index_of.append(None)
+    for i, cell in enumerate(cells):
+        nb.cells.append(nbformat.v4.new_code_cell(cell.source))
+        index_of.append(i)
+        if i == injected:
+            nb.cells.append(nbformat.v4.new_code_cell(parameter_source(params)))
+            index_of.append(None)
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "omdomme (Python)", "language": "python"}
+    total = len(nb.cells)
+
+    def on_start(cell: Any = None, cell_index: int = 0, **_: Any) -> None:
+        if progress is not None:
+            j = index_of[cell_index]
+            label = cells[j].options.get("label", f"line {cells[j].line}") if j is not None else "injected parameters"
+            progress(f"{doc.path.name}: cell {cell_index + 1}/{total} ({label})")
+
+    with tempfile.TemporaryDirectory(prefix="omdomme-kernel-") as spec_dir:
+        client = NotebookClient(nb, km=_kernel_manager(Path(spec_dir)), timeout=timeout, allow_errors=False,
+                                resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_start,
+                                kernel_name=KERNEL_NAME)
+        if progress is not None:
+            progress(f"{doc.path.name}: starting the Python kernel")
+        try:
+            # The kernel's own stderr is start-up chatter; cell errors arrive as messages.
+            client.execute(cleanup_kc=True, stderr=subprocess.DEVNULL)
+        except DeadKernelError as error:
+            raise AnalysisError(f"{doc.path}: the Python kernel ({sys.executable} -m ipykernel_launcher) died: "
+                                f"{error}; check that ipykernel is installed in this environment.") from None
+        except CellExecutionError as error:
+            failed = next((k for k, c in enumerate(nb.cells)
+                           if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+            j = index_of[failed] if failed is not None else None
+            where = f"{doc.path}, cell at line {cells[j].line}" if j is not None else f"{doc.path}, parameters"
+            ename = getattr(error, "ename", "")
+            evalue = getattr(error, "evalue", str(error))
+            if ename in _INPUT_ERRORS:
+                raise UsageError(f"{where}: {evalue}") from None
+            raise AnalysisError(f"{where} failed with {ename}: {evalue}; fix the cell in the template "
+                                f"(or rerun `omdomme analyse` if the analysis outputs are stale).") from None
+    outputs: list[list[dict[str, Any]]] = [[] for _ in cells]
+    for nb_cell, j in zip(nb.cells, index_of, strict=True):
+        if j is not None:
+            outputs[j] = [dict(o) for o in nb_cell.get("outputs", [])]
+    return outputs
+
+
+def _as_bool(value: Any, default: bool) -> bool:
+    return default if value is None else bool(value)
+
+
+def assemble(doc: QmdDocument, outputs: list[list[dict[str, Any]]], *, media: Path) -> str:
+    """The document body as pandoc Markdown, cell outputs in place of the cells.
+
+    HTML outputs (great_tables) stay raw HTML blocks; PNG outputs are written to ``media``
+    and linked; Markdown outputs are inserted as they are.
+    """
+    echo_default = _as_bool(doc.execute_option("echo", True), True)
+    warning_default = _as_bool(doc.execute_option("warning", True), True)
+    python_cells = iter(outputs)
+    chunks: list[str] = []
+    figure = 0
+    for part in doc.body:
+        if isinstance(part, str):
+            chunks.append(part)
+            continue
+        if part.language != "python":
+            chunks.append(f"```{part.language}\n{part.source}\n```")
+            continue
+        cell_outputs = next(python_cells)
+        opts = part.options
+        if opts.get("include") is False:
+            continue
+        if _as_bool(opts.get("echo"), echo_default):
+            chunks.append(f"```python\n{part.source}\n```")
+        if opts.get("output") is False:
+            continue
+        asis = opts.get("output") == "asis"
+        captions = opts.get("fig-cap")
+        captions = [captions] if isinstance(captions, str) else list(captions or [])
+        label = opts.get("label")
+        for out in cell_outputs:
+            kind = out.get("output_type")
+            if kind == "stream":
+                text = "".join(out.get("text", ""))
+                if out.get("name") == "stderr" and not _as_bool(opts.get("warning"), warning_default):
+                    continue
+                chunks.append(text if asis else f"```\n{text.rstrip()}\n```")
+                continue
+            if kind not in ("display_data", "execute_result"):
+                continue
+            data = out.get("data", {})
+            if "text/markdown" in data:
+                chunks.append("".join(data["text/markdown"]))
+            elif "image/png" in data or "image/svg+xml" in data:
+                figure += 1
+                ext = "png" if "image/png" in data else "svg"
+                name = f"figure-{figure}.{ext}"
+                payload = data.get("image/png") or data["image/svg+xml"]
+                raw = base64.b64decode("".join(payload)) if ext == "png" else "".join(payload).encode("utf-8")
+                (media / name).write_bytes(raw)
+                caption = captions.pop(0) if captions else (opts.get("fig-alt") or "")
+                attrs = f"{{#{label}}}" if label and str(label).startswith("fig-") and caption else ""
+                alt = str(caption).replace("[", "(").replace("]", ")")
+                chunks.append(f"![{alt}]({name}){attrs}" if caption else f"![]({name})\\")
+            elif "text/html" in data:
+                html = "".join(data["text/html"])
+                chunks.append(f"```{{=html}}\n{html}\n```")
+            elif "text/plain" in data and kind == "execute_result":
+                chunks.append(f"```\n{''.join(data['text/plain'])}\n```")
+    return "\n\n".join(chunks) + "\n"
+
+
+def convert(markdown: str, *, target: str, output: Path, media: Path, metadata: dict[str, Any],
+            css: Path | None = None, toc: bool = False) -> Path:
+    """Convert the assembled Markdown with pandoc to a self-contained HTML file or a DOCX file."""
+    import pypandoc
+    import yaml
+
+    header = "---\n" + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False) + "---\n\n"
+    args = [f"--resource-path={media}", "--wrap=none"]
+    if target == "html":
+        args += ["--standalone", "--embed-resources", "--section-divs"]
+        if css is not None and css.exists():
+            args.append(f"--css={css}")
+        if toc:
+            args += ["--toc", "--toc-depth=2"]
+        fmt, source = "html5", "markdown"
+    elif target == "docx":
+        # Raw HTML (the great_tables tables) has no place in DOCX: go through pandoc's HTML
+        # reader, which turns the tables into Word tables and the figures into captioned pictures.
+        markdown = str(pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=args,
+                                             cworkdir=str(media)))
+        header = "<!DOCTYPE html>\n<html><head><title>{}</title></head><body>\n".format(metadata.get("title", ""))
+        markdown += "\n</body></html>\n"
+        args = [*args, *(f"--metadata={k}:{v}" for k, v in metadata.items() if isinstance(v, str))]
+        if toc:
+            args.append("--toc")
+        fmt, source = "docx", "html"
+    else:
+        raise UsageError(f"the built-in engine writes html or docx, not {target!r}; PDF needs the quarto CLI "
+                         "(pip install -e '.[quarto]' on a machine that can download it).")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".part")
+    pypandoc.convert_text(header + markdown, fmt, format=source, outputfile=str(tmp), extra_args=args,
+                          cworkdir=str(media))
+    tmp.replace(output)  # a reader never sees half a report
+    return output
+
+
+def document_metadata(doc: QmdDocument, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Front-matter keys pandoc understands (title, subtitle, author, lang…), with overrides."""
+    keep = ("title", "subtitle", "author", "date", "lang", "abstract", "toc-title")
+    meta = {k: v for k, v in doc.front_matter.items() if k in keep}
+    meta.update({k: v for k, v in overrides.items() if v is not None})
+    return meta
+
+
+def wants_toc(doc: QmdDocument, target: str = "html") -> bool:
+    """Whether the front matter asks for a table of contents for ``target``.
+
+    ``format.<target>.toc`` wins over a top-level ``toc``.
+    """
+    fmt = doc.front_matter.get("format")
+    options = fmt.get(target) if isinstance(fmt, dict) else None
+    if isinstance(options, dict) and "toc" in options:
+        return bool(options["toc"])
+    return bool(doc.front_matter.get("toc"))
+
+
+__all__ = ["Cell", "assemble", "convert", "document_metadata", "execute", "parameter_source", "wants_toc"]

@@ -1,0 +1,438 @@
+"""The report's charts (plotnine), one function per kind of figure.
+
+One look throughout: a light minimal theme, DejaVu Sans (it ships with matplotlib, so the
+charts look the same on every machine), Østfold in a strong teal, Akershus — the level to
+reach — in orange, the other counties muted grey, intervals drawn as ranges. Every function
+takes the tables of ``analyses/<round>/`` and returns a ``ggplot``; :func:`figure_markdown`
+turns one into an embedded, captioned figure for the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from omdomme.report._format import NBSP, fmt_number, fmt_pct, unit_of
+from omdomme.report._text import phrase
+
+if TYPE_CHECKING:
+    from plotnine import ggplot
+
+OSTFOLD = "#00798C"
+AKERSHUS = "#E07A1F"
+NORGE = "#3D405B"
+MUTED = "#A7B0BA"
+TEXT = "#2B2D33"
+FONT = "DejaVu Sans"
+# Ranks 1-3 (the goal: third or better) in teal, 4 and 5 in greys.
+RANK_COLOURS = ("#00535F", "#00798C", "#6DBAC5", "#D5D9DF", "#98A2AE")
+
+
+def _colour(target: str) -> str:
+    return {"ostfold": OSTFOLD, "akershus": AKERSHUS, "norge": NORGE}.get(target, MUTED)
+
+
+def theme_omdomme(base_size: float = 10.5, legend: bool = False) -> Any:
+    """The report's plotnine theme: minimal, horizontal reading, no clutter.
+
+    Examples
+    --------
+    >>> from plotnine import ggplot
+    >>> plot = ggplot() + theme_omdomme()  # doctest: +SKIP
+    """
+    from plotnine import element_blank, element_line, element_text, theme, theme_minimal
+
+    return theme_minimal(base_size=base_size, base_family=FONT) + theme(
+        panel_grid_minor=element_blank(),
+        panel_grid_major_y=element_blank(),
+        panel_grid_major_x=element_line(color="#E3E6EA", size=0.6),
+        axis_text=element_text(color=TEXT),
+        axis_title=element_text(color="#5A5F69", size=base_size * 0.9),
+        strip_text=element_text(color=TEXT, weight="bold", ha="left", size=base_size),
+        plot_title=element_text(color=TEXT, weight="bold", ha="left", size=base_size * 1.2),
+        legend_position="bottom" if legend else "none",
+        legend_title=element_blank(),
+        legend_text=element_text(size=base_size * 0.9),
+        figure_size=(8, 4),
+    )
+
+
+def _pct_labels(values: Any, lang: str) -> list[str]:
+    # Whole percents unless the breaks fall between them (a narrow free-scaled panel).
+    decimals = 0 if all(abs(v - round(v)) < 1e-9 for v in values if v == v) else 1
+    return [fmt_number(v, decimals, lang=lang) + (f"{NBSP}%" if lang == "nb" else "%") for v in values]
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
+                 reference: str = "akershus", domains: list[str] | None = None,
+                 survey: str | None = None) -> ggplot:
+    """The counties on one indicator with 95 % intervals, Østfold highlighted.
+
+    Parameters
+    ----------
+    estimates
+        The ``estimates`` table of a round.
+    indicator
+        The indicator id, e.g. ``"vet_ikke"``.
+    reference
+        The target drawn as a dashed line: ``"akershus"`` (the level to reach) or ``"norge"``.
+    domains
+        Domains to show as panels (default: every domain of the indicator, in table order).
+
+    Examples
+    --------
+    >>> plot = county_chart(results.estimates, "vet_ikke")  # doctest: +SKIP
+    """
+    from plotnine import (
+        aes,
+        coord_flip,
+        facet_wrap,
+        geom_hline,
+        geom_linerange,
+        geom_point,
+        geom_text,
+        ggplot,
+        labs,
+        scale_color_identity,
+        scale_x_discrete,
+        scale_y_continuous,
+        theme,
+    )
+
+    data = estimates.filter(pl.col("indicator") == indicator)
+    if survey is not None:
+        data = data.filter(pl.col("survey") == survey)
+    present = data["domain"].unique(maintain_order=True).to_list()
+    domains = [d for d in (domains or present) if d in present]
+    data = data.filter(pl.col("domain").is_in(domains))
+    first_row = data.row(0, named=True)
+    unit = unit_of(first_row.get("kind"), first_row.get("display"))
+    scale = {"pct": 100.0, "mill_kr": 1e-6}.get(unit, 1.0)
+    hidden = pl.col("flag") == "suppressed"
+    data = data.with_columns(
+        pl.when(hidden).then(None).otherwise(pl.col(c) * scale).alias(c) for c in ("estimate", "ci_low", "ci_high")
+    ).with_columns(
+        colour=pl.col("target").replace_strict({"ostfold": OSTFOLD, "akershus": AKERSHUS, "norge": NORGE}, default=MUTED),
+        size=pl.when(pl.col("target") == "ostfold").then(pl.lit(4.2)).otherwise(pl.lit(3.0)),
+        # Three panels side by side leave room for about 24 characters per title line.
+        domain_label=pl.col("domain_label").map_elements(lambda s: _wrap(s, 24 if len(domains) >= 3 else 34),
+                                                         return_dtype=pl.String),
+    )
+    # Counties ordered by the first domain's estimate, best at the top of the chart.
+    first = data.filter(pl.col("domain") == domains[0])
+    better = data["better"][0] if "better" in data.columns and data.height else "higher"
+    first = first.sort("estimate", descending=(better == "lower"), nulls_last=False)
+    order = first["target_label"].to_list()
+    top = float(data["ci_high"].max() or 1.0)  # type: ignore[arg-type]
+    decimals = 1 if unit in ("pct", "mill_kr") else 0
+
+    def fmt(value: float) -> str:
+        text = fmt_number(value, decimals, lang=lang)
+        return text + (f"{NBSP}%" if lang == "nb" else "%") if unit == "pct" else text
+    data = data.with_columns(
+        label=pl.when(hidden).then(pl.lit(":")).otherwise(
+            pl.col("estimate").map_elements(fmt, return_dtype=pl.String)
+            + pl.when(pl.col("flag") == "flagged").then(pl.lit("*")).otherwise(pl.lit(""))),
+        label_y=pl.when(hidden).then(pl.lit(top * 0.02)).otherwise(pl.col("ci_high") + top * 0.03),
+    )
+    frame = data.to_pandas()
+    frame["target_label"] = frame["target_label"].astype("category").cat.set_categories(order)
+    panel_order = data.filter(pl.col("target") == data["target"][0])["domain_label"].to_list()
+    frame["domain_label"] = frame["domain_label"].astype("category").cat.set_categories(panel_order)
+    ref = frame[frame["target"] == reference]
+    plot = ggplot(frame, aes(x="target_label", y="estimate"))
+    if not ref["estimate"].isna().all():
+        # The level to reach, under the points (no line when the reference is suppressed or absent).
+        plot = plot + geom_hline(ref, aes(yintercept="estimate"), linetype="dashed", color=_colour(reference),
+                                 size=0.7)
+    plot = (
+        plot
+        + geom_linerange(aes(ymin="ci_low", ymax="ci_high", color="colour"), size=1.6, alpha=0.55)
+        + geom_point(aes(color="colour", size="size"))
+        + geom_text(aes(y="label_y", label="label"), ha="left", size=8.5, color=TEXT, family=FONT)
+        + scale_color_identity()
+        + scale_x_discrete(limits=order)
+        + coord_flip()
+        + labs(x="", y={"mill_kr": "mill. kr", "kr": "kr"}.get(unit, "") if lang == "nb"
+               else {"mill_kr": "NOK million", "kr": "NOK"}.get(unit, ""))
+        + theme_omdomme()
+        + theme(panel_spacing_x=0.06)
+    )
+    from plotnine import scale_size_identity
+
+    plot = plot + scale_size_identity()
+
+    if unit == "pct":
+        plot = plot + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang),
+                                         limits=(0, top * (1.22 if len(domains) == 1 else 1.38)),
+                                         expand=(0, 0, 0, 0))
+    else:
+        plot = plot + scale_y_continuous(labels=lambda vs: [fmt_number(float(v), 0, lang=lang) for v in vs],
+                                         limits=(0, top * 1.25), expand=(0, 0, 0, 0))
+    if len(domains) > 1:
+        plot = plot + facet_wrap("~domain_label", ncol=len(domains) if len(domains) <= 3 else 2)
+    return plot
+
+
+def county_chart_size(n_domains: int, n_targets: int = 5) -> tuple[float, float]:
+    """Width and height (inches) that keep a county chart readable."""
+    width = 8.5
+    return width, 0.9 + 0.36 * n_targets * (1 if n_domains <= 3 else (n_domains + 1) // 2)
+
+
+def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
+                labels: dict[str, str] | None = None, order: list[str] | None = None) -> ggplot:
+    """Every county's estimate over rounds, one panel per indicator; Østfold with its band.
+
+    Examples
+    --------
+    >>> plot = trend_chart(trend_estimates("omdomme", 2018))  # doctest: +SKIP
+    """
+    from plotnine import (
+        aes,
+        facet_wrap,
+        geom_line,
+        geom_point,
+        geom_ribbon,
+        ggplot,
+        labs,
+        scale_color_manual,
+        scale_x_continuous,
+        scale_y_continuous,
+        theme,
+    )
+
+    data = trend.filter(pl.col("domain") == domain) if domain else trend
+    data = data.filter(pl.col("flag").fill_null("ok") != "suppressed") if "flag" in data.columns else data
+    labels = labels or {}
+    data = data.with_columns(
+        pl.col("estimate", "ci_low", "ci_high") * 100,
+        panel=pl.col("indicator").replace_strict(labels, default=pl.col("indicator")).map_elements(
+            lambda s: _wrap(s, 36), return_dtype=pl.String),
+    )
+    rounds = sorted(data["round"].unique().to_list())
+    others_label = phrase("other_counties", lang)
+    data = data.with_columns(
+        group=pl.when(pl.col("target").is_in(["ostfold", "akershus"])).then(pl.col("target_label"))
+        .otherwise(pl.lit(others_label)))
+    colours = {"Østfold": OSTFOLD, "Akershus": AKERSHUS, others_label: MUTED}
+    # One line per county and comparable segment: a series break is not drawn as a movement.
+    segment = pl.col("segment").cast(pl.String).fill_null("1") if "segment" in data.columns else pl.lit("1")
+    data = data.with_columns(line=pl.col("target") + pl.lit("/") + segment)
+    frame = data.to_pandas()
+    frame["group"] = frame["group"].astype("category").cat.set_categories(list(colours))
+    panels = data.unique("indicator").sort(
+        pl.col("indicator").replace_strict({k: i for i, k in enumerate(order or [])}, default=len(order or []),
+                                           return_dtype=pl.Int64))["panel"].to_list()
+    frame["panel"] = frame["panel"].astype("category").cat.set_categories(panels)
+    ostf = frame[frame["target"] == "ostfold"]
+    others = frame[frame["target"] != "ostfold"]
+    plot = (
+        ggplot(frame, aes(x="round", y="estimate", color="group", group="line"))
+        + geom_ribbon(ostf, aes(ymin="ci_low", ymax="ci_high"), fill=OSTFOLD, alpha=0.15, color="none")
+        + geom_line(others, size=0.8, alpha=0.85)
+        + geom_point(others, size=1.8)
+        + geom_line(ostf, size=1.6)
+        + geom_point(ostf, size=3)
+        + scale_color_manual(values=colours)
+        + scale_x_continuous(breaks=rounds, labels=[str(r) for r in rounds],
+                             limits=(min(rounds) - 0.6, max(rounds) + 0.6) if rounds else None)
+        + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
+        + facet_wrap("~panel", ncol=2, scales="free_y")
+        + labs(x="", y="")
+        + theme_omdomme(legend=True)
+        + theme(panel_spacing_y=0.07, panel_spacing_x=0.08)
+    )
+    return plot
+
+
+def rank_chart(ranks: pl.DataFrame, *, lang: str = "nb", target: str = "ostfold",
+               labels: dict[str, str] | None = None) -> ggplot:
+    """The probability of each rank for one county, a stacked bar per indicator.
+
+    ``ranks`` is the contract's ranks table filtered to one domain per indicator.
+
+    Examples
+    --------
+    >>> plot = rank_chart(results.ranks.filter(pl.col("domain") == "alle"))  # doctest: +SKIP
+    """
+    from plotnine import (
+        aes,
+        coord_flip,
+        geom_col,
+        geom_text,
+        ggplot,
+        guide_legend,
+        guides,
+        labs,
+        position_stack,
+        scale_fill_manual,
+        scale_x_discrete,
+        scale_y_continuous,
+    )
+
+    labels = labels or {}
+    rank_cols = [c for c in ranks.columns if c.startswith("p_rank_")]
+    data = ranks.filter(pl.col("target") == target).with_columns(
+        panel=pl.col("indicator").replace_strict(labels, default=pl.col("indicator")).map_elements(
+            lambda s: _wrap(s, 38), return_dtype=pl.String))
+    order = data["panel"].to_list()[::-1]
+    long = data.unpivot(index=["panel", "p_top3"], on=rank_cols, variable_name="rank", value_name="p").with_columns(
+        rank=pl.col("rank").str.replace("p_rank_", "").cast(pl.Int64),
+    ).with_columns(
+        rank_label=pl.format("{} {}", pl.lit(phrase("rank", lang)), pl.col("rank")),
+        text=pl.when(pl.col("p") >= 0.07).then(
+            pl.col("p").map_elements(lambda p: fmt_pct(p, 0, lang=lang), return_dtype=pl.String)).otherwise(pl.lit("")),
+        text_colour=pl.when(pl.col("rank").is_in([1, 2, 5])).then(pl.lit("white")).otherwise(pl.lit(TEXT)),
+    )
+    levels = [f"{phrase('rank', lang)} {k}" for k in range(1, len(rank_cols) + 1)]
+    frame = long.to_pandas()
+    frame["rank_label"] = frame["rank_label"].astype("category").cat.set_categories(levels[::-1])
+    top3 = data.select("panel", "p_top3").to_pandas()
+    top3["text"] = [phrase("col_top3", lang) + ": " + fmt_pct(p, 0, lang=lang) for p in top3["p_top3"]]
+    from plotnine import scale_color_identity
+
+    plot = (
+        ggplot(frame, aes(x="panel", y="p", fill="rank_label", group="rank_label"))
+        + geom_col(width=0.68, position=position_stack())
+        # Grouped by rank like the bars, so each label stacks onto its own segment.
+        + geom_text(aes(label="text", color="text_colour", group="rank_label"), position=position_stack(vjust=0.5),
+                    size=8.5, family=FONT)
+        + geom_text(top3, aes(x="panel", y=1.02, label="text"), inherit_aes=False, ha="left", size=8.5,
+                    color=TEXT, family=FONT)
+        + scale_color_identity()
+        + scale_fill_manual(values=dict(zip(levels, RANK_COLOURS, strict=False)), breaks=levels)
+        + scale_x_discrete(limits=order)
+        + scale_y_continuous(labels=lambda vs: _pct_labels([100 * float(v) for v in vs], lang), limits=(0, 1.32),
+                             breaks=[0, 0.25, 0.5, 0.75, 1.0], expand=(0, 0, 0, 0))
+        + coord_flip()
+        + guides(fill=guide_legend(nrow=1))
+        + labs(x="", y=phrase("probability", lang))
+        + theme_omdomme(legend=True)
+    )
+    return plot
+
+
+def association_chart(estimates: pl.DataFrame, indicators: list[str], *, lang: str = "nb",
+                      domain: str = "alle") -> ggplot:
+    """Shares of each kind of association per county (e.g. geography against values).
+
+    Examples
+    --------
+    >>> plot = association_chart(results.estimates, ["steder", "verdier"])  # doctest: +SKIP
+    """
+    from plotnine import (
+        aes,
+        coord_flip,
+        geom_linerange,
+        geom_point,
+        ggplot,
+        labs,
+        position_dodge,
+        scale_color_manual,
+        scale_y_continuous,
+    )
+
+    data = estimates.filter(pl.col("indicator").is_in(indicators) & (pl.col("domain") == domain)
+                            & (pl.col("flag") != "suppressed"))
+    data = data.with_columns(pl.col("estimate", "ci_low", "ci_high") * 100,
+                             category=pl.col("label").map_elements(lambda s: _wrap(s, 40), return_dtype=pl.String))
+    order = (data.filter(pl.col("indicator") == indicators[0]).sort("estimate")["target_label"].to_list())
+    frame = data.to_pandas()
+    frame["target_label"] = frame["target_label"].astype("category").cat.set_categories(order)
+    palette = [OSTFOLD, AKERSHUS, NORGE, "#81B29A", "#F2CC8F", "#9C6644"]
+    cats = data["category"].unique(maintain_order=True).to_list()
+    dodge = position_dodge(width=0.6)
+    return (
+        ggplot(frame, aes(x="target_label", y="estimate", color="category"))
+        + geom_linerange(aes(ymin="ci_low", ymax="ci_high"), position=dodge, size=1.4, alpha=0.55)
+        + geom_point(position=dodge, size=3)
+        + scale_color_manual(values=dict(zip(cats, palette, strict=False)))
+        + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
+        + coord_flip()
+        + labs(x="", y=phrase("col_estimate", lang) + " (%)")
+        + theme_omdomme(legend=True)
+    )
+
+
+def goal_chart(ratio: float, low: float, high: float, *, factor: float = 2.0, baseline: int,
+               round_: int, lang: str = "nb") -> ggplot:
+    """The ratio of Østfold's share to the baseline round with its CI, against the goal factor.
+
+    Examples
+    --------
+    >>> plot = goal_chart(1.2, 0.95, 1.5, factor=2.0, baseline=2016, round_=2018)  # doctest: +SKIP
+    """
+    import pandas as pd
+    from plotnine import (
+        aes,
+        annotate,
+        geom_point,
+        geom_segment,
+        geom_vline,
+        ggplot,
+        labs,
+        scale_x_continuous,
+        scale_y_continuous,
+        theme,
+    )
+
+    frame = pd.DataFrame({"y": [0.0], "ratio": [ratio], "low": [low], "high": [high]})
+    hi = max(factor * 1.15, high * 1.08)
+    label = f"{round_}: " + fmt_number(ratio, 2, lang=lang)
+    return (
+        ggplot(frame, aes(y="y"))
+        + geom_vline(xintercept=1.0, color=MUTED, size=0.8)
+        + geom_vline(xintercept=factor, color=AKERSHUS, linetype="dashed", size=0.9)
+        + annotate("text", x=1.0, y=0.55, label=f"{phrase('baseline_label', lang)} {baseline}", ha="left",
+                   size=9, color="#5A5F69", family=FONT, nudge_x=0.03)
+        + annotate("text", x=factor - 0.03, y=0.55, label=f"{phrase('goal_label', lang)}: × {fmt_number(factor, 1, lang=lang)}",
+                   ha="right", size=9, color=AKERSHUS, family=FONT)
+        + geom_segment(aes(x="low", xend="high", yend="y"), color=OSTFOLD, size=2.2, alpha=0.55)
+        + geom_point(aes(x="ratio"), color=OSTFOLD, size=5)
+        + annotate("text", x=ratio, y=-0.4, label=label, size=9.5, color=TEXT, family=FONT)
+        + scale_x_continuous(limits=(min(0.5, low * 0.9), hi),
+                             labels=lambda vs: ["× " + fmt_number(float(v), 1, lang=lang) for v in vs])
+        + scale_y_continuous(limits=(-0.8, 0.8), breaks=[])
+        + labs(x=phrase("ratio_axis", lang), y="")
+        + theme_omdomme()
+        + theme(figure_size=(7.5, 2.0), panel_grid_major_y=None)
+    )
+
+
+def figure_markdown(plot: ggplot, caption: str, *, width: float = 8.0, height: float = 4.0,
+                    dpi: int = 144, fig_id: str | None = None) -> str:
+    """Render ``plot`` to PNG and return a Markdown figure with the image embedded as a data URI.
+
+    A Markdown image alone in a paragraph becomes a captioned figure in pandoc and Quarto
+    alike, so the same cell output gives a ``<figure>`` with ``<figcaption>`` in HTML and a
+    captioned picture in DOCX, with no file beside the report.
+
+    Examples
+    --------
+    >>> md = figure_markdown(county_chart(est, "vet_ikke"), "«Vet ikke», 2018")  # doctest: +SKIP
+    >>> md.startswith("![«Vet ikke», 2018](data:image/png;base64,")  # doctest: +SKIP
+    True
+    """
+    from plotnine import theme
+
+    figure = (plot + theme(figure_size=(width, height))).draw()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    attrs = [f"#{fig_id}"] if fig_id else []
+    attrs.append('width="100%"')
+    # Square brackets in a caption would end the Markdown link text early.
+    safe = caption.replace("[", "(").replace("]", ")")
+    return f"![{safe}](data:image/png;base64,{data}){{{' '.join(attrs)}}}"

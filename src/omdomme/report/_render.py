@@ -1,0 +1,205 @@
+"""``render_report``: from ``analyses/<round>/`` and a template to ``reports/<round>/``.
+
+Quarto renders when its CLI is on PATH (``engine="auto"`` or ``"quarto"``); otherwise the
+built-in engine (:mod:`omdomme.report._builtin`) runs the same template. One execution of
+the cells serves every requested format of the built-in engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from omdomme.errors import AnalysisError, UsageError
+from omdomme.report import _builtin
+from omdomme.report._qmd import parse_qmd
+from omdomme.report._text import PHRASES, phrase
+from omdomme.results.read import load_round
+
+FORMATS = ("html", "docx", "pdf")
+ENGINES = ("auto", "quarto", "builtin")
+LANGS = ("nb", "en")
+EXTENSIONS = {"html": "html", "docx": "docx", "pdf": "pdf"}
+Progress = Callable[[str], None]
+
+
+def bundled_templates() -> Path:
+    """The ``reports/`` folder of the omdomme source tree (its templates and assets)."""
+    return Path(__file__).resolve().parents[3] / "reports"
+
+
+def find_template(survey: str, root: Path, templates: Path | None = None) -> Path:
+    """``<templates>/<survey>.qmd``; by default ``<root>/reports/``, else the bundled templates.
+
+    Raises
+    ------
+    UsageError
+        When no template for ``survey`` exists.
+    """
+    candidates = [templates] if templates is not None else [root / "reports", bundled_templates()]
+    for folder in candidates:
+        path = Path(folder) / f"{survey}.qmd"
+        if path.exists():
+            return path
+    looked = ", ".join(str(Path(c) / f"{survey}.qmd") for c in candidates)
+    raise UsageError(f"no report template for survey {survey!r}: looked for {looked}; "
+                     "copy reports/<survey>.qmd from the omdomme repository there.")
+
+
+def quarto_path() -> str | None:
+    """The ``quarto`` executable on PATH, or ``None``."""
+    return shutil.which("quarto")
+
+
+def resolve_engine(engine: str, formats: Sequence[str]) -> str:
+    """``quarto`` or ``builtin`` for ``engine`` (``auto`` picks quarto when it is installed).
+
+    Examples
+    --------
+    >>> resolve_engine("builtin", ["html"])
+    'builtin'
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"engine {engine!r} is not one of {', '.join(ENGINES)}.")
+    has_quarto = quarto_path() is not None
+    if engine == "quarto" and not has_quarto:
+        raise UsageError("--engine quarto: the quarto CLI is not on PATH; install it "
+                         "(pip install -e '.[quarto]' where downloads work, or quarto.org), or use --engine builtin.")
+    chosen = "quarto" if engine == "quarto" or (engine == "auto" and has_quarto) else "builtin"
+    if "pdf" in formats and chosen == "builtin":
+        raise UsageError("PDF needs the quarto CLI (and a LaTeX install), which is not on PATH here; "
+                         "use --format html or --format docx, or install quarto (pip install -e '.[quarto]').")
+    return chosen
+
+
+def render_report(round: int, format: str | Sequence[str] = "html", engine: str = "auto", root: str | Path = ".",
+                  *, survey: str | Sequence[str] | None = None, lang: str = "nb", compare_round: int | None = None,
+                  templates: str | Path | None = None, output_dir: str | Path | None = None,
+                  progress: Progress | None = None) -> list[Path]:
+    """Render the report(s) of an analysed round.
+
+    Parameters
+    ----------
+    round
+        The round; ``analyses/<round>/`` under ``root`` must exist.
+    format
+        ``"html"``, ``"docx"``, ``"pdf"`` (quarto only), or several.
+    engine
+        ``"auto"`` (quarto when on PATH, else built-in), ``"quarto"`` or ``"builtin"``.
+    root
+        The project folder (``analyses/``, ``surveys/``, ``reports/``).
+    survey
+        Which survey's report(s); default every survey in the round's estimates.
+    lang
+        ``"nb"`` (bokmål) or ``"en"`` (English headings and text).
+    compare_round
+        The round to compare with (default: the analysis's previous round).
+    templates
+        A folder of ``<survey>.qmd`` templates (default ``<root>/reports``, else the bundled ones).
+    output_dir
+        Where to write (default ``<root>/reports/<round>/``).
+    progress
+        Called with a short message at each step (the CLI prints them).
+
+    Returns
+    -------
+    list of Path
+        The written files, e.g. ``reports/2018/omdomme-2018.html``.
+
+    Raises
+    ------
+    UsageError
+        Unanalysed round (run ``omdomme analyse <round>`` first), unknown format, engine or
+        language, PDF without quarto, missing template.
+
+    Examples
+    --------
+    >>> render_report(2018, ["html", "docx"], engine="builtin")  # doctest: +SKIP
+    [PosixPath('reports/2018/omdomme-2018.html'), PosixPath('reports/2018/omdomme-2018.docx'), ...]
+    """
+    root = Path(root).resolve()
+    formats = [format] if isinstance(format, str) else list(format)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"format {', '.join(bad) or '(none)'} is not one of {', '.join(FORMATS)}.")
+    if lang not in LANGS:
+        raise UsageError(f"language {lang!r} is not one of {', '.join(LANGS)}.")
+    results = load_round(round, root)  # the UsageError for an unanalysed round comes first
+    chosen = resolve_engine(engine, formats)
+    wanted = [survey] if isinstance(survey, str) else list(survey) if survey else results.surveys()
+    missing = [s for s in wanted if s not in results.surveys()]
+    if missing:
+        raise UsageError(f"analyses/{round}/estimates has no rows for survey {', '.join(missing)} "
+                         f"(it has: {', '.join(results.surveys()) or 'none'}); check surveys/{round}/ and rerun "
+                         f"`omdomme analyse {round}`.")
+    out_dir = Path(output_dir) if output_dir is not None else root / "reports" / str(round)
+    written: list[Path] = []
+    for name in wanted:
+        template = find_template(name, root, Path(templates) if templates is not None else None)
+        params = {"round": int(round), "compare_round": compare_round, "root": str(root), "lang": lang}
+        title = phrase(f"title_{name}", lang, round=round) if f"title_{name}" in PHRASES else f"{name} {round}"
+        subtitle = phrase(f"subtitle_{name}", lang) if f"subtitle_{name}" in PHRASES else None
+        started = time.perf_counter()
+        if chosen == "quarto":
+            written += _render_quarto(template, formats, params, out_dir, f"{name}-{round}", title, subtitle, progress)
+        else:
+            written += _render_builtin(template, formats, params, out_dir, f"{name}-{round}", title, subtitle,
+                                       lang, progress)
+        if progress is not None:
+            progress(f"{name}-{round}: done in {time.perf_counter() - started:.1f} s")
+    return written
+
+
+def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
+                    subtitle: str | None, lang: str, progress: Progress | None) -> list[Path]:
+    doc = parse_qmd(template)
+    outputs = _builtin.execute(doc, params, cwd=template.parent, progress=progress)
+    metadata = _builtin.document_metadata(doc, {"title": title, "subtitle": subtitle, "lang": lang,
+                                                "toc-title": "Innhold" if lang == "nb" else "Contents"})
+    css = template.parent / "assets" / "report.css"
+    if not css.exists():
+        css = bundled_templates() / "assets" / "report.css"
+    written = []
+    with tempfile.TemporaryDirectory(prefix="omdomme-report-") as tmp:
+        media = Path(tmp)
+        markdown = _builtin.assemble(doc, outputs, media=media)
+        for fmt in formats:
+            if progress is not None:
+                progress(f"{stem}: writing {fmt} with pandoc")
+            target = out_dir / f"{stem}.{EXTENSIONS[fmt]}"
+            written.append(_builtin.convert(markdown, target=fmt, output=target, media=media, metadata=metadata,
+                                            css=css, toc=_builtin.wants_toc(doc, fmt)))
+    return written
+
+
+def _render_quarto(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
+                   subtitle: str | None, progress: Progress | None) -> list[Path]:
+    quarto = quarto_path()
+    assert quarto is not None
+    written = []
+    for fmt in formats:
+        name = f"{stem}.{EXTENSIONS[fmt]}"
+        cmd = [quarto, "render", str(template), "--to", fmt, "--output", name, "-M", f"title:{title}",
+               "-M", f"lang:{params.get('lang', 'nb')}"]
+        if subtitle:
+            cmd += ["-M", f"subtitle:{subtitle}"]
+        for key, value in params.items():
+            if value is not None:
+                cmd += ["-P", f"{key}:{value}"]
+        if progress is not None:
+            progress(f"{stem}: quarto render --to {fmt}")
+        done = subprocess.run(cmd, cwd=template.parent, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+            raise AnalysisError(f"quarto render {template} --to {fmt} failed (exit {done.returncode}):\n{tail}\n"
+                                "Try --engine builtin to see whether the template or quarto is at fault.")
+        produced = template.parent / name
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / name
+        shutil.move(str(produced), target)
+        written.append(target)
+    return written

@@ -1,0 +1,269 @@
+"""Reading what `omdomme analyse` wrote: the report's only source of numbers.
+
+The report never re-estimates. It reads ``analyses/<round>/`` (estimates, comparisons, ranks
+and manifest.json, docs/architecture.md §5), earlier analysed rounds for the trend, and the
+round definition only for what the outputs do not carry (whether the data are synthetic, the
+round to compare with).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from omdomme.errors import InputError, UsageError
+
+TABLES = ("estimates", "comparisons", "ranks")
+
+#: Columns a round's ``estimates`` table must carry for rounds to be compared.
+REQUIRED_ESTIMATE_COLUMNS = (
+    "survey",
+    "round",
+    "indicator",
+    "label",
+    "kind",
+    "better",
+    "target",
+    "domain",
+    "estimate",
+    "se",
+    "df",
+    "level",
+    "flag",
+)
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """The analysed outputs of one round, as the report sees them.
+
+    Attributes
+    ----------
+    round
+        The survey round, e.g. 2018.
+    path
+        The folder ``analyses/<round>/``.
+    estimates, comparisons, ranks
+        The contract's tables (empty frames when a table is absent).
+    manifest
+        ``manifest.json`` as a dict (empty when absent).
+    """
+
+    round: int
+    path: Path
+    estimates: pl.DataFrame
+    comparisons: pl.DataFrame
+    ranks: pl.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def surveys(self) -> list[str]:
+        """The surveys present in the estimates, in the order ``omdomme``, ``innovasjon``, others."""
+        present = set(self.estimates["survey"].unique().to_list()) if self.estimates.height else set()
+        order = ["omdomme", "innovasjon"]
+        return [s for s in order if s in present] + sorted(present - set(order))
+
+
+def analyses_path(round_: int, root: str | Path = ".") -> Path:
+    """The folder where ``omdomme analyse <round>`` writes, under ``root``."""
+    return Path(root) / "analyses" / str(round_)
+
+
+def _read_table(folder: Path, name: str) -> pl.DataFrame:
+    parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+    if parquet.exists():
+        return pl.read_parquet(parquet)
+    if csv.exists():
+        return pl.read_csv(csv, infer_schema_length=None)
+    return pl.DataFrame()
+
+
+def load_round(round_: int, root: str | Path = ".") -> RoundResults:
+    """Read ``analyses/<round>/`` under ``root``.
+
+    Raises
+    ------
+    UsageError
+        When the round has not been analysed (no folder or no estimates table).
+
+    Examples
+    --------
+    >>> results = load_round(2018, root=".")          # doctest: +SKIP
+    >>> results.estimates.filter(pl.col("target") == "ostfold").height  # doctest: +SKIP
+    13
+    """
+    folder = analyses_path(round_, root)
+    if not (folder / "estimates.parquet").exists() and not (folder / "estimates.csv").exists():
+        where = folder if folder.exists() else folder.parent
+        raise UsageError(
+            f"no analysis of round {round_}: {folder}/estimates.parquet (or .csv) does not exist "
+            f"(looked in {where.resolve()}); run `omdomme analyse {round_}` first"
+            + (f" (with --root {root})" if str(root) != "." else "")
+            + ", then `omdomme report " + str(round_) + "`."
+        )
+    manifest_file = folder / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {}
+    frames = {name: _read_table(folder, name) for name in TABLES}
+    return RoundResults(round_, folder, frames["estimates"], frames["comparisons"], frames["ranks"], manifest)
+
+
+TREND_COLUMNS = ("survey", "round", "indicator", "label", "kind", "better", "target", "target_label",
+                 "domain", "estimate", "ci_low", "ci_high", "flag", "segment")
+
+
+def trend_estimates(survey: str, upto: int, root: str | Path = ".") -> pl.DataFrame:
+    """Estimates of ``survey`` from every analysed round up to ``upto``, one frame.
+
+    ``analyses/trend/trend.parquet`` (written by ``omdomme trend``) comes first: it carries
+    ``segment``, which changes at a series break, so the chart does not join rounds across a
+    break. Rounds it lacks come from their own ``analyses/<round>/``.
+
+    Examples
+    --------
+    >>> trend_estimates("omdomme", 2018, root="/nonexistent").height
+    0
+    """
+    parts: list[pl.DataFrame] = []
+    trend_file = Path(root) / "analyses" / "trend" / "trend.parquet"
+    needed = {"round", "indicator", "target", "domain", "estimate", "ci_low", "ci_high"}
+    if trend_file.exists():
+        frame = pl.read_parquet(trend_file)
+        if needed <= set(frame.columns):
+            if "survey" in frame.columns:
+                frame = frame.filter(pl.col("survey") == survey)
+            frame = frame.filter(pl.col("round") <= upto)
+            parts.append(frame.select([c for c in TREND_COLUMNS if c in frame.columns]))
+    seen = set(parts[0]["round"].unique().to_list()) if parts else set()
+    for r in analysed_rounds(root):
+        if r > upto or r in seen:
+            continue
+        est = load_round(r, root).estimates
+        cols = [c for c in TREND_COLUMNS if c in est.columns]
+        parts.append(est.filter(pl.col("survey") == survey).select(cols))
+    if not parts:
+        return pl.DataFrame(schema={"round": pl.Int64, "indicator": pl.String, "target": pl.String,
+                                    "domain": pl.String, "estimate": pl.Float64})
+    return pl.concat(parts, how="diagonal_relaxed").sort(["indicator", "domain", "target", "round"])
+
+
+def read_definition(round_: int, survey: str, root: str | Path = ".") -> dict[str, Any]:
+    """The round definition ``surveys/<round>/<survey>.toml`` as a dict, or ``{}`` when absent."""
+    path = Path(root) / "surveys" / str(round_) / f"{survey}.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def survey_parameters(results: RoundResults, survey: str) -> dict[str, Any]:
+    """``manifest["surveys"][survey]["parameters"]``, or ``{}``."""
+    entry = results.manifest.get("surveys", {}).get(survey, {})
+    params = entry.get("parameters", {}) if isinstance(entry, dict) else {}
+    return params if isinstance(params, dict) else {}
+
+
+def is_synthetic(results: RoundResults, survey: str, root: str | Path = ".") -> bool:
+    """Whether the round's data are synthetic: the manifest's parameters, else the definition.
+
+    Examples
+    --------
+    >>> empty = RoundResults(2018, Path("."), pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), {})
+    >>> is_synthetic(empty, "omdomme", root="/nonexistent")
+    False
+    """
+    params = survey_parameters(results, survey)
+    for key in ("synthetic",):
+        if key in params:
+            return bool(params[key])
+        nested = params.get("survey")
+        if isinstance(nested, dict) and key in nested:
+            return bool(nested[key])
+    definition = read_definition(results.round, survey, root)
+    return bool(definition.get("survey", {}).get("synthetic", False))
+
+
+def previous_round(results: RoundResults, survey: str, root: str | Path = ".",
+                   compare_round: int | None = None) -> int | None:
+    """The round to compare with: the parameter, the round comparisons, the definition, or the latest earlier analysed round."""
+    if compare_round is not None:
+        return int(compare_round)
+    cmp = results.comparisons
+    if cmp.height and "comparison" in cmp.columns:
+        rounds = (cmp.filter((pl.col("survey") == survey) & (pl.col("comparison") == "round"))
+                  ["round_b"].unique().to_list())
+        if rounds:
+            return int(max(rounds))
+    declared = read_definition(results.round, survey, root).get("survey", {}).get("previous")
+    if declared is not None:
+        return int(declared)
+    earlier = [r for r in analysed_rounds(root) if r < results.round]
+    return earlier[-1] if earlier else None
+
+
+def compare_table(earlier: int, later: int, root: str | Path = ".") -> pl.DataFrame:
+    """The round comparisons ``omdomme compare <earlier> <later>`` wrote, or an empty frame.
+
+    ``analyses/compare-<earlier>-<later>/comparisons`` follows the comparisons contract with
+    ``round_a`` the later round and ``round_b`` the reference (docs/rounds.md).
+
+    Examples
+    --------
+    >>> compare_table(2016, 2018, root="/nonexistent").height
+    0
+    """
+    return _read_table(Path(root) / "analyses" / f"compare-{earlier}-{later}", "comparisons")
+
+
+def analysed_rounds(root: Path | str = ".") -> list[int]:
+    """Rounds with ``analyses/<round>/estimates.parquet`` under ``root``, sorted.
+
+    Examples
+    --------
+    >>> analysed_rounds("/nonexistent")
+    []
+    """
+    analyses = Path(root) / "analyses"
+    if not analyses.is_dir():
+        return []
+    return sorted(
+        int(p.name)
+        for p in analyses.iterdir()
+        if p.is_dir() and p.name.isdigit() and (p / "estimates.parquet").is_file()
+    )
+
+
+def read_estimates(round_: int, root: Path | str = ".") -> pl.DataFrame:
+    """Read ``analyses/<round>/estimates.parquet`` and check the columns rounds need.
+
+    Examples
+    --------
+    >>> read_estimates(2018, "/nonexistent")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    omdomme.errors.UsageError: round 2018 is not analysed: ...
+    """
+    path = Path(root) / "analyses" / str(round_) / "estimates.parquet"
+    if not path.is_file():
+        raise UsageError(
+            f"round {round_} is not analysed: {path} not found; run `omdomme analyse {round_}` first."
+        )
+    frame = pl.read_parquet(path)
+    missing = [c for c in REQUIRED_ESTIMATE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: column(s) {', '.join(missing)} missing from the estimates table "
+            f"(found: {', '.join(frame.columns)}); rerun `omdomme analyse {round_}` "
+            "to write it in the current output contract."
+        )
+    return frame
+
+
+def read_comparisons(round_: int, root: Path | str = ".") -> pl.DataFrame | None:
+    """Read ``analyses/<round>/comparisons.parquet``, or None when the round has none."""
+    path = Path(root) / "analyses" / str(round_) / "comparisons.parquet"
+    if not path.is_file():
+        return None
+    return pl.read_parquet(path)

@@ -1,0 +1,267 @@
+"""The ten-second terminal summary of an analysed round (Norwegian, like the reports).
+
+Per indicator (its first domain, normally «alle»): Østfold's estimate with its 95 % interval,
+the probability that Østfold ranks third or better, the gap to Akershus with its interval,
+and the change since the previous round. An arrow (↑ ↓) appears only where the
+Holm-adjusted test says the change is real; otherwise the words «ingen sikker endring».
+
+When the round has the innovation survey, a shorter block follows: per indicator Østfold
+and Norway with their intervals and the difference (an arrow only where the Holm-adjusted
+test says so; for a total, Østfold's share of Norway's total instead, as a difference of two
+totals of very different size says nothing), then the goal: the ratio of Østfold's share to
+the baseline round with its interval and the verdict «nådd», «mulig» or «utelukket».
+
+Example
+-------
+>>> print(summary_text(analyse_round(2018)))          # doctest: +SKIP
+Omdømmeundersøkelsen 2018: Østfold blant de fem Oslofjord-fylkene
+...
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from omdomme.analysis.reputation import AnalysisResult
+
+FOCUS = "ostfold"
+BENCHMARK = "akershus"
+NORWAY = "norge"
+
+
+def _pct(x: float | None) -> str:
+    if x is None:
+        return ":"
+    return f"{x * 100:.1f}".replace(".", ",").replace("-", "−")
+
+
+def _pp(x: float | None, *, sign: bool = True) -> str:
+    if x is None:
+        return ":"
+    if abs(x) < 0.0005:
+        # Rounds to zero: «−0,0» would suggest a direction the number does not have.
+        return "0,0"
+    text = f"{x * 100:+.1f}" if sign else f"{x * 100:.1f}"
+    return text.replace(".", ",").replace("-", "−")
+
+
+def _interval(low: float | None, high: float | None, *, sign: bool = False) -> str:
+    fmt = _pp if sign else _pct
+    return f"{fmt(low)} til {fmt(high)}"
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return ""
+    text = "< 0,001" if p < 0.001 else "= " + f"{p:.3f}".replace(".", ",")
+    return f" (justert p {text})"
+
+
+def _change_words(row: dict[str, Any]) -> str:
+    if row["difference"] is None:
+        return ":"
+    if row["significant"]:
+        up = row["difference"] > 0
+        good = up == (row["better"] == "higher")
+        return ("↑" if up else "↓") + (" bedre" if good else " dårligere")
+    return "ingen sikker endring"
+
+
+def summary_text(result: AnalysisResult) -> str:
+    """A short Norwegian summary of Østfold's position per indicator (plain text, one block per indicator).
+
+    Parameters
+    ----------
+    result
+        From :func:`omdomme.analysis.reputation.analyse_round`.
+
+    Returns
+    -------
+    str
+        Lines without trailing newline; shares in percent, differences in percentage points.
+    """
+    innovation = _innovation_lines(result)
+    est = result.estimates.filter(pl.col("survey") == "omdomme")
+    if est.height == 0:
+        return "\n".join(innovation) if innovation else f"Runde {result.round}: ingen omdømmeindikatorer."
+    synthetic = any(d.synthetic for d in result.definitions if d.kind == "omdomme")
+    lines = [f"Omdømmeundersøkelsen {result.round}: Østfold blant de fem Oslofjord-fylkene"
+             + (" (SYNTETISKE DATA)" if synthetic else "")]
+    first_domain = est.group_by("indicator", maintain_order=True).agg(pl.col("domain").first())
+    comps = result.comparisons
+    ranks = result.ranks
+    for indicator, domain in first_domain.iter_rows():
+        part = est.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain))
+        own = part.filter(pl.col("target") == FOCUS)
+        if own.height == 0:
+            continue
+        o = own.row(0, named=True)
+        direction = "høyere er bedre" if o["better"] == "higher" else "lavere er bedre"
+        lines.append("")
+        lines.append(f"{o['label']} [{indicator}, {o['domain_label'].lower()}; {direction}]")
+        if o["flag"] == "suppressed":
+            lines.append(f"  Østfold        :  ({o['note']})")
+        else:
+            marker = " *" if o["flag"] == "flagged" else ""
+            lines.append(f"  Østfold        {_pct(o['estimate'])} % ({_interval(o['ci_low'], o['ci_high'])}){marker}")
+        r = ranks.filter((pl.col("survey") == "omdomme") & (pl.col("indicator") == indicator)
+                         & (pl.col("domain") == domain) & (pl.col("target") == FOCUS))
+        if r.height:
+            rr = r.row(0, named=True)
+            lines.append(f"  Rang           {rr['rank_point']} av {part.height} (intervall {rr['rank_low']}–"
+                         f"{rr['rank_high']}); P(rang ≤ 3) = {_pct(rr['p_top3'])} %")
+        gap = comps.filter((pl.col("survey") == "omdomme") & (pl.col("comparison") == "county")
+                           & (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
+                           & (pl.col("target_b") == BENCHMARK))
+        if gap.height:
+            g = gap.row(0, named=True)
+            verdict = "sikker forskjell" if g["significant"] else "ingen sikker forskjell"
+            lines.append(f"  Mot Akershus   {_pp(g['difference'])} pp ({_interval(g['ci_low'], g['ci_high'], sign=True)}); "
+                         f"{verdict}{_p(g['p_adjusted'])}")
+        change = comps.filter((pl.col("survey") == "omdomme") & (pl.col("comparison") == "round")
+                              & (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
+                              & (pl.col("target_a") == FOCUS))
+        if change.height:
+            c = change.row(0, named=True)
+            note = f" [{c['note']}]" if c["note"] else ""
+            lines.append(f"  Siden {c['round_b']}     {_pp(c['difference'])} pp "
+                         f"({_interval(c['ci_low'], c['ci_high'], sign=True)}) {_change_words(c)}"
+                         f"{_p(c['p_adjusted'])}{note}")
+    lines.append("")
+    lines.append("Intervaller: 95 %. «Sikker» = Holm-justert p < 0,05. * = merket (lav presisjon), : = undertrykt.")
+    if innovation:
+        lines += ["", *innovation]
+    return "\n".join(lines)
+
+
+def _units(result: AnalysisResult) -> dict[str, str]:
+    # The display unit of each innovation indicator, from its definition (`unit`, or the default).
+    from omdomme.analysis.innovation import parse_innovation
+
+    for definition in result.definitions:
+        if definition.kind == "innovasjon":
+            return {ind.id: ind.unit for ind in parse_innovation(definition).indicators}
+    return {}
+
+
+def _group(x: float, decimals: int) -> str:
+    # Norwegian: a space between thousands, decimal comma, a real minus sign.
+    return f"{x:,.{decimals}f}".replace(",", " ").replace(".", ",").replace("-", "−")
+
+
+class _Format:
+    """How one innovation indicator's numbers read: a number formatter and its unit.
+
+    Bounds of an interval carry no unit, as in the reputation block: «45,3 % (40,1 til 50,2)».
+    """
+
+    def __init__(self, unit: str, scale: float) -> None:
+        self.divisor, self.decimals = 1.0, 1
+        if unit == "percent":
+            self.divisor, self.unit, self.diff_unit = 0.01, " %", " pp"
+        elif unit == "nok" and scale >= 1e7:
+            # Millions: «1 404,8 mill. kr» reads at a glance; a ten-digit krone figure does not.
+            self.divisor, self.unit = 1e6, " mill. kr"
+        elif unit == "nok":
+            self.decimals, self.unit = 0, " kr"
+        else:
+            self.unit = ""
+        if unit != "percent":
+            self.diff_unit = self.unit
+
+    def number(self, x: float | None, *, sign: bool = False) -> str:
+        if x is None:
+            return ":"
+        value = x / self.divisor
+        if abs(value) < 0.5 * 10 ** -self.decimals:
+            value = 0.0  # no «−0,0»
+        text = _group(value, self.decimals)
+        return ("+" + text) if sign and value > 0 else text
+
+    def level(self, row: dict[str, Any]) -> str:
+        return (f"{self.number(row['estimate'])}{self.unit} "
+                f"({self.number(row['ci_low'])} til {self.number(row['ci_high'])})")
+
+    def difference(self, row: dict[str, Any]) -> str:
+        return (f"{self.number(row['difference'], sign=True)}{self.diff_unit} "
+                f"({self.number(row['ci_low'], sign=True)} til {self.number(row['ci_high'], sign=True)})")
+
+
+def _cell(row: dict[str, Any] | None, fmt: _Format) -> str:
+    if row is None:
+        return ":"
+    if row["flag"] == "suppressed" or row["estimate"] is None:
+        return ":" + (f"  ({row['note']})" if row["note"] else "")
+    return fmt.level(row) + (" *" if row["flag"] == "flagged" else "")
+
+
+def _innovation_lines(result: AnalysisResult) -> list[str]:
+    """The innovation block of the summary: Østfold against Norway per indicator, and the goal."""
+    est = result.estimates.filter(pl.col("survey") == "innovasjon")
+    if est.height == 0:
+        return []
+    synthetic = any(d.synthetic for d in result.definitions if d.kind == "innovasjon")
+    lines = [f"Innovasjonsundersøkelsen {result.round}: Østfold mot Norge"
+             + (" (SYNTETISKE DATA)" if synthetic else "")]
+    units = _units(result)
+    comps = result.comparisons.filter(pl.col("survey") == "innovasjon")
+    versus = {r["indicator"]: r for r in comps.filter(pl.col("comparison") == "norge").iter_rows(named=True)}
+    cells = {(r["indicator"], r["target"]): r for r in est.iter_rows(named=True)}
+    for indicator in est["indicator"].unique(maintain_order=True).to_list():
+        own, norway = cells.get((indicator, FOCUS)), cells.get((indicator, NORWAY))
+        first = own or norway
+        assert first is not None  # the indicator has at least one row
+        unit = units.get(indicator, "percent" if first["kind"] == "share" else "number")
+        values = [abs(r["estimate"]) for r in (own, norway) if r is not None and r["estimate"] is not None]
+        fmt = _Format(unit, max(values, default=0.0))
+        direction = "høyere er bedre" if first["better"] == "higher" else "lavere er bedre"
+        lines += ["", f"{first['label']} [{indicator}; {direction}]",
+                  f"  Østfold        {_cell(own, fmt)}",
+                  f"  Norge          {_cell(norway, fmt)}"]
+        c = versus.get(indicator)
+        if c is None:
+            continue
+        if c["note"]:
+            lines.append(f"  Forskjell      : ({c['note']})")
+        elif first["kind"] == "total":
+            # Østfold's part of Norway's total (the comparison's ratio), not a difference.
+            lines.append(f"  Andel av Norge {_pct(c['ratio'])} % ({_pct(c['ratio_ci_low'])} til "
+                         f"{_pct(c['ratio_ci_high'])})")
+        elif c["difference"] is not None:
+            lines.append(f"  Forskjell      {fmt.difference(c)} {_difference_words(c)}{_p(c['p_adjusted'])}")
+    lines += ["", *_goal_lines(result, comps)]
+    lines += ["", "Intervaller: 95 %. «Sikker» = Holm-justert p < 0,05. * = merket, : = undertrykt.",
+              "Mål: nådd = hele intervallet når målet; utelukket = hele intervallet under; ellers mulig."]
+    return lines
+
+
+def _difference_words(row: dict[str, Any]) -> str:
+    if row["significant"]:
+        up = row["difference"] > 0
+        good = up == (row["better"] == "higher")
+        return ("↑" if up else "↓") + (" bedre" if good else " dårligere")
+    return "ingen sikker forskjell"
+
+
+def _goal_lines(result: AnalysisResult, comps: pl.DataFrame) -> list[str]:
+    goal = (result.manifest.get("surveys", {}).get("innovasjon", {}).get("parameters", {}).get("goal") or {})
+    rows = comps.filter(pl.col("comparison") == "baseline_ratio")
+    if rows.height == 0:
+        if goal.get("baseline") == result.round:
+            return [f"Mål: {result.round} er grunnlagsåret; forholdet beregnes fra neste runde."]
+        return ["Mål: ikke beregnet" + (f" ({goal['status']})" if goal.get("status") else "") + "."]
+    g = rows.row(0, named=True)
+    factor = goal.get("factor")
+    head = (f"Mål: {g['label'][:1].lower()}{g['label'][1:]} i Østfold, {g['round_a']} / {g['round_b']}"
+            + (f"; målet er × {_number(factor)}" if factor is not None else ""))
+    if g["ratio"] is None:
+        return [head, f"  Forhold        : ({g['note']})"]
+    return [head, f"  Forhold        {_number(g['ratio'], 2)} ({_number(g['ratio_ci_low'], 2)} til "
+                  f"{_number(g['ratio_ci_high'], 2)}): {g['note']}"]
+
+
+def _number(x: float, decimals: int = 1) -> str:
+    return f"{x:.{decimals}f}".replace(".", ",")
