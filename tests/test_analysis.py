@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 from _fixture_round import TOKENS, make_data, make_round
-from omdomme.analysis.counties import COMPARISON_COLUMNS
-from omdomme.analysis.reputation import ESTIMATE_COLUMNS, analyse_round, estimate_reputation
+from omdomme.analysis.reputation import analyse_round, estimate_reputation
 from omdomme.definitions import load_definition
 from omdomme.definitions.harmonise import harmonise
+from omdomme.results.schema import COMPARISON_COLUMNS, ESTIMATE_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 R_PAIRED = REPO / "tests" / "reference" / "r_paired" / "r_paired_2018.csv"

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from omdomme.analysis.counties import (
-    COMPARISON_COLUMNS,
     contrast_table,
     county_comparisons,
     holm,
@@ -18,6 +17,7 @@ from omdomme.analysis.counties import (
     round_comparisons,
     welch_df,
 )
+from omdomme.results.schema import COMPARISON_COLUMNS
 
 
 def test_paired_difference_uses_covariance() -> None:

@@ -10,16 +10,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from omdomme.analysis.innovation import (
-    COMPARISON_COLUMNS,
-    ESTIMATE_COLUMNS,
-    analyse_innovation,
-    goal_verdict,
-    joint_estimates,
-    parse_innovation,
-)
+from omdomme.analysis.innovation import analyse_innovation, goal_verdict, joint_estimates
 from omdomme.definitions import load_definition
+from omdomme.definitions.innovation import parse_innovation
 from omdomme.errors import DefinitionError, DesignError, EstimationWarning
+from omdomme.results.schema import COMPARISON_COLUMNS, ESTIMATE_COLUMNS
 from test_innovation_fixture import TOML, draw_sample, make_population, truth, write_round
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,8 +168,8 @@ def test_an_innovation_only_round_runs_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_tables_have_exactly_the_contract_columns(result) -> None:  # type: ignore[no-untyped-def]
-    assert tuple(result.estimates.columns) == ESTIMATE_COLUMNS
-    assert tuple(result.comparisons.columns) == COMPARISON_COLUMNS
+    assert result.estimates.columns == ESTIMATE_COLUMNS
+    assert result.comparisons.columns == COMPARISON_COLUMNS
     est = result.estimates
     assert set(est["survey"]) == {"innovasjon"} and set(est["base"]) == {"firms"} and set(est["domain"]) == {"alle"}
     assert est.filter(pl.col("indicator") == "innovasjonsaktivitet")["target"].to_list() == TARGETS
@@ -183,8 +178,7 @@ def test_tables_have_exactly_the_contract_columns(result) -> None:  # type: igno
 
 def test_tables_follow_the_round_analysis_schema(result) -> None:  # type: ignore[no-untyped-def]
     # analyse_round stacks these tables under the reputation survey's: same names, same types.
-    from omdomme.analysis.counties import COMPARISON_SCHEMA
-    from omdomme.analysis.reputation import ESTIMATE_SCHEMA
+    from omdomme.results.schema import COMPARISON_SCHEMA, ESTIMATE_SCHEMA
 
     assert dict(result.estimates.schema) == {c: ESTIMATE_SCHEMA[c] for c in ESTIMATE_COLUMNS}
     assert dict(result.comparisons.schema) == {c: COMPARISON_SCHEMA[c] for c in COMPARISON_COLUMNS}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from omdomme._meta import __version__
 from omdomme.errors import (
     AnalysisError,
     DefinitionError,
@@ -29,8 +30,6 @@ from omdomme.errors import (
     UsageError,
     WeightingError,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AnalysisError",

@@ -17,34 +17,15 @@ Example
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import polars as pl
+
+from omdomme.results.schema import COMPARISON_COLUMNS, COMPARISON_SCHEMA
 
 FOCUS = "ostfold"
 BENCHMARK = "akershus"
 PAIRED_METHOD = "paired linearisation (respondent as cluster)"
 ROUNDS_METHOD = "independent samples (Welch–Satterthwaite df)"
-
-COMPARISON_COLUMNS = [
-    "survey", "indicator", "label", "kind", "better", "domain", "comparison",
-    "target_a", "target_b", "round_a", "round_b", "estimate_a", "estimate_b",
-    "difference", "se", "ci_low", "ci_high", "df", "ratio", "ratio_ci_low", "ratio_ci_high",
-    "p_value", "p_adjusted", "adjust_method", "family", "method", "significant", "note",
-]
-
-COMPARISON_SCHEMA: dict[str, Any] = {
-    "survey": pl.String, "indicator": pl.String, "label": pl.String, "kind": pl.String,
-    "better": pl.String, "domain": pl.String, "comparison": pl.String, "target_a": pl.String,
-    "target_b": pl.String, "round_a": pl.Int64, "round_b": pl.Int64, "estimate_a": pl.Float64,
-    "estimate_b": pl.Float64, "difference": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
-    "ci_high": pl.Float64, "df": pl.Float64, "ratio": pl.Float64, "ratio_ci_low": pl.Float64,
-    "ratio_ci_high": pl.Float64, "p_value": pl.Float64, "p_adjusted": pl.Float64,
-    "adjust_method": pl.String, "family": pl.String, "method": pl.String,
-    "significant": pl.Boolean, "note": pl.String,
-}
-
 
 def paired_difference(estimates: np.ndarray, vcov: np.ndarray, a: int, b: int, *, df: float,
                       level: float = 0.95) -> dict[str, float]:

@@ -15,44 +15,13 @@ Norwegian conventions: decimal comma, a space as the thousands separator, ``45,3
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
+from omdomme.definitions.innovation import UNITS, DisclosureRules
+
+__all__ = ["UNITS", "DisclosureRules", "SUPPRESSED", "disclosure_verdict", "display_text", "dominance_shares"]
+
 SUPPRESSED = ":"
-
-UNITS = ("percent", "nok", "number")
-
-
-@dataclass(frozen=True)
-class DisclosureRules:
-    """The parameters of the two disclosure rules (``[disclosure]`` of ``innovasjon.toml``).
-
-    Parameters
-    ----------
-    min_firms
-        Cells with fewer firms than this are suppressed.
-    dominance_n, dominance_k
-        The (n, k) rule: suppress when the ``dominance_n`` largest weighted contributions hold
-        more than the fraction ``dominance_k`` of the cell's weighted total.
-
-    Examples
-    --------
-    >>> DisclosureRules(min_firms=3, dominance_n=2, dominance_k=0.85).min_firms
-    3
-    """
-
-    min_firms: int = 3
-    dominance_n: int = 2
-    dominance_k: float = 0.85
-
-    def describe(self) -> dict[str, float | int]:
-        """The parameters as a plain dict (for the manifest)."""
-        return {
-            "min_firms": self.min_firms,
-            "dominance_n": self.dominance_n,
-            "dominance_k": self.dominance_k,
-        }
 
 
 def dominance_shares(

@@ -30,7 +30,6 @@ cells with too few firms and totals dominated by one or two firms.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -53,6 +52,7 @@ from omdomme.definitions.innovation import (
     parse_innovation,
 )
 from omdomme.errors import DefinitionError, DesignError, EstimationWarning, GeographyError
+from omdomme.results.manifest import file_entry
 
 if TYPE_CHECKING:
     from omdomme.definitions import Definition
@@ -64,18 +64,6 @@ COUNTY = "_county"  # internal column; underscored so it cannot clash with the v
 DOMAIN = "alle"
 DOMAIN_LABEL = "Alle foretak"
 MAX_NAMED = 10  # firms or strata named in one error message
-
-ESTIMATE_COLUMNS = (
-    "survey", "round", "indicator", "label", "kind", "base", "better", "target", "target_label",
-    "domain", "domain_label", "n", "eff_n", "estimate", "se", "ci_low", "ci_high", "ci_method",
-    "level", "df", "deff", "cv", "flag", "display", "note",
-)
-COMPARISON_COLUMNS = (
-    "survey", "indicator", "label", "kind", "better", "domain", "comparison", "target_a",
-    "target_b", "round_a", "round_b", "estimate_a", "estimate_b", "difference", "se", "ci_low",
-    "ci_high", "df", "ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "p_adjusted",
-    "adjust_method", "family", "method", "significant", "note",
-)
 
 METHOD_NORGE = (
     "joint linearisation (stratified, fpc): county and Norway as functions of the same domain "
@@ -126,18 +114,6 @@ class _Prepared:
     survey: Survey
     excluded: tuple[dict[str, Any], ...]
     inputs: tuple[dict[str, Any], ...]
-
-
-def _file_record(path: Path, root: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    try:
-        shown = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        shown = path.as_posix()
-    return {"path": shown, "size": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
 def _listing(values: Sequence[Any]) -> str:
@@ -363,7 +339,7 @@ def _col(ind: InnovationIndicator, part: str) -> str:
 def _prepare(definition: Any, root: Path) -> _Prepared:
     spec = parse_innovation(definition)
     data, meta = definition.read()
-    inputs = (_file_record(Path(definition.data_path), root),)
+    inputs = (file_entry(Path(definition.data_path), root),)
     return prepare_sample(definition, data, meta, spec=spec, inputs=inputs)
 
 
@@ -562,7 +538,7 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
         .select(
             pl.lit(SURVEY).alias("survey"),
             pl.lit(int(prep.definition.round)).cast(pl.Int64).alias("round"),
-            "indicator", "label", "kind",
+            "indicator", "label", "kind", "unit",
             pl.lit("firms").alias("base"),
             "better",
             pl.col(COUNTY).alias("target"),
@@ -805,7 +781,7 @@ def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
     base_raw = _raw_estimates(base_prep).filter(
         (pl.col("indicator") == goal.indicator) & (pl.col(COUNTY) == goal.target)
     )
-    info["baseline_inputs"] = [*base_prep.inputs, _file_record(Path(base_prep.definition.path), root)]
+    info["baseline_inputs"] = [*base_prep.inputs, file_entry(Path(base_prep.definition.path), root)]
     now = estimates.filter((pl.col("indicator") == goal.indicator) & (pl.col("target") == goal.target)).row(
         0, named=True
     )
@@ -939,7 +915,7 @@ def analyse_innovation(
             **_RECORD_SCHEMA, "round_a": pl.Int64, "round_b": pl.Int64})], how="diagonal_relaxed")
     comparisons = _finish_comparisons(comparisons, prep)
     manifest = {
-        "definition": _file_record(Path(definition.path), root),
+        "definition": file_entry(Path(definition.path), root),
         "inputs": list(prep.inputs),
         "rows": {
             "read": prep.data.height,

@@ -19,13 +19,12 @@ Example
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import polars as pl
 
+from omdomme.results.schema import MAX_RANK, RANK_SCHEMA
+
 RANK_METHOD = "parametric: multivariate normal with design covariance"
-MAX_RANK = 5
 
 
 def _sqrt_psd(v: np.ndarray) -> np.ndarray:
@@ -89,15 +88,6 @@ def rank_probabilities(estimates: np.ndarray, vcov: np.ndarray, *, better: str |
     out = {"p_rank": p_rank, "rank_low": low, "rank_high": high, "rank_point": point.astype(int),
            "p_top3": p_rank[..., : min(3, k)].sum(axis=-1)}
     return {name: value[0] for name, value in out.items()} if single else out
-
-
-RANK_SCHEMA: dict[str, Any] = {
-    "survey": pl.String, "round": pl.Int64, "indicator": pl.String, "domain": pl.String,
-    "target": pl.String, "target_label": pl.String, "better": pl.String, "rank_point": pl.Int64,
-    **{f"p_rank_{r}": pl.Float64 for r in range(1, MAX_RANK + 1)},
-    "rank_low": pl.Int64, "rank_high": pl.Int64, "p_top3": pl.Float64, "draws": pl.Int64,
-    "seed": pl.Int64, "method": pl.String,
-}
 
 
 def rank_table(estimates: pl.DataFrame, vcov: dict[tuple[str, str], tuple[list[str], np.ndarray]],

@@ -19,7 +19,6 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,31 +27,35 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from omdomme.analysis.counties import COMPARISON_COLUMNS, county_comparisons, round_comparisons
+from omdomme._meta import SCHEMA_VERSION, __version__
+from omdomme.analysis.counties import county_comparisons, round_comparisons
 from omdomme.analysis.ranks import rank_table
 from omdomme.analysis.reliability import apply_reliability
-from omdomme.definitions import Definition, Indicator, load_definition, previous_round
+from omdomme.definitions import (
+    Definition,
+    Indicator,
+    find_definitions,
+    load_definition,
+    previous_round,
+)
 from omdomme.definitions.harmonise import Harmonised, harmonise
 from omdomme.errors import AnalysisError
+from omdomme.results.manifest import file_entry
+from omdomme.results.manifest import manifest as results_manifest
+from omdomme.results.read import read_manifest, read_table
+from omdomme.results.schema import (
+    COMPARISON_COLUMNS,
+    COMPARISON_SCHEMA,
+    ESTIMATE_COLUMNS,
+    ESTIMATE_SCHEMA,
+    RANK_SCHEMA,
+)
 
 if TYPE_CHECKING:
     from omdomme.io import Metadata
 
 Progress = Callable[[str], None]
 
-ESTIMATE_COLUMNS = [
-    "survey", "round", "indicator", "label", "kind", "base", "better", "target", "target_label",
-    "domain", "domain_label", "n", "eff_n", "estimate", "se", "ci_low", "ci_high", "ci_method",
-    "level", "df", "deff", "cv", "flag", "display", "note",
-]
-ESTIMATE_SCHEMA: dict[str, Any] = {
-    "survey": pl.String, "round": pl.Int64, "indicator": pl.String, "label": pl.String,
-    "kind": pl.String, "base": pl.String, "better": pl.String, "target": pl.String,
-    "target_label": pl.String, "domain": pl.String, "domain_label": pl.String, "n": pl.Int64,
-    "eff_n": pl.Float64, "estimate": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
-    "ci_high": pl.Float64, "ci_method": pl.String, "level": pl.Float64, "df": pl.Float64,
-    "deff": pl.Float64, "cv": pl.Float64, "flag": pl.String, "display": pl.String, "note": pl.String,
-}
 TARGET_LABELS = {"akershus": "Akershus", "oslo": "Oslo", "buskerud": "Buskerud", "vestfold": "Vestfold",
                  "ostfold": "Østfold", "norge": "Norge"}
 _SEP = "__"  # indicator__domain column names in the long frame
@@ -246,7 +249,7 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
 
     meta_rows = [
         {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "label": ind.label, "kind": ind.kind,
-         "base": ind.base, "better": ind.better, "domain": dom, "domain_label": definition.domains[dom].label,
+         "unit": "percent" if ind.kind == "share" else "number", "base": ind.base, "better": ind.better, "domain": dom, "domain_label": definition.domains[dom].label,
          "_order": i}
         for i, (ind, dom) in enumerate((ind, dom) for ind in definition.indicators for dom in ind.domains)
     ]
@@ -285,30 +288,6 @@ def series_breaks(current: Definition, previous: Definition, root: Path) -> dict
     }
 
 
-def file_entry(path: Path, root: Path) -> dict[str, Any]:
-    """``{path, size, sha256}`` of an input file, the path relative to the project root."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    try:
-        shown = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        shown = path.as_posix()
-    return {"path": shown, "size": path.stat().st_size, "sha256": digest}
-
-
-def software_versions() -> dict[str, str]:
-    """Versions of the software that made the numbers (for the manifest)."""
-    import platform
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for name in ("polars", "numpy", "scipy", "pyreadstat"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
 def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progress | None = None) -> AnalysisResult:
     """Analyse a round: estimates, comparisons, ranks and the manifest, in memory.
 
@@ -337,8 +316,6 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
     >>> r = analyse_round(2018)                                         # doctest: +SKIP
     >>> r.estimates.height, r.comparisons.height, r.ranks.height        # doctest: +SKIP
     """
-    from omdomme import __version__
-    from omdomme.definitions import find_definitions
 
     root = Path(root)
     definitions = find_definitions(round, root)
@@ -394,16 +371,7 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
     if not estimates:
         raise AnalysisError(f"round {round}: nothing to analyse under {root / 'surveys' / str(round)}.")
 
-    from omdomme.analysis.counties import COMPARISON_SCHEMA
-    from omdomme.analysis.ranks import RANK_SCHEMA
-
-    manifest = {
-        "omdomme_version": __version__,
-        "round": int(round),
-        "surveys": surveys,
-        "seed": seed,
-        "software": software_versions(),
-    }
+    manifest = results_manifest("analyse", round=int(round), surveys=surveys, seed=seed)
     return AnalysisResult(
         round=int(round),
         estimates=pl.concat(estimates, how="vertical_relaxed"),
@@ -422,10 +390,6 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
     round is estimated again in memory from its own definition and data. Either way both
     sides of the change come from the same code and the same files.
     """
-    import json
-
-    from omdomme import __version__
-
     definition_entry = file_entry(definition.path, root)
     data_entry = file_entry(definition.data_path, root)
     # One fixed description (not which path was taken) so that the manifest does not depend on
@@ -437,15 +401,16 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
     }
     folder = root / "analyses" / str(definition.round)
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(folder)
         stored = manifest["surveys"]["omdomme"]
         current = (manifest.get("omdomme_version") == __version__
+                   and manifest.get("schema_version") == SCHEMA_VERSION
                    and stored["definition"]["sha256"] == definition_entry["sha256"]
                    and [i["sha256"] for i in stored["inputs"]] == [data_entry["sha256"]])
     except (OSError, ValueError, KeyError, TypeError):
         current = False
     if current:
-        estimates = pl.read_parquet(folder / "estimates.parquet").filter(pl.col("survey") == "omdomme")
+        estimates = read_table(folder, "estimates").filter(pl.col("survey") == "omdomme")
         if set(ESTIMATE_COLUMNS) <= set(estimates.columns):
             return estimates, info
     _say(progress, f"omdomme: estimating {definition.round} for the change since then")

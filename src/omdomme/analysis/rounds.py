@@ -31,43 +31,11 @@ from omdomme.analysis.counties import holm_adjust as holm
 from omdomme.definitions import available_rounds
 from omdomme.definitions.series import series_breaks
 from omdomme.errors import AnalysisError, UsageError
+from omdomme.results.manifest import file_entry
+from omdomme.results.manifest import manifest as results_manifest
 from omdomme.results.read import read_estimates
-from omdomme.results.write import _manifest, file_entry, write_atomically
-
-#: Columns of ``analyses/compare-<a>-<b>/comparisons``, in order: the ``comparisons``
-#: contract of docs/architecture.md plus ``comparable`` and ``break_reason``.
-COMPARISON_COLUMNS = (
-    "survey",
-    "indicator",
-    "label",
-    "kind",
-    "better",
-    "domain",
-    "comparison",
-    "target_a",
-    "target_b",
-    "round_a",
-    "round_b",
-    "estimate_a",
-    "estimate_b",
-    "difference",
-    "se",
-    "ci_low",
-    "ci_high",
-    "df",
-    "ratio",
-    "ratio_ci_low",
-    "ratio_ci_high",
-    "p_value",
-    "p_adjusted",
-    "adjust_method",
-    "family",
-    "method",
-    "significant",
-    "comparable",
-    "break_reason",
-    "note",
-)
+from omdomme.results.schema import ROUND_COMPARISON_COLUMNS as COMPARISON_COLUMNS
+from omdomme.results.write import write_folder
 
 SURVEYS = ("omdomme", "innovasjon")
 _KEYS = ["survey", "indicator", "target", "domain"]
@@ -242,9 +210,8 @@ def compare_rounds(
     est_a, est_b = read_estimates(a, root), read_estimates(b, root)
     breaks = series_breaks(a, b, root)
     table, only_a, only_b = _compare_tables(est_a, est_b, a, b, breaks)
-    manifest = _manifest(
-        kind="compare",
-        root=root,
+    manifest = results_manifest(
+        "compare",
         inputs=_compare_inputs(root, (a, b)),
         parameters={
             "rounds": [a, b],
@@ -267,7 +234,7 @@ def compare_rounds(
     path = None
     if write:
         path = root / "analyses" / f"compare-{a}-{b}"
-        write_atomically(path, {"comparisons": table}, manifest)
+        write_folder(path, {"comparisons": table}, manifest)
     return RoundComparison(a, b, table, path, only_a, only_b, manifest)
 
 

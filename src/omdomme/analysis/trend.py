@@ -29,8 +29,10 @@ from omdomme.analysis.rounds import SURVEYS, holm, t_quantile, two_sided_p
 from omdomme.definitions import available_rounds
 from omdomme.definitions.series import series_breaks
 from omdomme.errors import UsageError
+from omdomme.results.manifest import file_entry
+from omdomme.results.manifest import manifest as results_manifest
 from omdomme.results.read import analysed_rounds, read_comparisons, read_estimates
-from omdomme.results.write import _manifest, file_entry, write_atomically
+from omdomme.results.write import write_folder
 
 #: The year the strategy's goals are measured against.
 GOAL_YEAR = 2026
@@ -132,9 +134,8 @@ def trend(*, root: Path | str = ".", survey: str = "omdomme", write: bool = True
     slopes = _slopes(table)
     goals = _goals(table, slopes, comparisons, root)
 
-    manifest = _manifest(
-        kind="trend",
-        root=root,
+    manifest = results_manifest(
+        "trend",
         inputs=_trend_inputs(root, used_rounds),
         parameters={
             "surveys": list(surveys),
@@ -153,7 +154,7 @@ def trend(*, root: Path | str = ".", survey: str = "omdomme", write: bool = True
     path = None
     if write:
         path = root / "analyses" / "trend"
-        write_atomically(path, {"trend": table, "slopes": slopes, "goals": goals}, manifest)
+        write_folder(path, {"trend": table, "slopes": slopes, "goals": goals}, manifest)
     return Trend(surveys, used_rounds, table, slopes, goals, path, manifest)
 
 

@@ -73,13 +73,24 @@ def analyses_path(round_: int, root: str | Path = ".") -> Path:
     return Path(root) / "analyses" / str(round_)
 
 
-def _read_table(folder: Path, name: str) -> pl.DataFrame:
+def read_table(folder: Path, name: str) -> pl.DataFrame:
+    """One table of a folder under ``analyses/``: ``<name>.parquet``, else ``<name>.csv``, else empty.
+
+    The one place a table of the output contract is read from disk (the report, ``compare``
+    and ``trend`` all come here).
+    """
     parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
     if parquet.exists():
         return pl.read_parquet(parquet)
     if csv.exists():
         return pl.read_csv(csv, infer_schema_length=None)
     return pl.DataFrame()
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """``manifest.json`` of a folder under ``analyses/`` as a dict (``{}`` when absent)."""
+    path = folder / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def load_round(round_: int, root: str | Path = ".") -> RoundResults:
@@ -105,9 +116,8 @@ def load_round(round_: int, root: str | Path = ".") -> RoundResults:
             + (f" (with --root {root})" if str(root) != "." else "")
             + ", then `omdomme report " + str(round_) + "`."
         )
-    manifest_file = folder / "manifest.json"
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {}
-    frames = {name: _read_table(folder, name) for name in TABLES}
+    manifest = read_manifest(folder)
+    frames = {name: read_table(folder, name) for name in TABLES}
     return RoundResults(round_, folder, frames["estimates"], frames["comparisons"], frames["ranks"], manifest)
 
 
@@ -215,7 +225,7 @@ def compare_table(earlier: int, later: int, root: str | Path = ".") -> pl.DataFr
     >>> compare_table(2016, 2018, root="/nonexistent").height
     0
     """
-    return _read_table(Path(root) / "analyses" / f"compare-{earlier}-{later}", "comparisons")
+    return read_table(Path(root) / "analyses" / f"compare-{earlier}-{later}", "comparisons")
 
 
 def analysed_rounds(root: Path | str = ".") -> list[int]:
@@ -250,7 +260,7 @@ def read_estimates(round_: int, root: Path | str = ".") -> pl.DataFrame:
         raise UsageError(
             f"round {round_} is not analysed: {path} not found; run `omdomme analyse {round_}` first."
         )
-    frame = pl.read_parquet(path)
+    frame = read_table(path.parent, "estimates")
     missing = [c for c in REQUIRED_ESTIMATE_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(
@@ -263,7 +273,7 @@ def read_estimates(round_: int, root: Path | str = ".") -> pl.DataFrame:
 
 def read_comparisons(round_: int, root: Path | str = ".") -> pl.DataFrame | None:
     """Read ``analyses/<round>/comparisons.parquet``, or None when the round has none."""
-    path = Path(root) / "analyses" / str(round_) / "comparisons.parquet"
-    if not path.is_file():
+    folder = Path(root) / "analyses" / str(round_)
+    if not (folder / "comparisons.parquet").is_file():
         return None
-    return pl.read_parquet(path)
+    return read_table(folder, "comparisons")

@@ -15,22 +15,33 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
 
 from omdomme.errors import AnalysisError
 
-if TYPE_CHECKING:
-    from omdomme.analysis.reputation import AnalysisResult
+
+class AnalysisResult(Protocol):
+    """What :func:`write_analysis` needs of a round's result (``omdomme.analyse_round``'s)."""
+
+    @property
+    def round(self) -> int: ...
+    @property
+    def estimates(self) -> pl.DataFrame: ...
+    @property
+    def comparisons(self) -> pl.DataFrame: ...
+    @property
+    def ranks(self) -> pl.DataFrame: ...
+    @property
+    def manifest(self) -> dict[str, Any]: ...
 
 TABLES = ("estimates", "comparisons", "ranks")
 # xlsxwriter stamps the creation time into docProps/core.xml; pin it so reruns are identical.
@@ -40,6 +51,76 @@ _FIXED_DATE = dt.datetime(2000, 1, 1)
 def _write_table(frame: pl.DataFrame, folder: Path, name: str) -> None:
     frame.write_parquet(folder / f"{name}.parquet", statistics=False, compression="zstd")
     frame.write_csv(folder / f"{name}.csv", float_precision=None)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Path):
+        return value.as_posix()
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+def write_folder(
+    target: Path,
+    tables: Mapping[str, pl.DataFrame],
+    manifest: Mapping[str, Any],
+    *,
+    extra: Mapping[str, Callable[[Path], None]] | None = None,
+) -> Path:
+    """Write tables (parquet + CSV), extra files and ``manifest.json`` into ``target``, atomically.
+
+    The one writer of every folder under ``analyses/``. Everything goes to a hidden staging
+    folder beside ``target``, swapped in only when every file is complete: a failure leaves
+    the previous outputs (or nothing), never half of them.
+
+    Parameters
+    ----------
+    target
+        The folder to (re)place, e.g. ``analyses/2018``.
+    tables
+        Name -> table; each is written as ``<name>.parquet`` and ``<name>.csv``.
+    manifest
+        Written as ``manifest.json`` (UTF-8, indented, key order kept).
+    extra
+        File name -> function writing that file at the given path (e.g. the Excel workbook).
+
+    Raises
+    ------
+    AnalysisError
+        The folder cannot be written (the previous outputs are left as they were).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    old = target.parent / f".{target.name}.old"
+    try:
+        for name, table in tables.items():
+            _write_table(table, staging, name)
+        for name, write in (extra or {}).items():
+            write(staging / name)
+        text = json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+        (staging / "manifest.json").write_text(text, encoding="utf-8")
+        os.chmod(staging, 0o755)
+        # Swap: move the previous folder aside, move the new one in, then delete the old one.
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old.exists() and not target.exists():
+            os.replace(old, target)
+        raise AnalysisError(
+            f"could not write {target}: {error}; the previous outputs are unchanged. Check that the "
+            f"folder is writable and not open in another program (Excel locks its files)."
+        ) from error
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
 
 
 def _write_excel(result: AnalysisResult, path: Path) -> None:
@@ -77,7 +158,7 @@ def write_analysis(result: AnalysisResult, root: str | Path = ".") -> Path:
     Parameters
     ----------
     result
-        From :func:`omdomme.analysis.reputation.analyse_round`.
+        From :func:`omdomme.analyse_round`.
     root
         The project folder.
 
@@ -92,119 +173,6 @@ def write_analysis(result: AnalysisResult, root: str | Path = ".") -> Path:
         The folder cannot be written (the previous outputs are left as they were).
     """
     target = Path(root) / "analyses" / str(result.round)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{result.round}.tmp-", dir=target.parent))
-    old = target.parent / f".{result.round}.old"
-    try:
-        for name in TABLES:
-            _write_table(getattr(result, name), staging, name)
-        _write_excel(result, staging / f"omdomme-{result.round}.xlsx")
-        text = json.dumps(result.manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-        (staging / "manifest.json").write_text(text, encoding="utf-8")
-        os.chmod(staging, 0o755)
-        # Swap: move the previous folder aside, move the new one in, then delete the old one.
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old.exists():
-            shutil.rmtree(old)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not target.exists():
-            os.replace(old, target)
-        raise AnalysisError(
-            f"could not write {target}: {error}; the previous outputs are unchanged. Check that the "
-            f"folder is writable and not open in another program (Excel locks its files)."
-        ) from error
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def file_entry(path: Path, root: Path) -> dict[str, Any]:
-    """``{path, size, sha256}`` of an input file, the path relative to ``root``."""
-    try:
-        shown = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        shown = path.as_posix()
-    return {"path": shown, "size": path.stat().st_size, "sha256": _sha256(path)}
-
-
-def _manifest(
-    *,
-    kind: str,
-    root: Path,
-    inputs: list[dict[str, Any]],
-    parameters: dict[str, Any],
-    rows: dict[str, Any],
-) -> dict[str, Any]:
-    import platform
-
-    import scipy
-
-    from omdomme import __version__
-
-    return {
-        "omdomme_version": __version__,
-        "kind": kind,
-        "inputs": inputs,
-        "parameters": parameters,
-        "rows": rows,
-        "software": {
-            "python": platform.python_version(),
-            "polars": pl.__version__,
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-        },
-    }
-
-
-def write_atomically(
-    folder: Path, tables: Mapping[str, pl.DataFrame], manifest: Mapping[str, Any]
-) -> None:
-    """Write each table as parquet and CSV plus ``manifest.json`` into ``folder``, atomically.
-
-    Everything goes to a hidden sibling folder first, which replaces ``folder`` only when all
-    files are written: a failure leaves the previous results (or nothing), never half of them.
-    """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
-    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        for name, table in tables.items():
-            table.write_parquet(tmp / f"{name}.parquet")
-            table.write_csv(tmp / f"{name}.csv")
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, default=_json_default) + "\n",
-            encoding="utf-8",
-        )
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not folder.exists():
-            old.rename(folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, Path):
-        return value.as_posix()
-    raise TypeError(f"not JSON serialisable: {value!r}")
+    tables = {name: getattr(result, name) for name in TABLES}
+    workbook = {f"omdomme-{result.round}.xlsx": lambda path: _write_excel(result, path)}
+    return write_folder(target, tables, result.manifest, extra=workbook)

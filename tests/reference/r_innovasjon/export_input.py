@@ -21,8 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
-from omdomme.analysis.innovation import COUNTY, _code_strings, _col, _file_record, _prepare
+from omdomme.analysis.innovation import COUNTY, _code_strings, _col, _prepare
 from omdomme.definitions import load_definition
+from omdomme.results.manifest import file_entry
 
 HERE = Path(__file__).parent
 
@@ -55,7 +56,7 @@ def export(root: Path, round: int, out: Path = HERE / "innovasjon_input.csv") ->
     # Shortest round-trip representation of each double; empty = NA for both R and omdomme.read.
     frame.write_csv(out, null_value="")
     # Provenance: which round file (by hash) the reference was computed from.
-    source = {"round": round, "definition": _file_record(Path(definition.path), root),
+    source = {"round": round, "definition": file_entry(Path(definition.path), root),
               "data": list(prep.inputs), "firms": frame.height}
     out.with_suffix(".source.json").write_text(json.dumps(source, indent=2) + "\n", encoding="utf-8")
     return frame
