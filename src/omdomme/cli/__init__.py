@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "weight": ("omdomme.cli.weight", "weight", "Rake a round to SSB population margins and print the diagnostics."),
     "codebook": ("omdomme.cli.codebook", "codebook", "Show every variable of a data file: labels, codes, missing values."),
     "validate": ("omdomme.cli.validate", "validate", "Check a round's definition against its data; report every problem."),
+    "draft": ("omdomme.cli.draft", "draft", "Draft a round's omdomme.toml from a vendor file's own labels."),
     "simulate": ("omdomme.cli.simulate", "simulate", "Generate the synthetic rounds (seeded, deterministic)."),
 }
 
