@@ -38,10 +38,13 @@ class Lexicon:
     places
         ``name, county, kind, source, n, key`` (folded words joined by a space),
         ``needs_capital`` (bool: counts only when written with a capital letter).
+    stopwords
+        Folded function words (``data/stopwords.txt``): never a reason for ``annet``.
     """
 
     words: pl.DataFrame
     places: pl.DataFrame
+    stopwords: pl.Series
 
 
 def _keys(terms: pl.Series) -> pl.DataFrame:
@@ -59,6 +62,12 @@ def _read_csv(name: str) -> pl.DataFrame:
         return pl.read_csv(f.read(), comment_prefix="#", infer_schema=False)
 
 
+def _read_lines(name: str) -> list[str]:
+    path = resources.files("omdomme.coding").joinpath("data", name)
+    text = path.read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
     """The shipped lexicon (read once per process).
@@ -68,23 +77,16 @@ def load_lexicon() -> Lexicon:
     >>> lex = load_lexicon()
     >>> lex.places.filter(pl.col("name") == "Grålum").select("county", "key").row(0)
     ('ostfold', 'gralum')
-    >>> sorted(set(lex.words["code"])) == sorted((*CODES[1:8], VET_IKKE))
+    >>> sorted(set(lex.words["code"])) == sorted((*CODES[:8], VET_IKKE))
     True
     """
     words = _read_csv("words.csv").filter(pl.col("term").is_not_null() & pl.col("code").is_not_null())
     unknown = set(words["code"]) - set(CODES) - {VET_IKKE}
     if unknown:  # a packaging error, not a user's
         raise ValueError(f"omdomme/coding/data/words.csv: unknown codes {sorted(unknown)}")
-    words = pl.concat([words, _keys(words["term"]).drop("row")], how="horizontal").unique(
-        ["key", "code"], keep="first", maintain_order=True
-    )
+    words = pl.concat([words, _keys(words["term"]).drop("row")], how="horizontal")
     places = _read_csv("places.csv")
-    ambiguous_path = resources.files("omdomme.coding").joinpath("data", "ambiguous_places.txt")
-    ambiguous = [
-        line.strip() for line in ambiguous_path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    ambiguous_keys = pl.select(fold(pl.Series(ambiguous))).to_series()
+    ambiguous_keys = pl.select(fold(pl.lit(pl.Series(_read_lines("ambiguous_places.txt"))))).to_series()
     places = pl.concat([places, _keys(places["name"]).select("n", pl.col("full").alias("key"))], how="horizontal")
     places = places.with_columns(
         needs_capital=(pl.col("county") == OTHER_PLACE) | pl.col("key").is_in(ambiguous_keys.implode())
@@ -97,4 +99,5 @@ def load_lexicon() -> Lexicon:
     # centre at Svinesund, and Nordby in Ås) is read as the border town.
     swedish = places.filter(pl.col("county") == SWEDEN)["key"].implode()
     places = places.filter((pl.col("county") == SWEDEN) | ~pl.col("key").is_in(swedish))
-    return Lexicon(words=words, places=places)
+    stopwords = pl.select(fold(pl.lit(pl.Series(_read_lines("stopwords.txt"), dtype=pl.String)))).to_series().unique().sort()
+    return Lexicon(words=words, places=places, stopwords=stopwords)

@@ -11,10 +11,12 @@ per answer):
 2. *Compounds*: a word that begins with a place name («Sarpsborgfolk», «Haldensere»,
    «Østfold-industrien») or a term of at least five letters, followed by at least three
    letters; or that ends with a term of at least five letters («skogindustri»).
-3. *Misspellings*: a word of at least six letters one edit (insertion, deletion,
-   substitution or swap of neighbours) from a term or a place name of at least six letters.
-4. *Nothing found*: an empty answer, or one with only «vet ikke»-words, is «vet ikke»;
-   anything else is ``annet``, with the reason saying no word was recognised.
+3. *Misspellings* (before compounds, so «Borregaadr» is Borregaard, not «Borre» + «gaadr»):
+   a word one edit (insertion, deletion, substitution or swap of neighbours) from a term of
+   at least six letters, or from a place name of the five counties of at least five.
+4. *Unknown words*: a word left over that is not a function word (``data/stopwords.txt``)
+   proposes ``annet``, and the reason names it, so the analyst sees what the lexicon missed.
+   An empty answer, or one with only «vet ikke»-words, is «vet ikke».
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from omdomme.coding._text import stem, tokens
 
 MAX_N = 3
 MIN_PREFIX_PLACE, MIN_PREFIX_WORD, MIN_SUFFIX_WORD, MIN_TAIL = 4, 5, 5, 3
-MIN_FUZZY = 6
+MIN_FUZZY, MIN_FUZZY_PLACE = 6, 5
 EMPTY_REASON = "tomt svar"
 NO_MATCH_REASON = "ingen ord fra leksikonet"
 _MATCH_SCHEMA = {"row": pl.Int64, "pos": pl.Int64, "n": pl.Int64, "code": pl.String, "said": pl.String,
@@ -141,20 +143,33 @@ def _deletions(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Pass 3: words one edit from a term or a place name (symmetric deletions)."""
-    left = left.filter(pl.col("fold").str.len_chars() >= MIN_FUZZY)
+    left = left.filter(pl.col("fold").str.len_chars() >= MIN_FUZZY_PLACE)
     if not left.height:
         return pl.DataFrame(schema=_MATCH_SCHEMA)
-    words = lex.words.filter((pl.col("n") == 1) & (pl.col("code") != VET_IKKE)
-                             & (pl.col("full").str.len_chars() >= MIN_FUZZY)).select(
-        pl.col("full").alias("target"), "code", "term")
+    single = lex.words.filter((pl.col("n") == 1) & (pl.col("code") != VET_IKKE))
+    words = pl.concat([
+        single.select(pl.col("full").alias("target"), "code", "term", pl.lit(0).alias("t_rank")),
+        single.select(pl.col("key").alias("target"), "code", "term", pl.lit(1).alias("t_rank")),
+    ]).unique(maintain_order=True).filter(pl.col("target").str.len_chars() >= MIN_FUZZY)
     places = lex.places.filter((pl.col("n") == 1) & ~pl.col("needs_capital")
-                               & (pl.col("key").str.len_chars() >= MIN_FUZZY)).select(
+                               & (pl.col("key").str.len_chars() >= MIN_FUZZY_PLACE)).select(
         pl.col("key").alias("target"),
         pl.when(pl.col("county") == SWEDEN).then(pl.lit(SWEDEN)).otherwise(pl.lit("steder")).alias("code"),
-        pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"))
-    targets = _deletions(pl.concat([words, places]), "target")
-    said = _deletions(left.select("row", "pos", "word", "fold"), "fold")
+        pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"), pl.lit(0).alias("t_rank"))
+    targets = _deletions(pl.concat([words, places]), "target").with_columns(
+        pl.col("target").str.len_chars().alias("tlen"))
+    # The word as written and its stem, against the terms as written and their stems.
+    said = pl.concat([
+        _deletions(left.select("row", "pos", "word", "fold", pl.col("fold").alias("form"), pl.lit(0).alias("s_rank")), "form"),
+        _deletions(left.select("row", "pos", "word", "fold", pl.col("stem").alias("form"), pl.lit(1).alias("s_rank")), "form"),
+    ])
     hits = said.join(targets, on="variant")
+    # A word term needs six letters on both sides; a place name of the five counties five.
+    hits = hits.filter((pl.col("fold").str.len_chars() >= MIN_FUZZY) | ((pl.col("code") == "steder") & (pl.col("tlen") >= MIN_FUZZY_PLACE)))
+    # Words as written beat stems: «Fredrikstd» is Fredrikstad misspelt, though its stem is
+    # also one letter from the stem of «Fredriksten».
+    hits = hits.with_columns((pl.col("s_rank") + pl.col("t_rank")).alias("rank"))
+    hits = hits.filter(pl.col("rank") == pl.col("rank").min().over("row", "pos"))
     return hits.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), "code", pl.col("word").alias("said"), "term",
                        pl.lit("misspelt").alias("how")).unique(["row", "pos", "code"], keep="first", maintain_order=True)
 
@@ -193,19 +208,30 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     series = pl.Series("text", list(texts) if not isinstance(texts, pl.Series) else texts, dtype=pl.String)
     tok = tokens(series)
     exact, left = _exact(tok, lex)
+    exact = exact.unique(["row", "pos", "code"], keep="first", maintain_order=True)
     codes_found = exact.filter(pl.col("code") != VET_IKKE)
     content = left.join(exact.select("row", "pos"), on=["row", "pos"], how="anti")
+    # Function words are never read as a misspelt term or a compound («fremst» is not «forest»).
+    content = content.filter(~pl.col("fold").is_in(lex.stopwords.implode()))
+    # Misspellings before compounds: «Borregaadr» is Borregaard misspelt, not «Borre» + «gaadr».
+    fuzzy = _fuzzy(content, lex)
+    content = content.join(fuzzy.select("row", "pos"), on=["row", "pos"], how="anti")
     compound = _compounds(content, lex)
     content = content.join(compound.select("row", "pos"), on=["row", "pos"], how="anti")
-    fuzzy = _fuzzy(content, lex)
-    hits = pl.concat([codes_found, compound, fuzzy], how="vertical_relaxed")
+    # Words left that are not function words: said, but not in the lexicon -> `annet`, naming them.
+    unknown = content.filter(~pl.col("fold").is_in(lex.stopwords.implode()) & (pl.col("fold").str.len_chars() >= 2)
+                             & ~pl.col("fold").str.contains(r"^\d+$"))
+    unknown_hits = unknown.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("annet").alias("code"),
+                                  pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"),
+                                  pl.lit("unknown").alias("how"))
+    hits = pl.concat([codes_found, compound, fuzzy, unknown_hits], how="vertical_relaxed")
 
     frame = list(frame)
     mapped = hits.with_columns(
         pl.when(pl.col("code").is_in(frame)).then(pl.col("code"))
         .when(pl.lit("annet" in frame)).then(pl.lit("annet")).otherwise(None).alias("category")
     )
-    shown = pl.when(pl.col("how").is_in(["word", "place"])).then(pl.col("said")).otherwise(
+    shown = pl.when(pl.col("how").is_in(["word", "place", "unknown"])).then(pl.col("said")).otherwise(
         pl.format("{} ≈ {}", pl.col("said"), pl.col("term")))
     per_code = (
         mapped.sort("row", "pos").with_columns(shown.alias("shown"))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from omdomme.simulate._freetext import association_texts
 from omdomme.simulate.places import COUNTIES, assign_kommune
 
 __all__ = [
@@ -78,64 +79,6 @@ _ASSOC_P = {
 _VERDIER_OSTFOLD_TREND = 0.05
 # Response to a panel invitation: logit = a + b (age - 50) + c woman (young men answer least).
 _RESPONSE = (-0.75, 0.035, 0.35)  # logit per round
-# Words of the raw free text, per rated county and category.
-_WORDS = {
-    "ostfold": (
-        ("Fredrikstad", "Sarpsborg", "Halden", "Moss", "Gamlebyen"),
-        ("Harry-handel", "grensehandel", "Svinesund", "Sverige"),
-        ("Hvaler", "skjærgården", "Glomma", "kysten"),
-        ("skarre-r", "dialekten"),
-        ("industri", "Borregaard", "landbruk", "logistikk"),
-        ("jordnære folk", "arbeidsomme", "vennlige", "ærlige folk"),
-        ("Fredriksten festning", "Isegran", "helleristninger"),
-        ("Harry", "kjedelig", "arbeidsledighet"),
-        ("sommer", "E6"),
-    ),
-    "akershus": (
-        ("Lillestrøm", "Bærum", "Asker", "Gardermoen", "Ski"),
-        ("Sverige",),
-        ("Nordmarka", "Oslofjorden", "jorder"),
-        ("østlandsk",),
-        ("flyplassen", "kunnskapsbedrifter", "handel"),
-        ("velstående", "moderne", "driftige"),
-        ("Eidsvoll 1814", "kultur"),
-        ("snobbete", "kø"),
-        ("forsteder", "pendling"),
-    ),
-    "oslo": (
-        ("Karl Johan", "Aker Brygge", "Grünerløkka", "sentrum"),
-        ("svensker",),
-        ("marka", "fjorden"),
-        ("Oslo-dialekt",),
-        ("hovedkontorer", "teknologi", "finans"),
-        ("mangfold", "åpenhet", "internasjonal"),
-        ("Operaen", "Munch", "museer", "konserter"),
-        ("dyrt", "kriminalitet", "trafikk"),
-        ("hovedstaden", "byliv"),
-    ),
-    "buskerud": (
-        ("Drammen", "Kongsberg", "Hønefoss", "Geilo"),
-        ("Sverige",),
-        ("fjell", "hytter", "Hallingdal", "skog"),
-        ("hallingdialekt",),
-        ("Kongsberggruppen", "teknologi", "industri"),
-        ("tradisjoner", "arbeidsomme"),
-        ("sølvgruvene", "stavkirker"),
-        ("gjennomfart",),
-        ("ski", "vinter"),
-    ),
-    "vestfold": (
-        ("Tønsberg", "Sandefjord", "Larvik", "Horten"),
-        ("Sverige",),
-        ("skjærgården", "sommer", "kysten", "båtliv"),
-        ("vestfoldsk",),
-        ("hvalfangst", "teknologi", "industri"),
-        ("hyggelige", "avslappet"),
-        ("vikingskip", "Oseberg", "Slottsfjell"),
-        ("sommerturister",),
-        ("jordbær", "ferie"),
-    ),
-}
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -197,7 +140,8 @@ def reputation_population(round: int, seed: int = 20161) -> pl.DataFrame:
         county ``t`` in ``akershus`` … ``ostfold``: ``kjennskap_t`` (1–4, 9 = vet ikke),
         ``inntrykk_t`` and ``moderne_t`` (1–5, 9 = vet ikke), ``assos1_t`` … ``assos3_t``
         (codes 1–9 of :data:`ASSOCIATION_CODES`, 99 = vet ikke, null = no further
-        association) and ``tekst_t`` (Norwegian free text).
+        association) and ``tekst_t`` (free text made from those codes by
+        :mod:`omdomme.simulate._freetext`).
 
     Examples
     --------
@@ -230,16 +174,6 @@ def reputation_population(round: int, seed: int = 20161) -> pl.DataFrame:
         # Who answers a web-panel invitation: the young and men least.
         "respons": _logistic(_RESPONSE[0] + _RESPONSE[1] * (age - 50) + _RESPONSE[2] * female),
     }
-    # All free-text words in one series; (first index, count) of each county's categories.
-    words_flat: list[str] = []
-    word_slices: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for target, lists in _WORDS.items():
-        starts = np.array([len(words_flat) + sum(len(w) for w in lists[:i]) for i in range(len(lists))])
-        word_slices[target] = (starts, np.array([len(w) for w in lists]))
-        for words in lists:
-            words_flat.extend(words)
-    words_series = pl.Series("word", words_flat, dtype=pl.String)
-
     for target in COUNTIES:
         inside = (county == target).astype(float)
         neighbour = (
@@ -284,16 +218,12 @@ def reputation_population(round: int, seed: int = 20161) -> pl.DataFrame:
         codes = np.where(picked, order + 1, 0)  # 0: no association in that slot
         codes[:, 0] = np.where(assoc_vi, VI_ASSOC, codes[:, 0])
 
-        # Free text: one word per mentioned category.
-        texts = []
-        starts, counts = word_slices[target]
-        for slot in range(3):
-            cat = np.clip(codes[:, slot], 1, 9) - 1
-            index = starts[cat] + (rng.random(n) * counts[cat]).astype(np.int64)
-            mentioned = (codes[:, slot] >= 1) & (codes[:, slot] <= 9)
-            texts.append(words_series.gather(pl.Series(index).set(pl.Series(~mentioned), None)).alias(f"w{slot}"))
-        text = pl.select(pl.concat_str(texts, separator=", ", ignore_nulls=True)).to_series()
-        text = pl.select(pl.when(pl.Series(assoc_vi)).then(pl.lit("vet ikke")).otherwise(text)).to_series()
+        # Free text made from the codes by its own generator and stream. The three draws the
+        # earlier one-word text took are still taken, so every other simulated answer is unchanged.
+        for _ in range(3):
+            rng.random(n)
+        text_rng = np.random.default_rng([seed, round, 2, COUNTIES.index(target)])
+        text = association_texts(codes, assoc_vi, target, text_rng)
 
         columns[f"kjennskap_{target}"] = aware.astype(np.int64)
         columns[f"inntrykk_{target}"] = impression.astype(np.int64)
