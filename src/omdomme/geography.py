@@ -35,6 +35,7 @@ from typing import Literal
 import polars as pl
 
 from omdomme.errors import GeographyError
+from omdomme.labels import COUNTIES, COUNTY_NAMES
 
 __all__ = [
     "COUNTIES",
@@ -47,14 +48,7 @@ __all__ = [
     "klass_version",
 ]
 
-COUNTIES = ("akershus", "oslo", "buskerud", "vestfold", "ostfold")
-COUNTY_NAMES = {
-    "akershus": "Akershus",
-    "oslo": "Oslo",
-    "buskerud": "Buskerud",
-    "vestfold": "Vestfold",
-    "ostfold": "Østfold",
-}
+
 COUNTY_CODES_2024 = {
     "akershus": "32",
     "oslo": "03",

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from omdomme.definitions.innovation import UNITS, DisclosureRules
+from omdomme.definitions.innovation import DisclosureRules
+from omdomme.labels import UNITS
 
 __all__ = ["UNITS", "DisclosureRules", "SUPPRESSED", "disclosure_verdict", "display_text", "dominance_shares"]
 

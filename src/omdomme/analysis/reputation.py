@@ -40,6 +40,7 @@ from omdomme.definitions import (
 )
 from omdomme.definitions.harmonise import Harmonised, harmonise
 from omdomme.errors import AnalysisError
+from omdomme.labels import TARGET_LABELS
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
 from omdomme.results.read import read_manifest, read_table
@@ -56,8 +57,6 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 
-TARGET_LABELS = {"akershus": "Akershus", "oslo": "Oslo", "buskerud": "Buskerud", "vestfold": "Vestfold",
-                 "ostfold": "Østfold", "norge": "Norge"}
 _SEP = "__"  # indicator__domain column names in the long frame
 
 

@@ -31,6 +31,7 @@ from omdomme.analysis.counties import holm_adjust as holm
 from omdomme.definitions import available_rounds
 from omdomme.definitions.series import series_breaks
 from omdomme.errors import AnalysisError, UsageError
+from omdomme.labels import SURVEY_ORDER as _SURVEY_ORDER
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
 from omdomme.results.read import read_estimates
@@ -370,8 +371,6 @@ def _compare_tables(
     return table, only_a, only_b
 
 
-_SURVEY_ORDER = {"omdomme": 0, "innovasjon": 1}
-_TARGET_ORDER = {"ostfold": 0, "akershus": 1, "oslo": 2, "buskerud": 3, "vestfold": 4, "norge": 5}
 
 
 def _note_col(frame: pl.DataFrame) -> pl.Expr:

@@ -13,7 +13,7 @@ import importlib.util
 
 import click
 
-from omdomme import __version__
+from omdomme._meta import __version__
 
 # name -> (module, attribute, one-line help shown by `omdomme --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from omdomme.errors import DefinitionError
+from omdomme.labels import UNITS
 
 if TYPE_CHECKING:
     from omdomme.definitions import Definition
@@ -21,8 +22,6 @@ OSTFOLD = "ostfold"
 
 
 KINDS = ("share", "total", "ratio")
-#: How an indicator's value is shown (the ``unit`` key; the ``unit`` column of ``estimates``).
-UNITS = ("percent", "nok", "number")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import numpy as np
 import polars as pl
@@ -31,8 +31,28 @@ from omdomme.errors import DesignError, EstimationWarning, InputError
 from omdomme.estimate.intervals import PROPORTION_METHODS, proportion_interval, t_interval
 from omdomme.estimate.variance import PsuStructure, covariance_from_psu_totals, psu_totals
 
-if TYPE_CHECKING:
-    from omdomme.io import Metadata
+
+class VariableCodes(Protocol):
+    """What the estimators need to know of a variable: its user-missing codes."""
+
+    @property
+    def missing_values(self) -> tuple[Any, ...]: ...
+    @property
+    def missing_ranges(self) -> tuple[tuple[float, float], ...]: ...
+    def missing_expr(self) -> pl.Expr: ...
+
+
+class Metadata(Protocol):
+    """What the estimators need of a file's metadata (:class:`omdomme.Metadata` has it).
+
+    A protocol, so that estimation does not depend on the readers: any object with a
+    ``file`` name, ``name in meta`` and ``meta[name]`` giving :class:`VariableCodes` will do.
+    """
+
+    @property
+    def file(self) -> str: ...
+    def __contains__(self, name: object) -> bool: ...
+    def __getitem__(self, name: str) -> VariableCodes: ...
 
 __all__ = ["DesignSpec", "Survey"]
 
@@ -1296,7 +1316,7 @@ class Survey:
         --------
         With ``meta`` saying that 9 is "vet ikke" (user-missing) on a 1–5 scale:
 
-        >>> from omdomme.io import Metadata, VariableInfo
+        >>> from omdomme import Metadata, VariableInfo
         >>> df = pl.DataFrame({"inntrykk": [5, 4, 2, 9, 9, 5], "w": [1.0] * 6})
         >>> meta = Metadata(file="x.sav", format="sav", n_rows=6, encoding=None,
         ...                 file_label=None,

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from omdomme.definitions.innovation import UNITS
+from omdomme.labels import UNITS
 
 __all__ = ["COMPARISON_COLUMNS", "COMPARISON_SCHEMA", "ESTIMATE_COLUMNS", "ESTIMATE_SCHEMA", "MAX_RANK",
            "RANK_SCHEMA", "ROUND_COMPARISON_COLUMNS", "UNITS"]

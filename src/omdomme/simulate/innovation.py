@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from omdomme.simulate._shared import INDUSTRIES, SIZE_CLASSES, _calibrate, _logistic
 from omdomme.simulate.places import assign_kommune
-from omdomme.simulate.reputation import _calibrate, _logistic
 
 __all__ = [
     "INDUSTRIES",
@@ -32,25 +32,6 @@ __all__ = [
 
 INNOVATION_ROUNDS = (2016, 2018, 2020, 2022, 2024)
 N_FIRMS = 25_000
-# code -> (label, share of firms, logit shift of innovation activity, share of goods among product innovators)
-INDUSTRIES = {
-    1: ("Industri", 0.16, 0.30, 0.80),
-    2: ("Bygge- og anleggsvirksomhet", 0.20, -0.65, 0.45),
-    3: ("Varehandel", 0.22, -0.10, 0.55),
-    4: ("Transport og lagring", 0.08, -0.55, 0.20),
-    5: ("Informasjon og kommunikasjon", 0.07, 1.30, 0.30),
-    6: ("Faglig, vitenskapelig og teknisk tjenesteyting", 0.10, 0.55, 0.15),
-    7: ("Andre næringer", 0.17, -0.20, 0.40),
-}
-# code -> (label, lowest, highest employees, share of firms, logit shift, sampling fraction)
-SIZE_CLASSES = {
-    1: ("10–19 sysselsatte", 10, 19, 0.46, 0.00, 0.12),
-    2: ("20–49 sysselsatte", 20, 49, 0.33, -0.10, 0.20),
-    3: ("50–99 sysselsatte", 50, 99, 0.11, 0.10, 0.35),
-    4: ("100–199 sysselsatte", 100, 199, 0.055, 0.40, 0.60),
-    5: ("200–499 sysselsatte", 200, 499, 0.03, 0.70, 1.00),
-    6: ("500 sysselsatte og over", 500, 20_000, 0.015, 0.90, 1.00),
-}
 _COUNTY_SHARE = {"akershus": 0.12, "oslo": 0.17, "buskerud": 0.05, "vestfold": 0.045,
                  "ostfold": 0.05, "utenfor": 0.565}
 _COUNTY_SHIFT = {"akershus": 0.15, "oslo": 0.25, "buskerud": 0.0, "vestfold": 0.0, "utenfor": 0.0}

@@ -21,8 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from omdomme.estimate.weighting import ipf, kish_deff
+from omdomme.population import population_margins
 from omdomme.simulate._freetext import association_texts
+from omdomme.simulate._shared import ASSOCIATION_CODES, VI_ASSOC, VI_SCALE, _calibrate, _logistic
 from omdomme.simulate.places import COUNTIES, assign_kommune
+from omdomme.simulate.vendors import reputation_layout, to_vendor
 
 __all__ = [
     "ASSOCIATION_CODES",
@@ -35,12 +39,6 @@ __all__ = [
 
 SCALE = 20  # one synthetic person per SCALE real adults
 AGE_MIN, AGE_MAX = 18, 80
-VI_SCALE = 9  # internal «vet ikke» code of the scale questions (the vendors' codes differ)
-VI_ASSOC = 99  # internal «vet ikke» code of the associations
-ASSOCIATION_CODES = {
-    1: "steder", 2: "sverige", 3: "natur", 4: "dialekt", 5: "naeringsliv",
-    6: "verdier", 7: "kultur", 8: "negativ", 9: "annet",
-}
 # Age groups of the vendor's raking (finer than the analysts' usual four, as panels do).
 WEIGHT_AGE_GROUPS = ((18, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 80))
 
@@ -81,22 +79,6 @@ _VERDIER_OSTFOLD_TREND = 0.05
 _RESPONSE = (-0.75, 0.035, 0.35)  # logit per round
 
 
-def _logistic(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _calibrate(x: np.ndarray, target: float) -> float:
-    """Intercept ``a`` such that ``mean(logistic(a + x)) == target`` (Newton on a monotone function)."""
-    a = float(np.log(target / (1 - target)) - np.mean(x))
-    for _ in range(50):
-        p = _logistic(a + x)
-        step = (p.mean() - target) / max(float(np.mean(p * (1 - p))), 1e-12)
-        a -= step
-        if abs(step) < 1e-12:
-            break
-    return a
-
-
 def _ordinal(latent: np.ndarray, cuts: tuple[float, ...]) -> np.ndarray:
     # 1 + number of cut points below the latent value: higher latent -> higher code.
     return 1 + (latent[:, None] > np.asarray(cuts)[None, :]).sum(axis=1)
@@ -108,7 +90,6 @@ def _round_index(round: int) -> float:
 
 def _population_frame(round: int) -> pl.DataFrame:
     # Imported here: the population module reads SSB's table on first use.
-    from omdomme.population import population_margins
 
     ages = [(a, a) for a in range(AGE_MIN, AGE_MAX + 1)]
     margins = population_margins(min(round, 2024), age_groups=ages)
@@ -270,8 +251,6 @@ def vendor_weight(county: np.ndarray, sex: np.ndarray, age: np.ndarray, round: i
     >>> bool(w.min() > 0)
     True
     """
-    from omdomme.estimate.weighting import ipf, kish_deff
-    from omdomme.population import population_margins
 
     year = min(round, 2024)
     labels = [f"{lo}-{hi}" for lo, hi in WEIGHT_AGE_GROUPS]
@@ -312,7 +291,6 @@ def draw_reputation_sample(population: pl.DataFrame, round: int, seed: int) -> t
     >>> 1400 < raw.height < 1800
     True
     """
-    from omdomme.simulate.vendors import reputation_layout, to_vendor
 
     rng = np.random.default_rng([seed, round, 1])
     p = population["respons"].to_numpy()

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from omdomme.simulate._shared import ASSOCIATION_CODES, INDUSTRIES, SIZE_CLASSES, VI_ASSOC, VI_SCALE
 from omdomme.simulate.places import COUNTIES
-from omdomme.simulate.reputation import ASSOCIATION_CODES, VI_ASSOC, VI_SCALE
 
 __all__ = [
     "COUNTY_NAMES",
@@ -239,7 +239,6 @@ def innovation_metadata() -> FileMetadata:
     >>> innovation_metadata().value_labels["inno_akt"]
     {1: 'Ja', 0: 'Nei'}
     """
-    from omdomme.simulate.innovation import INDUSTRIES, SIZE_CLASSES
 
     yes_no = {1: "Ja", 0: "Nei"}
     labels = {

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme.analysis.rounds import _TARGET_ORDER, SURVEYS, RoundComparison
+from omdomme.labels import SURVEYS
+from omdomme.labels import TARGET_ORDER as _TARGET_ORDER
+
+if TYPE_CHECKING:
+    from omdomme.analysis.rounds import RoundComparison
 
 
 def fmt_number(value: float | None, kind: str, *, signed: bool = False, unit: bool = True) -> str:

@@ -138,13 +138,9 @@ def summary_text(result: AnalysisResult) -> str:
 
 
 def _units(result: AnalysisResult) -> dict[str, str]:
-    # The display unit of each innovation indicator, from its definition (`unit`, or the default).
-    from omdomme.analysis.innovation import parse_innovation
-
-    for definition in result.definitions:
-        if definition.kind == "innovasjon":
-            return {ind.id: ind.unit for ind in parse_innovation(definition).indicators}
-    return {}
+    # The display unit of each innovation indicator: the `unit` column of the estimates.
+    est = result.estimates.filter(pl.col("survey") == "innovasjon")
+    return dict(zip(est["indicator"].to_list(), est["unit"].to_list(), strict=True))
 
 
 def _group(x: float, decimals: int) -> str:

@@ -6,12 +6,14 @@ Floor 6 (text): formats a :class:`omdomme.analysis.trend.Trend`; computes nothin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme.analysis.rounds import _TARGET_ORDER
-from omdomme.analysis.trend import Trend
+from omdomme.labels import TARGET_ORDER as _TARGET_ORDER
+
+if TYPE_CHECKING:
+    from omdomme.analysis.trend import Trend
 from omdomme.text.rounds import _TARGET_LABEL, fmt_number
 
 
