@@ -202,8 +202,11 @@ def compare_rounds(
 
     Examples
     --------
-    >>> result = compare_rounds(2016, 2018, root="demo")       # doctest: +SKIP
-    >>> result.table.filter(pl.col("target_a") == "ostfold")   # doctest: +SKIP
+    >>> result = compare_rounds(2016, 2018, root=".", write=False)
+    >>> change = result.table.filter((pl.col("target_a") == "ostfold") & (pl.col("indicator") == "vet_ikke")
+    ...                              & (pl.col("domain") == "alle"))
+    >>> round(change["difference"].item(), 4)
+    -0.0283
     """
     root = Path(root)
     require_analysed(a, root, run_missing=run_missing)

@@ -216,7 +216,9 @@ def weight_round(round: int, root: str | Path = ".", survey: str = "omdomme") ->
 
     Examples
     --------
-    >>> print(weight_round(2018, root=".").text())  # doctest: +SKIP
+    >>> w = weight_round(2026, root=".")
+    >>> w.diagnostics.converged, round(w.diagnostics.efficiency, 3)
+    (True, 0.563)
     """
 
     definition = load_definition(round, survey, root)

@@ -9,8 +9,8 @@ the file, the key and the fix. Checking a definition *against its data* is
 
 Example
 -------
->>> d = load_definition(2018, "omdomme", root=".")          # doctest: +SKIP
->>> d.design.id, [i.id for i in d.indicators]                # doctest: +SKIP
+>>> d = load_definition(2018, "omdomme", root=".")
+>>> d.design.id, [i.id for i in d.indicators]
 ('respid', ['vet_ikke', 'svaert_godt', ...])
 """
 
@@ -189,7 +189,7 @@ class Definition:
     def read(self) -> tuple[pl.DataFrame, Metadata]:
         """Read the round's data file with the definition's options (``omdomme.read``).
 
-        >>> data, meta = load_definition(2018, "omdomme").read()   # doctest: +SKIP
+        >>> data, meta = load_definition(2018, "omdomme").read()
         """
         from omdomme.io import read
 
@@ -311,7 +311,7 @@ def parse_definition(path: str | Path) -> Definition:
 
     Examples
     --------
-    >>> parse_definition("surveys/2018/omdomme.toml").kind        # doctest: +SKIP
+    >>> parse_definition("surveys/2018/omdomme.toml").kind
     'omdomme'
     """
     path = Path(path)
@@ -676,7 +676,7 @@ def _parse_weighting(path: Path, raw: dict[str, Any]) -> WeightingSpec | None:
 def available_rounds(root: str | Path = ".") -> list[int]:
     """Rounds present under ``<root>/surveys/`` (folders named by a year holding a definition).
 
-    >>> available_rounds(".")          # doctest: +SKIP
+    >>> available_rounds(".")[:3]
     [2016, 2018, 2020]
     """
     surveys = Path(root) / "surveys"
@@ -718,7 +718,7 @@ def load_definition(round: int, survey: str = "omdomme", root: str | Path = ".")
 
     Examples
     --------
-    >>> load_definition(2018).targets["ostfold"]     # doctest: +SKIP
+    >>> load_definition(2018).targets["ostfold"]
     'ostf'
     """
     if survey not in SURVEYS:
@@ -746,7 +746,7 @@ def find_definitions(round: int, root: str | Path = ".") -> list[Definition]:
 
     Raises :class:`UsageError` listing the rounds present when the round has none.
 
-    >>> [d.kind for d in find_definitions(2018, ".")]     # doctest: +SKIP
+    >>> [d.kind for d in find_definitions(2018, ".")]
     ['omdomme', 'innovasjon']
     """
     root = Path(root)
@@ -760,7 +760,7 @@ def find_definitions(round: int, root: str | Path = ".") -> list[Definition]:
 def previous_round(definition: Definition, root: str | Path = ".") -> int | None:
     """The round to compare with: ``previous`` from the definition, else the latest earlier round present.
 
-    >>> previous_round(load_definition(2018))      # doctest: +SKIP
+    >>> previous_round(load_definition(2018))
     2016
     """
     if definition.previous is not None:

@@ -254,8 +254,8 @@ def read(
 
     Examples
     --------
-    >>> data, meta = read("surveys/2018/omdomme-2018.sav")          # doctest: +SKIP
-    >>> meta["kj_ostf"].missing_values                               # doctest: +SKIP
+    >>> data, meta = read("surveys/2018/omdomme-2018.sav")
+    >>> meta["kj_ostf"].missing_values
     (9.0,)
     """
     p = Path(path)

@@ -103,9 +103,9 @@ def load_round(round_: int, root: str | Path = ".") -> RoundResults:
 
     Examples
     --------
-    >>> results = load_round(2018, root=".")          # doctest: +SKIP
-    >>> results.estimates.filter(pl.col("target") == "ostfold").height  # doctest: +SKIP
-    13
+    >>> results = load_round(2018, root=".")
+    >>> results.round, results.surveys(), results.manifest["kind"]
+    (2018, ['omdomme', 'innovasjon'], 'analyse')
     """
     folder = analyses_path(round_, root)
     if not (folder / "estimates.parquet").exists() and not (folder / "estimates.csv").exists():

@@ -7,8 +7,9 @@ statistics dates; the workbook's creation date pinned), fixed row order, seeded 
 
 Example
 -------
->>> folder = write_analysis(analyse_round(2018), root=".")     # doctest: +SKIP
->>> sorted(p.name for p in folder.iterdir())[:3]                # doctest: +SKIP
+>>> from omdomme import analyse_round
+>>> folder = write_analysis(analyse_round(2018), root=".")
+>>> sorted(p.name for p in folder.iterdir())[:3]
 ['comparisons.csv', 'comparisons.parquet', 'estimates.csv']
 """
 
