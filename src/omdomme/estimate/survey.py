@@ -22,7 +22,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast, overload
 
 import numpy as np
 import polars as pl
@@ -247,6 +247,55 @@ class _Cells:
     def by_group(self, cell_values: np.ndarray) -> np.ndarray:
         """Sum of a per-cell array within each group."""
         return np.bincount(self.group, cell_values, self.n_groups)
+
+
+EstimatorKind = Literal["mean", "total", "ratio", "proportion"]
+DfRows = Literal["group", "valid"]
+LonelyPsu = Literal["fail", "remove", "adjust", "average"]
+
+
+def _check_options(level: float, df_rows: str) -> None:
+    if not 0 < level < 1:
+        raise InputError(f"level={level!r} must be between 0 and 1, e.g. 0.95")
+    if df_rows not in DF_ROWS:
+        raise InputError(
+            f"df_rows={df_rows!r} is not 'group' (the df of every row of the by group, as "
+            "R's na.rm=TRUE) or 'valid' (the df of the group's rows with a valid value, "
+            "for a domain coded as null outside it)"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class _Accumulated:
+    """What one pass over the rows gives: per target × group, in target-major order."""
+
+    est: np.ndarray
+    df: np.ndarray
+    stats: dict[str, np.ndarray]  # n, nobs, excl, um, rows, S2, W
+    likelihood: dict[str, np.ndarray] | None  # sw, phi (method="likelihood" only)
+    totals: Any  # PSU totals of the scores: P x K ndarray or scipy sparse matrix
+
+
+@dataclass(frozen=True, eq=False)
+class _Estimates:
+    """Everything the result frame is made of: named, so that no two arrays can swap places."""
+
+    kind: EstimatorKind
+    targets: list[_Target]
+    groups: pl.DataFrame | None
+    n_groups: int
+    est: np.ndarray
+    se: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    level: float
+    df: np.ndarray
+    deff: np.ndarray
+    eff_n: np.ndarray
+    cv: np.ndarray
+    method: str
+    stats: dict[str, np.ndarray]
+    df_rows: DfRows
 
 
 class Survey:
@@ -747,30 +796,75 @@ class Survey:
 
     def _estimate(
         self,
-        kind: str,
+        kind: EstimatorKind,
         targets: list[_Target],
         by: str | Sequence[str] | None,
         level: float,
         vcov: bool,
         method: str = "wald_t",
-        df_rows: str = "group",
+        df_rows: DfRows = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
-        if not 0 < level < 1:
-            raise InputError(f"level={level!r} must be between 0 and 1, e.g. 0.95")
-        if df_rows not in DF_ROWS:
-            raise InputError(
-                f"df_rows={df_rows!r} is not 'group' (the df of every row of the by group, as "
-                "R's na.rm=TRUE) or 'valid' (the df of the group's rows with a valid value, "
-                "for a domain coded as null outside it)"
+        """Every estimator: scores per (PSU, group) cell, their covariance, intervals, a frame."""
+        _check_options(level, df_rows)
+        gid, G, groups = self._groups(by)
+        acc = self._accumulate(kind, targets, gid, G, method=method, valid_df=df_rows == "valid")
+        cov = self._covariance(acc, gid, G, len(targets))
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+        deff, eff_n, cv = self._design_effects(kind, acc, se)
+        if kind == "proportion":
+            lik = acc.likelihood
+            lo, hi = proportion_interval(
+                method,
+                acc.est,
+                se,
+                acc.df,
+                level,
+                n=acc.stats["n"],
+                n_rows=acc.stats["rows"],
+                weight_sum=None if lik is None else lik["sw"],
+                dispersion=None if lik is None else lik["phi"],
             )
-        valid_df = df_rows == "valid"
+        else:
+            lo, hi = t_interval(acc.est, se, acc.df, level)
+        frame = self._frame(
+            _Estimates(
+                kind=kind, targets=targets, groups=groups, n_groups=G, est=acc.est, se=se,
+                ci_low=lo, ci_high=hi, level=level, df=acc.df, deff=deff, eff_n=eff_n, cv=cv,
+                method=method, stats=acc.stats, df_rows=df_rows,
+            )
+        )
+        flagged = frame.filter(pl.col("flag") != "")
+        if flagged.height:
+            codes = ", ".join(
+                f"{c} ({k})" for c, k in flagged.group_by("flag").len().sort("flag").iter_rows()
+            )
+            warnings.warn(
+                f"{flagged.height} of {frame.height} {kind} estimate(s) flagged: {codes}; "
+                "see the `flag` and `note` columns",
+                EstimationWarning,
+                stacklevel=3,
+            )
+        if vcov:
+            return frame, cov
+        return frame
+
+    def _accumulate(
+        self,
+        kind: EstimatorKind,
+        targets: list[_Target],
+        gid: np.ndarray,
+        G: int,
+        *,
+        method: str,
+        valid_df: bool,
+    ) -> _Accumulated:
+        """Estimates, counts, df and the PSU totals of the linearised scores of every target × group."""
         st = self._structure
         w = self._w
         n = w.shape[0]
-        gid, G, groups = self._groups(by)
         V = len(targets)
         K = V * G
-        P, H = st.n_psus, st.n_strata
+        P = st.n_psus
         key = st.psu_code * G + gid
         calibrated = self._calibration is not None
         cells = _Cells(key, P, G)
@@ -787,7 +881,6 @@ class Survey:
                 t_rows.append(cells.psu)
                 t_cols.append(j * G + cells.group)
                 t_vals.append(cell_values)
-
         # the calibrated path needs the n x K score matrix (rows in data order)
         dense = np.zeros((n, K) if calibrated else (0, K))
         rows = np.arange(n if calibrated else 0)
@@ -896,16 +989,28 @@ class Survey:
                 (np.concatenate(t_vals), (np.concatenate(t_rows), np.concatenate(t_cols))),
                 shape=(P, K),
             )
+        return _Accumulated(est=est, df=df, stats=stats, likelihood=lik, totals=totals)
+
+    def _covariance(self, acc: _Accumulated, gid: np.ndarray, G: int, V: int) -> np.ndarray:
+        """The design covariance of every estimate from the PSU totals of its scores."""
+        st = self._structure
         present = None
         if st.lonely_psu == "average":
+            H = st.n_strata
             pres = np.bincount(self._stratum * G + gid, minlength=H * G).reshape(H, G) > 0
             present = np.tile(pres, (1, V))
-        cov = covariance_from_psu_totals(totals, st, present)
-        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+        return covariance_from_psu_totals(acc.totals, st, present)
 
-        # Design effect as R's deff=TRUE (SRS without replacement, N estimated by the
-        # weights) when the design has an fpc; with-replacement SRS (R's deff="replace")
-        # when it has none, so that weights scaled to the sample size still give a deff.
+    def _design_effects(
+        self, kind: EstimatorKind, acc: _Accumulated, se: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Design effect, effective n and CV of every estimate.
+
+        Design effect as R's deff=TRUE (SRS without replacement, N estimated by the
+        weights) when the design has an fpc; with-replacement SRS (R's deff="replace")
+        when it has none, so that weights scaled to the sample size still give a deff.
+        """
+        stats = acc.stats
         nobs, W = stats["nobs"], stats["W"]
         with np.errstate(divide="ignore", invalid="ignore"):
             s2 = stats["S2"] / W * nobs / (nobs - 1)
@@ -913,57 +1018,9 @@ class Survey:
             # a mean compares with S²/n; a total or ratio with (ΣW)² S²/n
             vsrs = s2 * srs if kind in ("mean", "proportion") else s2 * W**2 * srs
             deff = np.where(vsrs > 0, se**2 / vsrs, np.nan)
-            n_valid = stats["n"]
-            eff_n = n_valid / deff
-            cv = se / est
-
-        if kind == "proportion":
-            lo, hi = proportion_interval(
-                method,
-                est,
-                se,
-                df,
-                level,
-                n=n_valid,
-                n_rows=stats["rows"],
-                weight_sum=None if lik is None else lik["sw"],
-                dispersion=None if lik is None else lik["phi"],
-            )
-        else:
-            lo, hi = t_interval(est, se, df, level)
-
-        frame = self._frame(
-            kind,
-            targets,
-            groups,
-            G,
-            est,
-            se,
-            lo,
-            hi,
-            level,
-            df,
-            deff,
-            eff_n,
-            cv,
-            method,
-            stats,
-            df_rows,
-        )
-        flagged = frame.filter(pl.col("flag") != "")
-        if flagged.height:
-            codes = ", ".join(
-                f"{c} ({k})" for c, k in flagged.group_by("flag").len().sort("flag").iter_rows()
-            )
-            warnings.warn(
-                f"{flagged.height} of {frame.height} {kind} estimate(s) flagged: {codes}; "
-                "see the `flag` and `note` columns",
-                EstimationWarning,
-                stacklevel=3,
-            )
-        if vcov:
-            return frame, cov
-        return frame
+            eff_n = stats["n"] / deff
+            cv = se / acc.est
+        return deff, eff_n, cv
 
     def _cell_df(self, counts: np.ndarray, cells: _Cells) -> np.ndarray:
         """Per group: PSUs minus strata among the (PSU, group) cells with ``counts > 0``."""
@@ -1011,25 +1068,13 @@ class Survey:
             lik["phi"][cols] = nob / (nob - 1)
             lik["sw"][cols] = np.where(meanw > 0, W / meanw, 0.0)
 
-    def _frame(
-        self,
-        kind: str,
-        targets: list[_Target],
-        groups: pl.DataFrame | None,
-        G: int,
-        est: np.ndarray,
-        se: np.ndarray,
-        lo: np.ndarray,
-        hi: np.ndarray,
-        level: float,
-        df: np.ndarray,
-        deff: np.ndarray,
-        eff_n: np.ndarray,
-        cv: np.ndarray,
-        method: str,
-        stats: dict[str, np.ndarray],
-        df_rows: str = "group",
-    ) -> pl.DataFrame:
+    def _frame(self, r: _Estimates) -> pl.DataFrame:
+        """The result frame of an estimator call (RESULT_COLUMNS, after the group columns)."""
+        kind, targets, groups, G = r.kind, r.targets, r.groups, r.n_groups
+        est, se, lo, hi, df = r.est, r.se, r.ci_low, r.ci_high, r.df
+        level, deff, eff_n, cv, method, stats, df_rows = (
+            r.level, r.deff, r.eff_n, r.cv, r.method, r.stats, r.df_rows
+        )
         n_valid = stats["n"]
         empty = (n_valid == 0) | ~np.isfinite(est)
         est = np.where(empty, np.nan, est)
@@ -1150,6 +1195,29 @@ class Survey:
 
     # -- estimators -----------------------------------------------------------------------
 
+    @overload
+    def mean(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: Literal[False] = False,
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame: ...
+
+    @overload
+    def mean(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: Literal[True],
+        df_rows: DfRows = "group",
+    ) -> tuple[pl.DataFrame, np.ndarray]: ...
+
+    @overload
     def mean(
         self,
         y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
@@ -1157,7 +1225,17 @@ class Survey:
         *,
         level: float = 0.95,
         vcov: bool = False,
-        df_rows: str = "group",
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]: ...
+
+    def mean(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: bool = False,
+        df_rows: DfRows = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Weighted mean of one or more variables, by group (R's ``svymean``/``svyby``).
 
@@ -1203,6 +1281,29 @@ class Survey:
             "mean", self._numeric_targets(y, "variable"), by, level, vcov, df_rows=df_rows
         )
 
+    @overload
+    def total(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: Literal[False] = False,
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame: ...
+
+    @overload
+    def total(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: Literal[True],
+        df_rows: DfRows = "group",
+    ) -> tuple[pl.DataFrame, np.ndarray]: ...
+
+    @overload
     def total(
         self,
         y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
@@ -1210,7 +1311,17 @@ class Survey:
         *,
         level: float = 0.95,
         vcov: bool = False,
-        df_rows: str = "group",
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]: ...
+
+    def total(
+        self,
+        y: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: bool = False,
+        df_rows: DfRows = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Weighted total of one or more variables, by group (R's ``svytotal``).
 
@@ -1229,6 +1340,31 @@ class Survey:
             "total", self._numeric_targets(y, "variable"), by, level, vcov, df_rows=df_rows
         )
 
+    @overload
+    def ratio(
+        self,
+        num: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        den: VarSpec,
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: Literal[False] = False,
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame: ...
+
+    @overload
+    def ratio(
+        self,
+        num: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        den: VarSpec,
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: Literal[True],
+        df_rows: DfRows = "group",
+    ) -> tuple[pl.DataFrame, np.ndarray]: ...
+
+    @overload
     def ratio(
         self,
         num: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
@@ -1237,7 +1373,18 @@ class Survey:
         *,
         level: float = 0.95,
         vcov: bool = False,
-        df_rows: str = "group",
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]: ...
+
+    def ratio(
+        self,
+        num: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        den: VarSpec,
+        by: str | Sequence[str] | None = None,
+        *,
+        level: float = 0.95,
+        vcov: bool = False,
+        df_rows: DfRows = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Ratio of two totals, ``Σ w y / Σ w x``, by group (R's ``svyratio``).
 
@@ -1263,6 +1410,33 @@ class Survey:
             targets.append(_Target(f"{t.name}/{d.name}", t.y, valid, um, codes, x=d.y))
         return self._estimate("ratio", targets, by, level, vcov, df_rows=df_rows)
 
+    @overload
+    def proportion(
+        self,
+        expr_or_names: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        method: str = "logit",
+        level: float = 0.95,
+        vcov: Literal[False] = False,
+        base: Literal["valid", "all"] = "valid",
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame: ...
+
+    @overload
+    def proportion(
+        self,
+        expr_or_names: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        method: str = "logit",
+        level: float = 0.95,
+        vcov: Literal[True],
+        base: Literal["valid", "all"] = "valid",
+        df_rows: DfRows = "group",
+    ) -> tuple[pl.DataFrame, np.ndarray]: ...
+
+    @overload
     def proportion(
         self,
         expr_or_names: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
@@ -1271,8 +1445,20 @@ class Survey:
         method: str = "logit",
         level: float = 0.95,
         vcov: bool = False,
-        base: str = "valid",
-        df_rows: str = "group",
+        base: Literal["valid", "all"] = "valid",
+        df_rows: DfRows = "group",
+    ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]: ...
+
+    def proportion(
+        self,
+        expr_or_names: VarSpec | Sequence[VarSpec] | Mapping[str, VarSpec],
+        by: str | Sequence[str] | None = None,
+        *,
+        method: str = "logit",
+        level: float = 0.95,
+        vcov: bool = False,
+        base: Literal["valid", "all"] = "valid",
+        df_rows: DfRows = "group",
     ) -> pl.DataFrame | tuple[pl.DataFrame, np.ndarray]:
         """Share of respondents (weighted) for whom an expression is true, by group.
 
