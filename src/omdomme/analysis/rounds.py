@@ -81,12 +81,12 @@ class RoundComparison:
 # Finding and reading analysed rounds
 
 
-def require_analysed(round_: int, root: Path | str = ".", *, run_missing: bool = False) -> Path:
+def require_analysed(round: int, root: Path | str = ".", *, run_missing: bool = False) -> Path:
     """Return ``analyses/<round>/`` after checking the round exists and is analysed.
 
     Parameters
     ----------
-    round_ : int
+    round : int
         The round, e.g. 2018.
     root : path
         The project folder holding ``surveys/`` and ``analyses/``.
@@ -108,27 +108,27 @@ def require_analysed(round_: int, root: Path | str = ".", *, run_missing: bool =
     """
     root = Path(root)
     present = available_rounds(root)
-    if not (root / "surveys" / str(round_)).is_dir():
+    if not (root / "surveys" / str(round)).is_dir():
         listed = ", ".join(map(str, present)) if present else "none"
         raise UsageError(
-            f"round {round_}: no folder surveys/{round_}/ in {root.resolve()}; "
+            f"round {round}: no folder surveys/{round}/ in {root.resolve()}; "
             f"rounds present: {listed}. Check the round, or the --root folder."
         )
-    folder = root / "analyses" / str(round_)
+    folder = root / "analyses" / str(round)
     if not (folder / "estimates.parquet").is_file():
         if not run_missing:
             raise UsageError(
-                f"round {round_} is not analysed: {folder / 'estimates.parquet'} not found; "
-                f"run `omdomme analyse {round_}` first (or use --analyse-missing to analyse it now)."
+                f"round {round} is not analysed: {folder / 'estimates.parquet'} not found; "
+                f"run `omdomme analyse {round}` first (or use --analyse-missing to analyse it now)."
             )
         from omdomme.analysis.reputation import analyse_round
         from omdomme.results.write import write_analysis
 
-        write_analysis(analyse_round(round_, root=root), root)
+        write_analysis(analyse_round(round, root=root), root)
         if not (folder / "estimates.parquet").is_file():
             raise AnalysisError(
-                f"round {round_}: analyse_round finished but {folder / 'estimates.parquet'} "
-                f"is missing; rerun `omdomme analyse {round_}` and check its output."
+                f"round {round}: analyse_round finished but {folder / 'estimates.parquet'} "
+                f"is missing; rerun `omdomme analyse {round}` and check its output."
             )
     return folder
 

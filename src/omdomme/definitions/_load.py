@@ -42,7 +42,7 @@ BORDERS = (2024, "round")
 
 
 @dataclass(frozen=True)
-class DesignSpec:
+class DesignSection:
     """Column names of the sampling design (``[design]``).
 
     ``id`` is the unit id (respondent or enterprise); it is the PSU when ``psu`` is not given.
@@ -175,7 +175,7 @@ class Definition:
     raw: dict[str, Any]
     data_path: Path
     data_options: dict[str, Any]
-    design: DesignSpec
+    design: DesignSection
     previous: int | None = None
     respondent: RespondentSpec | None = None
     targets: dict[str, str] = field(default_factory=dict)
@@ -382,10 +382,10 @@ def _missing(path: Path, name: str) -> Any:
     raise DefinitionError(f"{path}: section [{name}] missing; add it (see docs/definitions.md).")
 
 
-def _parse_design(path: Path, raw: dict[str, Any]) -> DesignSpec:
+def _parse_design(path: Path, raw: dict[str, Any]) -> DesignSection:
     s = _Section(path, "design", raw["design"] if "design" in raw else _missing(path, "design"))
     s.check_unknown(("id", "weight", "strata", "psu", "fpc", "lonely_psu"))
-    return DesignSpec(
+    return DesignSection(
         id=s.get("id", (str,), required=True, hint='id = "respid"'),
         weight=s.get("weight", (str,)),
         strata=s.get("strata", (str,)),

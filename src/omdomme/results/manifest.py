@@ -41,16 +41,16 @@ def file_entry(path: Path, root: Path) -> dict[str, Any]:
     return {"path": shown, "size": path.stat().st_size, "sha256": sha256_of(path)}
 
 
-def manifest(kind: str, **fields: Any) -> dict[str, Any]:
-    """A manifest: version, output-contract version, ``kind``, the given fields, software.
+def manifest(command: str, **fields: Any) -> dict[str, Any]:
+    """A manifest: version, output-contract version, ``command``, the given fields, software.
 
-    ``kind`` is ``analyse``, ``compare`` or ``trend``; ``fields`` are that folder's own
+    ``command`` is what wrote the folder: ``analyse``, ``compare`` or ``trend``; ``fields`` are that folder's own
     entries (inputs, parameters, rows, ...), kept in the order given.
     """
     return {
         "omdomme_version": __version__,
         "schema_version": SCHEMA_VERSION,
-        "kind": kind,
+        "command": command,
         **fields,
         "software": software_versions(),
     }

@@ -68,9 +68,9 @@ class RoundResults:
         return [s for s in order if s in present] + sorted(present - set(order))
 
 
-def analyses_path(round_: int, root: str | Path = ".") -> Path:
+def analyses_path(round: int, root: str | Path = ".") -> Path:
     """The folder where ``omdomme analyse <round>`` writes, under ``root``."""
-    return Path(root) / "analyses" / str(round_)
+    return Path(root) / "analyses" / str(round)
 
 
 def read_table(folder: Path, name: str) -> pl.DataFrame:
@@ -93,7 +93,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def load_round(round_: int, root: str | Path = ".") -> RoundResults:
+def load_round(round: int, root: str | Path = ".") -> RoundResults:
     """Read ``analyses/<round>/`` under ``root``.
 
     Raises
@@ -104,21 +104,21 @@ def load_round(round_: int, root: str | Path = ".") -> RoundResults:
     Examples
     --------
     >>> results = load_round(2018, root=".")
-    >>> results.round, results.surveys(), results.manifest["kind"]
+    >>> results.round, results.surveys(), results.manifest["command"]
     (2018, ['omdomme', 'innovasjon'], 'analyse')
     """
-    folder = analyses_path(round_, root)
+    folder = analyses_path(round, root)
     if not (folder / "estimates.parquet").exists() and not (folder / "estimates.csv").exists():
         where = folder if folder.exists() else folder.parent
         raise UsageError(
-            f"no analysis of round {round_}: {folder}/estimates.parquet (or .csv) does not exist "
-            f"(looked in {where.resolve()}); run `omdomme analyse {round_}` first"
+            f"no analysis of round {round}: {folder}/estimates.parquet (or .csv) does not exist "
+            f"(looked in {where.resolve()}); run `omdomme analyse {round}` first"
             + (f" (with --root {root})" if str(root) != "." else "")
-            + ", then `omdomme report " + str(round_) + "`."
+            + ", then `omdomme report " + str(round) + "`."
         )
     manifest = read_manifest(folder)
     frames = {name: read_table(folder, name) for name in TABLES}
-    return RoundResults(round_, folder, frames["estimates"], frames["comparisons"], frames["ranks"], manifest)
+    return RoundResults(round, folder, frames["estimates"], frames["comparisons"], frames["ranks"], manifest)
 
 
 TREND_COLUMNS = ("survey", "round", "indicator", "label", "kind", "better", "target", "target_label",
@@ -160,9 +160,9 @@ def trend_estimates(survey: str, upto: int, root: str | Path = ".") -> pl.DataFr
     return pl.concat(parts, how="diagonal_relaxed").sort(["indicator", "domain", "target", "round"])
 
 
-def read_definition(round_: int, survey: str, root: str | Path = ".") -> dict[str, Any]:
+def read_definition(round: int, survey: str, root: str | Path = ".") -> dict[str, Any]:
     """The round definition ``surveys/<round>/<survey>.toml`` as a dict, or ``{}`` when absent."""
-    path = Path(root) / "surveys" / str(round_) / f"{survey}.toml"
+    path = Path(root) / "surveys" / str(round) / f"{survey}.toml"
     if not path.exists():
         return {}
     with path.open("rb") as fh:
@@ -246,7 +246,7 @@ def analysed_rounds(root: Path | str = ".") -> list[int]:
     )
 
 
-def read_estimates(round_: int, root: Path | str = ".") -> pl.DataFrame:
+def read_estimates(round: int, root: Path | str = ".") -> pl.DataFrame:
     """Read ``analyses/<round>/estimates.parquet`` and check the columns rounds need.
 
     Examples
@@ -255,25 +255,25 @@ def read_estimates(round_: int, root: Path | str = ".") -> pl.DataFrame:
     Traceback (most recent call last):
     omdomme.errors.UsageError: round 2018 is not analysed: ...
     """
-    path = Path(root) / "analyses" / str(round_) / "estimates.parquet"
+    path = Path(root) / "analyses" / str(round) / "estimates.parquet"
     if not path.is_file():
         raise UsageError(
-            f"round {round_} is not analysed: {path} not found; run `omdomme analyse {round_}` first."
+            f"round {round} is not analysed: {path} not found; run `omdomme analyse {round}` first."
         )
     frame = read_table(path.parent, "estimates")
     missing = [c for c in REQUIRED_ESTIMATE_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(
             f"{path}: column(s) {', '.join(missing)} missing from the estimates table "
-            f"(found: {', '.join(frame.columns)}); rerun `omdomme analyse {round_}` "
+            f"(found: {', '.join(frame.columns)}); rerun `omdomme analyse {round}` "
             "to write it in the current output contract."
         )
     return frame
 
 
-def read_comparisons(round_: int, root: Path | str = ".") -> pl.DataFrame | None:
+def read_comparisons(round: int, root: Path | str = ".") -> pl.DataFrame | None:
     """Read ``analyses/<round>/comparisons.parquet``, or None when the round has none."""
-    folder = Path(root) / "analyses" / str(round_)
+    folder = Path(root) / "analyses" / str(round)
     if not (folder / "comparisons.parquet").is_file():
         return None
     return read_table(folder, "comparisons")
