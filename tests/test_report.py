@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from _fake_analyses import write_fake_analyses
+from _report_project import analysed_project
 from omdomme.cli import main
 from omdomme.errors import AnalysisError, UsageError
 from omdomme.report import Report, fmt_pct, fmt_pp, fmt_range, load_round
@@ -33,15 +34,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project() -> Path:
     """A copy of the shipped synthetic rounds 2016 and 2018, analysed by `omdomme analyse`."""
-    root = tmp_path_factory.mktemp("project")
-    for round_ in (2016, ROUND):
-        shutil.copytree(REPO / "surveys" / str(round_), root / "surveys" / str(round_))
-    for round_ in (2016, ROUND):
-        result = CliRunner().invoke(main, ["analyse", str(round_), "--root", str(root), "--quiet"])
-        assert result.exit_code == 0, result.output
-    return root
+    return analysed_project()
 
 
 @pytest.fixture()

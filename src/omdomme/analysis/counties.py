@@ -255,10 +255,80 @@ def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: f
     broken = pl.col("note") != ""
     tested = holm_adjust(out.with_columns(_p=pl.when(broken).then(None).otherwise(pl.col("p_value"))),
                          "_p").drop("_p")
-    return _finish(tested.with_columns(
+    tested = tested.with_columns(
         adjust_method=pl.lit("holm"),
         significant=(pl.col("p_adjusted") < 0.05).fill_null(False),
-    ))
+    )
+    return _finish(tested)
+
+
+# The values of a comparison row that would reveal a suppressed estimate.
+_HIDDEN_VALUES = ("estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "ratio", "ratio_ci_low",
+                  "ratio_ci_high", "p_value", "p_adjusted")
+
+
+def hide_suppressed(comparisons: pl.DataFrame, estimates_a: pl.DataFrame,
+                    estimates_b: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Withhold every comparison that involves a suppressed estimate, as disclosure control does.
+
+    A difference to a figure shown as ``:`` would reveal it (Østfold's share is shown, so
+    Østfold minus Akershus gives Akershus). Such a row keeps its keys, loses its numbers, is
+    never significant, and its ``note`` says which side is suppressed, in the words the
+    innovation survey's disclosure control uses: ``undertrykt: akershus er undertrykt (se
+    estimates)`` (after a series-break note when there is one).
+
+    Parameters
+    ----------
+    comparisons
+        Rows of the ``comparisons`` contract (``target_a``/``target_b``, ``indicator``, ``domain``).
+    estimates_a
+        The estimates of ``target_a``'s round (with ``flag``).
+    estimates_b
+        The estimates of ``target_b``'s round; default ``estimates_a`` (a county comparison).
+
+    Examples
+    --------
+    >>> est = pl.DataFrame({"indicator": ["x", "x"], "domain": ["alle", "alle"],
+    ...                     "target": ["ostfold", "akershus"], "flag": ["ok", "suppressed"]})
+    >>> cmp = pl.DataFrame({"indicator": ["x"], "domain": ["alle"], "target_a": ["ostfold"],
+    ...                     "target_b": ["akershus"], "difference": [0.1], "significant": [True], "note": [""]})
+    >>> hide_suppressed(cmp, est).select("difference", "significant", "note").row(0)
+    (None, False, 'undertrykt: akershus er undertrykt (se estimates)')
+    """
+    if not comparisons.height or "flag" not in estimates_a.columns:
+        return comparisons
+    keys = ["indicator", "domain"]
+
+    def hidden(frame: pl.DataFrame, side: str) -> pl.DataFrame:
+        return (frame.filter(pl.col("flag") == "suppressed").select(*keys, pl.col("target").alias(f"target_{side}"))
+                .unique().with_columns(pl.lit(True).alias(f"_hidden_{side}")))
+
+    b = estimates_a if estimates_b is None or "flag" not in estimates_b.columns else estimates_b
+    marked = (comparisons.join(hidden(estimates_a, "a"), on=[*keys, "target_a"], how="left", maintain_order="left")
+              .join(hidden(b, "b"), on=[*keys, "target_b"], how="left", maintain_order="left"))
+    wa, wb = pl.col("_hidden_a").fill_null(False), pl.col("_hidden_b").fill_null(False)
+    # Across rounds the same county is on both sides: name the round too («ostfold 2016»).
+    across = (pl.col("round_a") != pl.col("round_b")).fill_null(False) if {"round_a", "round_b"} <= set(comparisons.columns) \
+        else pl.lit(False)
+
+    def side(k: str) -> pl.Expr:
+        if f"round_{k}" not in comparisons.columns:
+            return pl.col(f"target_{k}")
+        return pl.when(across).then(pl.format("{} {}", pl.col(f"target_{k}"), pl.col(f"round_{k}"))) \
+            .otherwise(pl.col(f"target_{k}"))
+
+    names = pl.concat_str([pl.when(wa).then(side("a")),
+                           pl.when(wb & ~(wa & ~across & (pl.col("target_a") == pl.col("target_b")))).then(side("b"))],
+                          separator=", ", ignore_nulls=True)
+    text = pl.format("undertrykt: {} er undertrykt (se estimates)", names)
+    note = pl.col("note").fill_null("")
+    values = [pl.when(wa | wb).then(None).otherwise(pl.col(c)).alias(c) for c in _HIDDEN_VALUES
+              if c in comparisons.columns]
+    return marked.with_columns(
+        *values,
+        significant=pl.when(wa | wb).then(False).otherwise(pl.col("significant")),
+        note=pl.when(~(wa | wb)).then(note).when(note == "").then(text).otherwise(note + "; " + text),
+    ).drop("_hidden_a", "_hidden_b")
 
 
 def _finish(frame: pl.DataFrame) -> pl.DataFrame:

@@ -914,6 +914,12 @@ def analyse_innovation(
         comparisons = pl.concat([comparisons, pl.DataFrame([goal], schema={
             **_RECORD_SCHEMA, "round_a": pl.Int64, "round_b": pl.Int64})], how="diagonal_relaxed")
     comparisons = _finish_comparisons(comparisons, prep)
+    weight_diagnostics: dict[str, float] = {}
+    if definition.design.weight is not None:
+        from omdomme.estimate.weighting import kish_deff
+
+        deff = kish_deff(prep.data[definition.design.weight].to_numpy())
+        weight_diagnostics = {"deff": deff, "efficiency": 1.0 / deff}
     manifest = {
         "definition": file_entry(Path(definition.path), root),
         "inputs": list(prep.inputs),
@@ -932,6 +938,7 @@ def analyse_innovation(
             "geography": {"level": prep.spec.firm.level, "code_year": prep.spec.firm.code_year,
                           "borders": prep.spec.firm.borders},
             "disclosure": prep.spec.disclosure.describe(),
+            "weight_diagnostics": weight_diagnostics,
             "comparisons": {"norge": METHOD_NORGE, "county": METHOD_COUNTY, "baseline_ratio": METHOD_BASELINE,
                             "adjust_method": "holm"},
             "goal": goal_info.get("goal", {}),

@@ -31,7 +31,7 @@ import numpy as np
 import polars as pl
 
 from omdomme._meta import SCHEMA_VERSION, __version__
-from omdomme.analysis.counties import county_comparisons, round_comparisons
+from omdomme.analysis.counties import county_comparisons, hide_suppressed, round_comparisons
 from omdomme.analysis.ranks import rank_table
 from omdomme.analysis.reliability import apply_reliability
 from omdomme.definitions import (
@@ -229,6 +229,12 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         # County borders of `residence` (innenfra/utenfra/unge): 2024 or "round" (code_year's).
         "borders": definition.respondent.borders if definition.respondent else 2024,
     }
+    # Kish's weighting efficiency of the weight as delivered (the long rows repeat each
+    # respondent once per rated county, which leaves n Σw² / (Σw)² unchanged).
+    from omdomme.estimate.weighting import kish_deff
+
+    vendor_deff = kish_deff(long["weight"].to_numpy())
+    parameters["weight_diagnostics"] = {"deff": vendor_deff, "efficiency": 1.0 / vendor_deff}
     if definition.weighting is not None:
         survey, parameters["weighting"] = _rake(definition, survey, long, progress)
     _say(progress, f"omdomme: estimating {len(columns)} indicator × domain columns for {len(h.targets)} counties")
@@ -334,7 +340,10 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         current = estimate_reputation(definition, data, meta, progress=progress)
         estimates.append(current.estimates)
         level = definition.reliability.level
-        comparisons.append(county_comparisons(current.estimates, current.vcov, df=current.degf, level=level))
+        # The output contract withholds a comparison with a suppressed side (it would reveal it);
+        # the statistics themselves (coverage studies) use county_comparisons as it is.
+        comparisons.append(hide_suppressed(
+            county_comparisons(current.estimates, current.vcov, df=current.degf, level=level), current.estimates))
         _say(progress, f"omdomme: rank probabilities ({definition.ranks.draws} draws)")
         ranks.append(rank_table(current.estimates, current.vcov, draws=definition.ranks.draws,
                                 seed=definition.ranks.seed))
@@ -355,8 +364,10 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         elif prev is not None:
             before_def = load_definition(prev, "omdomme", root)
             before_estimates, prev_info = _previous_estimates(before_def, root, progress)
-            comparisons.append(round_comparisons(current.estimates, before_estimates, level=level,
-                                                 breaks=series_breaks(definition, before_def, root)))
+            comparisons.append(hide_suppressed(
+                round_comparisons(current.estimates, before_estimates, level=level,
+                                  breaks=series_breaks(definition, before_def, root)),
+                current.estimates, before_estimates))
         surveys["omdomme"] = {
             "definition": file_entry(definition.path, root),
             "inputs": inputs,

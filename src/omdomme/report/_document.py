@@ -206,14 +206,17 @@ class Report:
         sentences = []
         for dom in doms:
             gap = _tables._comparison(self.comparisons, indicator, dom, "county", "ostfold", "akershus")
-            if gap is None or gap.get("difference") is None:
+            if gap is None:
                 continue
             dlabel = data.filter(pl.col("domain") == dom)["domain_label"][0]
             pair = data.filter((pl.col("domain") == dom) & pl.col("target").is_in(["ostfold", "akershus"]))
             hidden = pair.filter(pl.col("flag") == "suppressed")["target_label"].to_list()
             if hidden:
                 # The difference would reveal a suppressed figure.
-                sentences.append("- " + phrase("comparison_hidden", lang, domain=dlabel, who=" og ".join(hidden)))
+                sentences.append("- " + phrase("comparison_hidden", lang, domain=dlabel,
+                                               who=(" og " if lang == "nb" else " and ").join(hidden)))
+                continue
+            if gap.get("difference") is None:
                 continue
             sig = phrase("sig_yes" if gap.get("significant") else "sig_no", lang)
             padj = gap.get("p_adjusted")
@@ -247,7 +250,10 @@ class Report:
         trend = trend_estimates(self.survey, self.round, self.root)
         rounds = sorted(trend["round"].unique().to_list()) if trend.height else []
         if len(rounds) < 2:
-            parts.append(phrase("trend_single", lang, round=self.round))
+            has_change = self.previous is not None and self.comparisons.height and self.comparisons.filter(
+                (pl.col("comparison") == "round") & (pl.col("round_b") == self.previous)).height
+            key = "trend_from_comparison" if has_change else "trend_single"
+            parts.append(phrase(key, lang, round=self.round, prev=self.previous))
             return parts
         keys = pl.DataFrame({"indicator": list(self.main_domains), "domain": list(self.main_domains.values())})
         trend = trend.join(keys, on=["indicator", "domain"], how="semi")
@@ -348,8 +354,11 @@ class Report:
             text = phrase("weight_vendor", lang, weight=weight)
         else:
             text = phrase("weight_none", lang) if params else ("Se manifest.json." if lang == "nb" else "See manifest.json.")
+        efficiency = self._efficiency_text()
         if self.survey != "innovasjon":  # firm weights N/n are described with the design below
-            parts.append(phrase("method_weighting", lang, text=text))
+            parts.append(phrase("method_weighting", lang, text=f"{text} {efficiency}".strip()))
+        elif efficiency:
+            parts.append(efficiency)
         est = self.estimates
         if est.height:
             methods = ", ".join(sorted(set(est["ci_method"].drop_nulls().to_list())))
@@ -377,6 +386,45 @@ class Report:
                                 seed=r.get("seed")))
         parts.append(phrase("method_source", lang, round=self.round))
         return parts
+
+    def _efficiency_text(self) -> str:
+        """Kish's weighting efficiency of every weight used: this round's, the vendor's and the
+        calibrated one, and the comparison round's when its analysis is in ``analyses/``."""
+        import json
+
+        lang = self.lang
+        sentences = []
+        manifests = [(self.round, self.results.manifest)]
+        if self.previous is not None:
+            path = self.root / "analyses" / str(self.previous) / "manifest.json"
+            if path.is_file():
+                manifests.append((self.previous, json.loads(path.read_text(encoding="utf-8"))))
+        for round_, manifest in manifests:
+            entry = manifest.get("surveys", {}).get(self.survey, {})
+            if not isinstance(entry, dict):
+                continue
+            params = entry.get("parameters", {}) or {}
+            used = (entry.get("rows") or {}).get("used")
+            weight = params.get("weight") or (params.get("design") or {}).get("weight")
+            items = []
+            vendor = params.get("weight_diagnostics") or {}
+            what = phrase("efficiency_firms" if self.survey == "innovasjon" else "efficiency_vendor", lang,
+                          weight=weight)
+            if vendor.get("efficiency"):
+                items.append(self._efficiency_item(vendor["efficiency"], what, used))
+            raked = ((params.get("weighting") or {}) if isinstance(params.get("weighting"), dict) else {}) \
+                .get("diagnostics") or {}
+            if raked.get("efficiency"):
+                items.append(self._efficiency_item(raked["efficiency"], phrase("efficiency_raked", lang), used))
+            if items:
+                sentences.append(phrase("weight_efficiency", lang, round=round_, items="; ".join(items)))
+        return " ".join(sentences)
+
+    def _efficiency_item(self, efficiency: float, what: str, used: int | None) -> str:
+        lang = self.lang
+        n = fmt_int(used, lang=lang) if used else ":"
+        neff = fmt_int(round(used * efficiency), lang=lang) if used else ":"
+        return phrase("efficiency_item", lang, eff=fmt_pct(efficiency, 0, lang=lang), what=what, neff=neff, n=n)
 
     def method(self) -> None:
         """Display the method notes."""

@@ -116,16 +116,21 @@ def summary_text(result: AnalysisResult) -> str:
         gap = comps.filter((pl.col("survey") == "omdomme") & (pl.col("comparison") == "county")
                            & (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
                            & (pl.col("target_b") == BENCHMARK))
-        if gap.height:
-            g = gap.row(0, named=True)
+        g = gap.row(0, named=True) if gap.height else None
+        if g is not None and g["difference"] is None:
+            # Withheld: the difference would reveal a suppressed county's figure.
+            lines.append(f"  Mot Akershus   :  ({g['note'] or 'undertrykt'})")
+        elif g is not None:
             verdict = "sikker forskjell" if g["significant"] else "ingen sikker forskjell"
             lines.append(f"  Mot Akershus   {_pp(g['difference'])} pp ({_interval(g['ci_low'], g['ci_high'], sign=True)}); "
                          f"{verdict}{_p(g['p_adjusted'])}")
         change = comps.filter((pl.col("survey") == "omdomme") & (pl.col("comparison") == "round")
                               & (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
                               & (pl.col("target_a") == FOCUS))
-        if change.height:
-            c = change.row(0, named=True)
+        c = change.row(0, named=True) if change.height else None
+        if c is not None and c["difference"] is None:
+            lines.append(f"  Siden {c['round_b']}     :  ({c['note'] or 'undertrykt'})")
+        elif c is not None:
             note = f" [{c['note']}]" if c["note"] else ""
             lines.append(f"  Siden {c['round_b']}     {_pp(c['difference'])} pp "
                          f"({_interval(c['ci_low'], c['ci_high'], sign=True)}) {_change_words(c)}"
