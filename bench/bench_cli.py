@@ -2,6 +2,7 @@
 
     python bench/bench_cli.py                 # analyse 2018 (x5) and report 2018 (x1)
     python bench/bench_cli.py --runs 10 --no-report
+    python bench/bench_cli.py --against 63f3a70 --no-report   # this tree vs an older commit, ratio
 
 Targets (issues #6 and #9): `omdomme analyse 2018` under 3 s, `omdomme report 2018` with the
 built-in engine under 60 s, on these 2-core machines. Each run is a fresh process on a fresh
@@ -30,20 +31,41 @@ def _omdomme() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "omdomme"]
 
 
-def _run(args: list[str], cwd: Path) -> float:
+def _run(args: list[str], cwd: Path, src: Path | None = None) -> float:
+    """Wall time of one command; with ``src``, that tree's package is run instead of this one."""
+    command = [*_omdomme(), *args] if src is None else [sys.executable, "-m", "omdomme", *args]
+    env = dict(os.environ) if src is None else {**os.environ, "PYTHONPATH": str(src)}
     start = time.perf_counter()
-    done = subprocess.run([*_omdomme(), *args], cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"`omdomme {' '.join(args)}` failed ({done.returncode}):\n{done.stderr}")
     return elapsed
 
 
-def _fresh_root(parent: Path, name: str) -> Path:
+def _fresh_root(parent: Path, name: str, tree: Path = REPO) -> Path:
     root = parent / name
-    shutil.copytree(REPO / "surveys", root / "surveys")
-    shutil.copytree(REPO / "reports", root / "reports", ignore=shutil.ignore_patterns("20*"))
+    shutil.copytree(tree / "surveys", root / "surveys")
+    shutil.copytree(tree / "reports", root / "reports", ignore=shutil.ignore_patterns("20*"))
     return root
+
+
+def _against(ref: str, round_: int, runs: int, tmp: Path) -> None:
+    """Alternate runs of this tree and of commit ``ref`` (its own code and rounds): one machine, one
+    time window, so the ratio is fair on a noisy machine."""
+    old = tmp / "ref"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(old), ref], check=True)
+    try:
+        now_t, ref_t = [], []
+        for i in range(runs):
+            now_t.append(_run(["analyse", str(round_), "--quiet"], _fresh_root(tmp, f"now{i}")))
+            ref_t.append(_run(["analyse", str(round_), "--quiet"], _fresh_root(tmp, f"ref{i}", old), old / "src"))
+            print(f"  run {i + 1}: this tree {now_t[-1]:.2f} s, {ref} {ref_t[-1]:.2f} s")
+        m_now, m_ref = statistics.median(now_t), statistics.median(ref_t)
+        print(f"omdomme analyse {round_}: median {m_now:.2f} s here vs {m_ref:.2f} s at {ref} "
+              f"(ratio {m_now / m_ref:.2f}; best {min(now_t):.2f} vs {min(ref_t):.2f})")
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old)], check=False)
 
 
 def main() -> None:
@@ -51,7 +73,14 @@ def main() -> None:
     parser.add_argument("--round", type=int, default=2018)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-report", action="store_true")
+    parser.add_argument("--against", metavar="REV", help="also time this git revision, alternating runs")
     opts = parser.parse_args()
+    if opts.against:
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        with tempfile.TemporaryDirectory() as tmp:
+            _against(opts.against, opts.round, opts.runs, Path(tmp))
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+        return
 
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
