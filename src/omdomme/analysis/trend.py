@@ -16,7 +16,6 @@ within a comparable segment (no series break between its rounds), with at least 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,8 @@ import numpy as np
 import polars as pl
 
 from omdomme.analysis.rounds import SURVEYS, holm, t_quantile, two_sided_p
-from omdomme.definitions import available_rounds
+from omdomme.definitions import available_rounds, read_toml
+from omdomme.definitions.innovation import parse_goal
 from omdomme.definitions.series import series_breaks
 from omdomme.errors import UsageError
 from omdomme.results.manifest import file_entry
@@ -671,14 +671,14 @@ def _innovation_goal(
 
 
 def _goal_spec(round_: int, root: Path) -> tuple[str, int, float] | None:
+    # The goal as the one parser reads it (defaults and checks included), not the raw TOML.
     path = root / "surveys" / str(round_) / "innovasjon.toml"
     if not path.is_file():
         return None
-    with path.open("rb") as handle:
-        goal = tomllib.load(handle).get("goal")
-    if not goal or "indicator" not in goal or "baseline" not in goal:
+    goal = parse_goal(path, read_toml(path))
+    if goal is None:
         return None
-    return str(goal["indicator"]), int(goal["baseline"]), float(goal.get("factor", 2.0))
+    return goal.indicator, goal.baseline, goal.factor
 
 
 def _trend_inputs(root: Path, rounds: tuple[int, ...]) -> list[dict[str, Any]]:

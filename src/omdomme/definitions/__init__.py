@@ -31,6 +31,7 @@ from omdomme.definitions._load import (
     load_definition,
     parse_definition,
     previous_round,
+    read_toml,
 )
 
 __all__ = [
@@ -53,4 +54,5 @@ __all__ = [
     "load_definition",
     "parse_definition",
     "previous_round",
+    "read_toml",
 ]

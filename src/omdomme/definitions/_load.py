@@ -199,6 +199,9 @@ class Definition:
 # --------------------------------------------------------------------------- schema helpers
 
 
+_MISSING = object()  # a section the file does not have
+
+
 class _Section:
     """Typed access to one TOML table that records which keys were used.
 
@@ -208,6 +211,10 @@ class _Section:
     def __init__(self, path: Path, name: str, table: Any) -> None:
         self.path = path
         self.name = name
+        if table is _MISSING:
+            raise DefinitionError(
+                f"{path}: section [{name}] missing; add it (see docs/definitions.md)."
+            )
         if not isinstance(table, Mapping):
             raise DefinitionError(
                 f"{path}: [{name}] must be a table, found {type(table).__name__} {table!r}; "
@@ -292,6 +299,24 @@ _TOP_INNOVASJON = ("survey", "data", "design", "firm", "indicators", "goal", "di
                    "reliability")
 
 
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A definition file's TOML as a dict, unchecked: the one place a definition is read from disk.
+
+    :func:`parse_definition` checks it; the series-break rules and the report read a few keys
+    of it as written. A file that cannot be read or is not TOML is a :class:`DefinitionError`
+    naming the file.
+    """
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise DefinitionError(f"{path}: definition file not found; create it (see docs/definitions.md).") from error
+    except UnicodeDecodeError as error:
+        raise DefinitionError(f"{path}: not UTF-8 ({error}); save the definition as UTF-8.") from error
+    except tomllib.TOMLDecodeError as error:
+        raise DefinitionError(f"{path}: invalid TOML: {error}; fix the syntax at that line.") from error
+
+
 def parse_definition(path: str | Path) -> Definition:
     """Parse and schema-check one definition file.
 
@@ -315,14 +340,7 @@ def parse_definition(path: str | Path) -> Definition:
     'omdomme'
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise DefinitionError(f"{path}: definition file not found; create it (see docs/definitions.md).") from error
-    except UnicodeDecodeError as error:
-        raise DefinitionError(f"{path}: not UTF-8 ({error}); save the definition as UTF-8.") from error
-    except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(f"{path}: invalid TOML: {error}; fix the syntax at that line.") from error
+    raw = read_toml(path)
 
     survey = _Section(path, "survey", raw["survey"] if "survey" in raw else _missing(path, "survey"))
     kind = survey.choice("kind", SURVEYS, required=True)

@@ -5,12 +5,12 @@ Floor 3 (definitions). The estimation of these indicators is :mod:`omdomme.analy
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from omdomme.definitions._load import _MISSING, _Section
 from omdomme.errors import DefinitionError
 from omdomme.labels import UNITS
 
@@ -161,54 +161,46 @@ class InnovationSpec:
         )
 
 
+# The one TOML checker of the definitions (omdomme.definitions._load._Section): the same type
+# checks, unknown-key suggestions and messages for both surveys.
 def _table(path: Path, raw: Mapping[str, Any], name: str, *, required: bool) -> dict[str, Any]:
-    table = raw.get(name)
-    if table is None:
-        if required:
-            raise DefinitionError(
-                f"{path}: section [{name}] missing; add it (see docs/definitions.md, "
-                f"«The innovation survey»)."
-            )
+    if name not in raw and not required:
         return {}
-    if not isinstance(table, Mapping):
-        raise DefinitionError(f"{path}: [{name}] must be a table, found {table!r}; write it as a [{name}] section.")
-    return dict(table)
+    return dict(_Section(path, name, raw.get(name, _MISSING)).table)
 
 
 def _check_keys(path: Path, section: str, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
-    for key in table:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            fix = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}."
-            raise DefinitionError(f"{path}: unknown key `{key}` in [{section}]; {fix}")
+    _Section(path, section, table).check_unknown(tuple(allowed))
 
 
 def _get(path: Path, section: str, table: Mapping[str, Any], key: str, types: tuple[type, ...],
          *, required: bool = False, default: Any = None, example: str = "") -> Any:
-    if key not in table:
-        if required:
-            hint = f", e.g. {example}" if example else ""
-            raise DefinitionError(f"{path}: required key `{key}` missing in [{section}]; add it{hint}.")
-        return default
-    value = table[key]
-    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-        hint = f", e.g. {example}" if example else ""
-        raise DefinitionError(
-            f"{path}: key `{key}` in [{section}] has the wrong type ({value!r}); fix it{hint}."
-        )
-    return value
+    return _Section(path, section, table).get(key, types, required=required, default=default, hint=example)
 
 
 def _codes(path: Path, section: str, table: Mapping[str, Any], key: str, *, required: bool) -> tuple[float, ...]:
-    value = _get(path, section, table, key, (list, int, float), required=required, default=[],
-                 example=f"{key} = [1]")
-    values = value if isinstance(value, list) else [value]
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            raise DefinitionError(
-                f"{path}: `{key}` in [{section}] must list numeric codes, found {v!r}; e.g. {key} = [1]."
-            )
-    return tuple(float(v) for v in values)
+    return _Section(path, section, table).numbers(key, required=required)
+
+
+def parse_goal(path: Path, raw: Mapping[str, Any]) -> Goal | None:
+    """``[goal]`` of an innovation definition (its TOML as read), or None when it has none.
+
+    Also what ``omdomme trend`` reads for the goal status, so both use the same defaults.
+    """
+    goal_t = _table(path, raw, "goal", required=False)
+    if not goal_t:
+        return None
+    _check_keys(path, "goal", goal_t, ("indicator", "baseline", "factor", "target"))
+    goal = Goal(
+        indicator=_get(path, "goal", goal_t, "indicator", (str,), required=True,
+                       example='indicator = "innovasjonsaktivitet"'),
+        baseline=_get(path, "goal", goal_t, "baseline", (int,), default=2016, example="baseline = 2016"),
+        factor=float(_get(path, "goal", goal_t, "factor", (int, float), default=2.0, example="factor = 2.0")),
+        target=_get(path, "goal", goal_t, "target", (str,), default=OSTFOLD),
+    )
+    if goal.factor <= 0:
+        raise DefinitionError(f"{path}: `factor` in [goal] is {goal.factor}; it must be > 0, e.g. factor = 2.0.")
+    return goal
 
 
 def parse_innovation(definition: Definition) -> InnovationSpec:
@@ -271,19 +263,8 @@ def parse_innovation(definition: Definition) -> InnovationSpec:
         raise DefinitionError(f"{path}: [indicators] is empty; add at least one [indicators.<id>].")
     indicators = tuple(_parse_indicator(path, id, t) for id, t in tables.items())
 
-    goal = None
-    goal_t = _table(path, raw, "goal", required=False)
-    if goal_t:
-        _check_keys(path, "goal", goal_t, ("indicator", "baseline", "factor", "target"))
-        goal = Goal(
-            indicator=_get(path, "goal", goal_t, "indicator", (str,), required=True,
-                           example='indicator = "innovasjonsaktivitet"'),
-            baseline=_get(path, "goal", goal_t, "baseline", (int,), default=2016, example="baseline = 2016"),
-            factor=float(_get(path, "goal", goal_t, "factor", (int, float), default=2.0, example="factor = 2.0")),
-            target=_get(path, "goal", goal_t, "target", (str,), default=OSTFOLD),
-        )
-        if goal.factor <= 0:
-            raise DefinitionError(f"{path}: `factor` in [goal] is {goal.factor}; it must be > 0, e.g. factor = 2.0.")
+    goal = parse_goal(path, raw)
+    if goal is not None:
         spec_ids = [i.id for i in indicators]
         if goal.indicator not in spec_ids:
             raise DefinitionError(

@@ -6,27 +6,19 @@ change since the previous round), ``compare`` and ``trend`` all ask here.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from omdomme.definitions._load import SURVEYS
-from omdomme.errors import InputError
+from omdomme.definitions._load import SURVEYS, read_toml
 
 
 def _load_toml(path: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(
-            f"{path}: not valid TOML ({error}); fix the definition (schema in docs/definitions.md)."
-        ) from error
+    return read_toml(path)
 
 
 def _indicator_signature(definition: Mapping[str, Any], indicator: str) -> dict[str, Any]:

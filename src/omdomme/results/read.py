@@ -9,13 +9,13 @@ round to compare with).
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from omdomme.definitions import read_toml
 from omdomme.errors import InputError, UsageError
 
 TABLES = ("estimates", "comparisons", "ranks")
@@ -165,8 +165,7 @@ def read_definition(round: int, survey: str, root: str | Path = ".") -> dict[str
     path = Path(root) / "surveys" / str(round) / f"{survey}.toml"
     if not path.exists():
         return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    return read_toml(path)
 
 
 def survey_parameters(results: RoundResults, survey: str) -> dict[str, Any]:
