@@ -217,6 +217,9 @@ def convert(markdown: str, *, target: str, output: Path, media: Path, metadata: 
         # reader, which turns the tables into Word tables and the figures into captioned pictures.
         markdown = str(pypandoc.convert_text(markdown, "html5", format="markdown", extra_args=args,
                                              cworkdir=str(media)))
+        # pandoc's DOCX writer stores an image's source as its picture name: a data URI there
+        # would copy the whole image into its description. Link files instead.
+        markdown = _data_uris_to_files(markdown, media)
         header = "<!DOCTYPE html>\n<html><head><title>{}</title></head><body>\n".format(metadata.get("title", ""))
         markdown += "\n</body></html>\n"
         args = [*args, *(f"--metadata={k}:{v}" for k, v in metadata.items() if isinstance(v, str))]
@@ -232,6 +235,22 @@ def convert(markdown: str, *, target: str, output: Path, media: Path, metadata: 
                           cworkdir=str(media))
     tmp.replace(output)  # a reader never sees half a report
     return output
+
+
+def _data_uris_to_files(html: str, media: Path) -> str:
+    """Replace every ``src="data:image/…;base64,…"`` with a file written to ``media``."""
+    import re
+
+    count = 0
+
+    def write(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        name = f"docx-figure-{count}.{match['ext']}"
+        (media / name).write_bytes(base64.b64decode(match["data"]))
+        return f'src="{name}"'
+
+    return re.sub(r'src="data:image/(?P<ext>png|jpeg|svg\+xml);base64,(?P<data>[^"]+)"', write, html)
 
 
 def document_metadata(doc: QmdDocument, overrides: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The report's charts (plotnine), one function per kind of figure.
 
 One look throughout: a light minimal theme, DejaVu Sans (it ships with matplotlib, so the
-charts look the same on every machine), Østfold in a strong teal, Akershus — the level to
-reach — in orange, the other counties muted grey, intervals drawn as ranges. Every function
+charts look the same on every machine), Østfold in a strong teal with a diamond marker and a bold
+label, Akershus — the level to reach — in dark orange, the other counties grey, intervals drawn
+as ranges, every colour at least 3:1 against the background (:mod:`omdomme.report._palette`). Every function
 takes the tables of ``analyses/<round>/`` and returns a ``ggplot``; :func:`figure_markdown`
 turns one into an embedded, captioned figure for the report.
 """
@@ -17,19 +18,24 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from omdomme.report._format import NBSP, fmt_number, fmt_pct, unit_of
+from omdomme.report._palette import (
+    AKERSHUS,
+    CATEGORY_COLOURS,
+    MUTED_TEXT,
+    NORGE,
+    OSTFOLD,
+    RANK_COLOURS,
+    RANK_TEXT,
+    TEXT,
+)
+from omdomme.report._palette import OTHER as MUTED
 from omdomme.report._text import phrase
 
 if TYPE_CHECKING:
     from plotnine import ggplot
 
-OSTFOLD = "#00798C"
-AKERSHUS = "#E07A1F"
-NORGE = "#3D405B"
-MUTED = "#A7B0BA"
-TEXT = "#2B2D33"
 FONT = "DejaVu Sans"
-# Ranks 1-3 (the goal: third or better) in teal, 4 and 5 in greys.
-RANK_COLOURS = ("#00535F", "#00798C", "#6DBAC5", "#D5D9DF", "#98A2AE")
+OSTFOLD_SHAPE = "D"   # Østfold's marker: a diamond (the other counties: circles)
 
 
 def _colour(target: str) -> str:
@@ -51,7 +57,7 @@ def theme_omdomme(base_size: float = 10.5, legend: bool = False) -> Any:
         panel_grid_major_y=element_blank(),
         panel_grid_major_x=element_line(color="#E3E6EA", size=0.6),
         axis_text=element_text(color=TEXT),
-        axis_title=element_text(color="#5A5F69", size=base_size * 0.9),
+        axis_title=element_text(color=MUTED_TEXT, size=base_size * 0.9),
         strip_text=element_text(color=TEXT, weight="bold", ha="left", size=base_size),
         plot_title=element_text(color=TEXT, weight="bold", ha="left", size=base_size * 1.2),
         legend_position="bottom" if legend else "none",
@@ -102,6 +108,7 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
         ggplot,
         labs,
         scale_color_identity,
+        scale_shape_identity,
         scale_x_discrete,
         scale_y_continuous,
         theme,
@@ -121,7 +128,9 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
         pl.when(hidden).then(None).otherwise(pl.col(c) * scale).alias(c) for c in ("estimate", "ci_low", "ci_high")
     ).with_columns(
         colour=pl.col("target").replace_strict({"ostfold": OSTFOLD, "akershus": AKERSHUS, "norge": NORGE}, default=MUTED),
-        size=pl.when(pl.col("target") == "ostfold").then(pl.lit(4.2)).otherwise(pl.lit(3.0)),
+        size=pl.when(pl.col("target") == "ostfold").then(pl.lit(4.6)).otherwise(pl.lit(3.0)),
+        shape=pl.when(pl.col("target") == "ostfold").then(pl.lit(OSTFOLD_SHAPE)).otherwise(pl.lit("o")),
+        weight=pl.when(pl.col("target") == "ostfold").then(pl.lit("bold")).otherwise(pl.lit("normal")),
         # Three panels side by side leave room for about 24 characters per title line.
         domain_label=pl.col("domain_label").map_elements(lambda s: _wrap(s, 24 if len(domains) >= 3 else 34),
                                                          return_dtype=pl.String),
@@ -155,10 +164,15 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
                                  size=0.7)
     plot = (
         plot
-        + geom_linerange(aes(ymin="ci_low", ymax="ci_high", color="colour"), size=1.6, alpha=0.55)
-        + geom_point(aes(color="colour", size="size"))
-        + geom_text(aes(y="label_y", label="label"), ha="left", size=8.5, color=TEXT, family=FONT)
+        # Solid colours (no transparency): what is drawn has the palette's checked contrast.
+        + geom_linerange(aes(ymin="ci_low", ymax="ci_high", color="colour"), size=1.1)
+        + geom_point(aes(color="colour", size="size", shape="shape"), fill="white", stroke=0.9)
+        + geom_text(frame[frame["target"] != "ostfold"], aes(y="label_y", label="label"), ha="left", size=8.5,
+                    color=TEXT, family=FONT)
+        + geom_text(frame[frame["target"] == "ostfold"], aes(y="label_y", label="label"), ha="left", size=8.5,
+                    color=TEXT, family=FONT, fontweight="bold")
         + scale_color_identity()
+        + scale_shape_identity()
         + scale_x_discrete(limits=order)
         + coord_flip()
         + labs(x="", y={"mill_kr": "mill. kr", "kr": "kr"}.get(unit, "") if lang == "nb"
@@ -202,9 +216,11 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
         geom_line,
         geom_point,
         geom_ribbon,
+        geom_text,
         ggplot,
         labs,
         scale_color_manual,
+        scale_shape_manual,
         scale_x_continuous,
         scale_y_continuous,
         theme,
@@ -235,23 +251,53 @@ def trend_chart(trend: pl.DataFrame, *, lang: str = "nb", domain: str = "alle",
     frame["panel"] = frame["panel"].astype("category").cat.set_categories(panels)
     ostf = frame[frame["target"] == "ostfold"]
     others = frame[frame["target"] != "ostfold"]
+    ends = _end_labels(frame)
+    span = max(rounds) - min(rounds) if len(rounds) > 1 else 1
     plot = (
         ggplot(frame, aes(x="round", y="estimate", color="group", group="line"))
         + geom_ribbon(ostf, aes(ymin="ci_low", ymax="ci_high"), fill=OSTFOLD, alpha=0.15, color="none")
-        + geom_line(others, size=0.8, alpha=0.85)
+        + geom_line(others, size=0.8)
         + geom_point(others, size=1.8)
         + geom_line(ostf, size=1.6)
-        + geom_point(ostf, size=3)
+        + geom_point(ostf, aes(shape="group"), size=3.2, fill=OSTFOLD)
+        # Every county named at the end of its line: no legend to decode, no colour needed.
+        + geom_text(ends[ends["target"] != "ostfold"], aes(x="label_x", y="label_y", label="target_label"),
+                    ha="left", size=7.5, family=FONT, inherit_aes=False, color=TEXT)
+        + geom_text(ends[ends["target"] == "ostfold"], aes(x="label_x", y="label_y", label="target_label"),
+                    ha="left", size=7.5, family=FONT, inherit_aes=False, color=OSTFOLD, fontweight="bold")
         + scale_color_manual(values=colours)
+        + scale_shape_manual(values={"Østfold": OSTFOLD_SHAPE, "Akershus": "o", others_label: "o"})
         + scale_x_continuous(breaks=rounds, labels=[str(r) for r in rounds],
-                             limits=(min(rounds) - 0.6, max(rounds) + 0.6) if rounds else None)
+                             limits=(min(rounds) - 0.3, max(rounds) + 0.32 * span + 0.9) if rounds else None)
         + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
         + facet_wrap("~panel", ncol=2, scales="free_y")
         + labs(x="", y="")
-        + theme_omdomme(legend=True)
+        + theme_omdomme(legend=False)
         + theme(panel_spacing_y=0.07, panel_spacing_x=0.08)
     )
     return plot
+
+
+def _end_labels(frame: Any) -> Any:
+    """One label per county and panel at its last round, spread apart vertically so none overlap."""
+    last = frame.sort_values("round").groupby(["panel", "target"], observed=True).tail(1).copy()
+    last["label_x"] = last["round"] + 0.15
+    last["label_y"] = last["estimate"]
+    out = []
+    for _, part in last.groupby("panel", observed=True):
+        values = frame.loc[frame["panel"] == part["panel"].iloc[0], ["estimate", "ci_low", "ci_high"]]
+        spread = float(values.max().max() - values.min().min()) or 1.0
+        gap = spread * 0.085
+        part = part.sort_values("estimate").copy()
+        ys = part["estimate"].tolist()
+        for i in range(1, len(ys)):
+            ys[i] = max(ys[i], ys[i - 1] + gap)
+        shift = (ys[-1] - part["estimate"].iloc[-1]) / 2 if ys else 0.0  # centre the stack on the data
+        part["label_y"] = [y - shift for y in ys]
+        out.append(part)
+    import pandas as pd
+
+    return pd.concat(out) if out else last
 
 
 def rank_chart(ranks: pl.DataFrame, *, lang: str = "nb", target: str = "ostfold",
@@ -291,7 +337,7 @@ def rank_chart(ranks: pl.DataFrame, *, lang: str = "nb", target: str = "ostfold"
         rank_label=pl.format("{} {}", pl.lit(phrase("rank", lang)), pl.col("rank")),
         text=pl.when(pl.col("p") >= 0.07).then(
             pl.col("p").map_elements(lambda p: fmt_pct(p, 0, lang=lang), return_dtype=pl.String)).otherwise(pl.lit("")),
-        text_colour=pl.when(pl.col("rank").is_in([1, 2, 5])).then(pl.lit("white")).otherwise(pl.lit(TEXT)),
+        text_colour=pl.lit(RANK_TEXT),
     )
     levels = [f"{phrase('rank', lang)} {k}" for k in range(1, len(rank_cols) + 1)]
     frame = long.to_pandas()
@@ -302,7 +348,8 @@ def rank_chart(ranks: pl.DataFrame, *, lang: str = "nb", target: str = "ostfold"
 
     plot = (
         ggplot(frame, aes(x="panel", y="p", fill="rank_label", group="rank_label"))
-        + geom_col(width=0.68, position=position_stack())
+        # White gaps between the segments: each segment stands 3:1 against its neighbour's edge.
+        + geom_col(width=0.68, position=position_stack(), color="white", size=0.6)
         # Grouped by rank like the bars, so each label stacks onto its own segment.
         + geom_text(aes(label="text", color="text_colour", group="rank_label"), position=position_stack(vjust=0.5),
                     size=8.5, family=FONT)
@@ -348,12 +395,12 @@ def association_chart(estimates: pl.DataFrame, indicators: list[str], *, lang: s
     order = (data.filter(pl.col("indicator") == indicators[0]).sort("estimate")["target_label"].to_list())
     frame = data.to_pandas()
     frame["target_label"] = frame["target_label"].astype("category").cat.set_categories(order)
-    palette = [OSTFOLD, AKERSHUS, NORGE, "#81B29A", "#F2CC8F", "#9C6644"]
+    palette = list(CATEGORY_COLOURS)
     cats = data["category"].unique(maintain_order=True).to_list()
     dodge = position_dodge(width=0.6)
     return (
         ggplot(frame, aes(x="target_label", y="estimate", color="category"))
-        + geom_linerange(aes(ymin="ci_low", ymax="ci_high"), position=dodge, size=1.4, alpha=0.55)
+        + geom_linerange(aes(ymin="ci_low", ymax="ci_high"), position=dodge, size=1.1)
         + geom_point(position=dodge, size=3)
         + scale_color_manual(values=dict(zip(cats, palette, strict=False)))
         + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
@@ -396,7 +443,7 @@ def goal_chart(ratio: float, low: float, high: float, *, factor: float = 2.0, ba
                    size=9, color="#5A5F69", family=FONT, nudge_x=0.03)
         + annotate("text", x=factor - 0.03, y=0.55, label=f"{phrase('goal_label', lang)}: × {fmt_number(factor, 1, lang=lang)}",
                    ha="right", size=9, color=AKERSHUS, family=FONT)
-        + geom_segment(aes(x="low", xend="high", yend="y"), color=OSTFOLD, size=2.2, alpha=0.55)
+        + geom_segment(aes(x="low", xend="high", yend="y"), color=OSTFOLD, size=1.6)
         + geom_point(aes(x="ratio"), color=OSTFOLD, size=5)
         + annotate("text", x=ratio, y=-0.4, label=label, size=9.5, color=TEXT, family=FONT)
         + scale_x_continuous(limits=(min(0.5, low * 0.9), hi),
@@ -409,7 +456,7 @@ def goal_chart(ratio: float, low: float, high: float, *, factor: float = 2.0, ba
 
 
 def figure_markdown(plot: ggplot, caption: str, *, width: float = 8.0, height: float = 4.0,
-                    dpi: int = 144, fig_id: str | None = None) -> str:
+                    dpi: int = 144, fig_id: str | None = None, alt: str | None = None) -> str:
     """Render ``plot`` to PNG and return a Markdown figure with the image embedded as a data URI.
 
     A Markdown image alone in a paragraph becomes a captioned figure in pandoc and Quarto
@@ -433,6 +480,101 @@ def figure_markdown(plot: ggplot, caption: str, *, width: float = 8.0, height: f
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     attrs = [f"#{fig_id}"] if fig_id else []
     attrs.append('width="100%"')
+    if alt:
+        # pandoc reads `alt`, Quarto `fig-alt`; both say what the chart shows and its numbers.
+        text = alt.replace('"', "«").replace("\n", " ")
+        attrs += [f'alt="{text}"', f'fig-alt="{text}"']
     # Square brackets in a caption would end the Markdown link text early.
     safe = caption.replace("[", "(").replace("]", ")")
     return f"![{safe}](data:image/png;base64,{data}){{{' '.join(attrs)}}}"
+
+
+# ------------------------------------------------------------------ alt texts
+# A screen reader user gets what the chart shows and its key numbers, in words: not the
+# caption again and never the image itself.
+
+def _alt_value(row: dict[str, Any], lang: str) -> str:
+    if row.get("flag") == "suppressed" or row.get("estimate") is None:
+        return ":"
+    unit = unit_of(row.get("kind"), row.get("display"))
+    from omdomme.report._format import fmt_unit
+
+    return fmt_unit(row["estimate"], unit, lang=lang)
+
+
+def county_alt(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
+               targets: list[str] | None = None) -> str:
+    """Alt text of a county chart: per panel, every county's value, best first.
+
+    Examples
+    --------
+    >>> county_alt(results.estimates, "vet_ikke")  # doctest: +SKIP
+    'Punktdiagram med 95 % intervaller, lavere er bedre. Alle: Oslo 8,6 %, …, Østfold 29,4 %.'
+    """
+    data = estimates.filter(pl.col("indicator") == indicator)
+    if targets is not None:
+        data = data.filter(pl.col("target").is_in(targets))
+    if not data.height:
+        return ""
+    better = data["better"][0]
+    panels = []
+    for dom in data["domain"].unique(maintain_order=True).to_list():
+        part = data.filter(pl.col("domain") == dom).with_columns(_hidden=pl.col("flag") == "suppressed").sort(
+            ["_hidden", "estimate"], descending=[False, better == "higher"], nulls_last=True)
+        items = ", ".join(f"{r['target_label']} {_alt_value(r, lang)}" for r in part.iter_rows(named=True))
+        panels.append(f"{part['domain_label'][0]}: {items}")
+    head = ("Punktdiagram med 95 % intervaller, {b}" if lang == "nb" else "Dot chart with 95 % intervals, {b}").format(
+        b=phrase("better_" + better, lang))
+    hidden = " («:» = undertrykt)" if lang == "nb" else " («:» = suppressed)"
+    suffix = hidden if (data["flag"] == "suppressed").any() else ""
+    return f"{head}. " + ". ".join(panels) + f"{suffix}."
+
+
+def trend_alt(trend: pl.DataFrame, labels: dict[str, str], *, lang: str = "nb") -> str:
+    """Alt text of the trend chart: Østfold's and Akershus' first and last value per indicator."""
+    if not trend.height:
+        return ""
+    rounds = sorted(trend["round"].unique().to_list())
+    first, last = rounds[0], rounds[-1]
+    parts = []
+    for ind in trend["indicator"].unique(maintain_order=True).to_list():
+        items = []
+        for target in ("ostfold", "akershus"):
+            rows = {r["round"]: r for r in trend.filter((pl.col("indicator") == ind) & (pl.col("target") == target))
+                    .iter_rows(named=True)}
+            if first in rows and last in rows:
+                name = rows[last]["target_label"]
+                items.append(f"{name} {_alt_value(rows[first], lang)} → {_alt_value(rows[last], lang)}")
+        if items:
+            parts.append(f"{labels.get(ind, ind)}: " + ", ".join(items))
+    head = (f"Linjediagram {first}–{last}, én linje per fylke med navnet ved enden" if lang == "nb"
+            else f"Line chart {first}–{last}, one line per county, named at its end")
+    return f"{head}. " + ". ".join(parts) + "."
+
+
+def rank_alt(ranks: pl.DataFrame, labels: dict[str, str], *, lang: str = "nb", target: str = "ostfold") -> str:
+    """Alt text of the rank chart: per indicator the most likely rank and P(top 3)."""
+    rows = ranks.filter(pl.col("target") == target)
+    rank_cols = sorted(c for c in ranks.columns if c.startswith("p_rank_"))
+    parts = []
+    for r in rows.iter_rows(named=True):
+        probs = [(int(c.removeprefix("p_rank_")), r[c] or 0.0) for c in rank_cols]
+        best, p = max(probs, key=lambda t: t[1])
+        parts.append((f"{labels.get(r['indicator'], r['indicator'])}: mest sannsynlig plass {best} ({fmt_pct(p, 0, lang=lang)}), "
+                      f"P(topp 3) {fmt_pct(r['p_top3'], 0, lang=lang)}") if lang == "nb" else
+                     (f"{labels.get(r['indicator'], r['indicator'])}: most likely rank {best} ({fmt_pct(p, 0, lang=lang)}), "
+                      f"P(top 3) {fmt_pct(r['p_top3'], 0, lang=lang)}"))
+    head = ("Stablede søyler: Østfolds sannsynlighet for hver plass" if lang == "nb"
+            else "Stacked bars: Østfold's probability of each rank")
+    return f"{head}. " + ". ".join(parts) + "."
+
+
+def goal_alt(ratio: float, low: float, high: float, *, factor: float, baseline: int, round_: int,
+             lang: str = "nb") -> str:
+    """Alt text of the goal chart: the ratio, its interval and the goal factor."""
+    f = fmt_number
+    if lang == "nb":
+        return (f"Forholdet mellom Østfolds andel i {round_} og i {baseline} er {f(ratio, 2)} "
+                f"(95 % KI {f(low, 2)}–{f(high, 2)}); målet er × {f(factor, 1)}.")
+    return (f"The ratio of Østfold's share in {round_} to {baseline} is {f(ratio, 2, lang=lang)} "
+            f"(95 % CI {f(low, 2, lang=lang)}–{f(high, 2, lang=lang)}); the goal is × {f(factor, 1, lang=lang)}.")

@@ -202,7 +202,8 @@ class Report:
         plot = _charts.county_chart(self.estimates, indicator, lang=lang)
         width, height = _charts.county_chart_size(len(doms))
         parts.append(_charts.figure_markdown(plot, phrase("fig_county", lang, label=label, round=self.round),
-                                            width=width, height=height, fig_id=f"fig-{indicator.replace('_', '-')}"))
+                                            width=width, height=height, fig_id=f"fig-{indicator.replace('_', '-')}",
+                                            alt=_charts.county_alt(self.estimates, indicator, lang=lang)))
         sentences = []
         for dom in doms:
             gap = _tables._comparison(self.comparisons, indicator, dom, "county", "ostfold", "akershus")
@@ -261,7 +262,8 @@ class Report:
         plot = _charts.trend_chart(trend, lang=lang, domain="", labels=self.labels, order=list(self.main_domains))
         n_panels = trend["indicator"].n_unique()
         parts.append(_charts.figure_markdown(plot, phrase("fig_trend", lang, first=rounds[0], last=rounds[-1]),
-                                            width=8.5, height=1.2 + 3.0 * ((n_panels + 1) // 2), fig_id="fig-trend"))
+                                            width=8.5, height=1.2 + 3.0 * ((n_panels + 1) // 2), fig_id="fig-trend",
+                                            alt=_charts.trend_alt(trend, self.labels, lang=lang)))
         return parts
 
     def trend(self) -> None:
@@ -283,7 +285,7 @@ class Report:
         plot = _charts.rank_chart(main, lang=lang, labels=self.labels)
         parts.append(_charts.figure_markdown(plot, phrase("fig_ranks", lang, round=self.round),
                                             width=8.5, height=1.4 + 0.62 * main["indicator"].n_unique(),
-                                            fig_id="fig-ranks"))
+                                            fig_id="fig-ranks", alt=_charts.rank_alt(main, self.labels, lang=lang)))
         parts.append(_tables.top3_table(main, self.main_domains, self.labels, lang=lang))
         return parts
 
@@ -456,8 +458,9 @@ class Report:
             })
         frame = pl.DataFrame(rows, schema={k: pl.String for k in ("label", "ostfold", "ci", "norge", "diff", "change")})
         has_change = bool(self.comparisons.height) and self.comparisons.filter(pl.col("comparison") == "round").height > 0
-        table = (GT(frame, id="sammendrag")
-                 .cols_label(label=phrase("col_indicator", lang), ostfold="Østfold", ci=phrase("col_ci", lang),
+        table = (GT(frame, id="sammendrag", rowname_col="label")
+                 .tab_stubhead(label=phrase("col_indicator", lang))
+                 .cols_label(ostfold="Østfold", ci=phrase("col_ci", lang),
                              norge=phrase("norge_line", lang),
                              diff=("Østfold mot Norge" if lang == "nb" else "Østfold vs Norway"),
                              change=phrase("col_change", lang, prev=self.previous) if self.previous else phrase("col_change_none", lang))
@@ -490,7 +493,8 @@ class Report:
             width, height = _charts.county_chart_size(1, n_targets)
             caption = phrase("fig_innovation_total" if is_total else "fig_innovation", lang, label=label, round=self.round)
             parts.append(_charts.figure_markdown(plot, caption,
-                                                width=width, height=height, fig_id=f"fig-{ind.replace('_', '-')}"))
+                                                width=width, height=height, fig_id=f"fig-{ind.replace('_', '-')}",
+                                                alt=_charts.county_alt(shown, ind, lang=lang)))
             cmp = _tables._comparison(self.comparisons, ind, self.main_domains[ind], "norge", "ostfold", "norge")
             rows = self.estimates.filter((pl.col("indicator") == ind) & pl.col("target").is_in(["ostfold", "norge"]))
             hidden = rows.filter(pl.col("flag") == "suppressed").height > 0
@@ -531,7 +535,9 @@ class Report:
         plot = _charts.goal_chart(ratio, lo, hi, factor=factor, baseline=baseline, round_=self.round, lang=lang)
         parts.append(_charts.figure_markdown(plot, phrase("fig_goal", lang, round=self.round, baseline=baseline,
                                                           factor=fmt_number(factor, 1, lang=lang)),
-                                            width=7.5, height=2.0, fig_id="fig-goal"))
+                                            width=7.5, height=2.0, fig_id="fig-goal",
+                                            alt=_charts.goal_alt(ratio, lo, hi, factor=factor, baseline=baseline,
+                                                                 round_=self.round, lang=lang)))
         f = fmt_number(factor, 1, lang=lang)
         vals = {"lo": fmt_number(lo, 2, lang=lang), "hi": fmt_number(hi, 2, lang=lang),
                 "ratio": fmt_number(ratio, 2, lang=lang), "factor": f, "round": self.round}

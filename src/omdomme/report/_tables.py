@@ -204,9 +204,11 @@ def summary_table(frame: pl.DataFrame, *, round_: int, previous: int | None, lan
     change_label = phrase("col_change", lang, prev=previous) if previous else phrase("col_change_none", lang)
     shown = frame.drop("indicator")
     table = (
-        GT(shown, id="sammendrag")
+        # The indicator is each row's header cell (<th scope="row">), for screen readers.
+        GT(shown, id="sammendrag", rowname_col="label")
+        .tab_stubhead(label=phrase("col_indicator", lang))
         .cols_hide(["gap_significant", "change_significant"])
-        .cols_label(label=phrase("col_indicator", lang), ostfold=phrase("col_ostfold", lang), ci=phrase("col_ci", lang),
+        .cols_label(ostfold=phrase("col_ostfold", lang), ci=phrase("col_ci", lang),
                     rank=phrase("col_rank", lang), top3=phrase("col_top3", lang),
                     akershus=phrase("col_akershus", lang), gap=phrase("col_gap", lang),
                     change=change_label, goal=phrase("col_goal", lang))
@@ -257,7 +259,8 @@ def county_table(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb", s
     value_label = phrase("col_estimate" if unit == "pct" else "col_value", lang)
     if unit in ("kr", "mill_kr"):
         value_label += " (mill. kr)" if unit == "mill_kr" and lang == "nb" else " (NOK m)" if unit == "mill_kr" else ""
-    table = GT(frame, id=table_id).tab_header(title=label)
+    table = GT(frame, id=table_id, rowname_col="county").tab_header(title=label) \
+        .tab_stubhead(label=phrase("col_county", lang))
     for d, dlabel in domains.iter_rows():
         cols = [f"{d}__est", f"{d}__ci", f"{d}__n"]
         table = table.tab_spanner(label=dlabel, columns=cols)
@@ -265,9 +268,9 @@ def county_table(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb", s
                                          f"{d}__n": phrase("col_n", lang)}
         table = table.cols_label(cases=column_labels)
         table = table.cols_align("right", columns=cols)
-    table = table.cols_label(county=phrase("col_county", lang))
-    table = table.tab_style(style=style.text(weight="bold", color="#00798C"),
-                            locations=loc.body(rows=pl.col("county") == "Østfold"))
+    ostfold_rows = [i for i, r in enumerate(rows) if r["county"] == "Østfold"]
+    table = table.tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.body(rows=ostfold_rows))
+    table = table.tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.stub(rows=ostfold_rows))
     table = table.tab_style(style=style.css("white-space: nowrap;"), locations=loc.body())
     table = _style(table, width="100%" if domains.height > 1 else "auto")
     for note in _footnotes(data, lang):
@@ -296,9 +299,9 @@ def top3_table(ranks: pl.DataFrame, main_domains: dict[str, str], labels: dict[s
         rows.append({"indicator": labels.get(ind, ind),
                      **{t: fmt_pct(p3.get(t), 0, lang=lang) if t in p3 else ":" for t in targets}})
     frame = pl.DataFrame(rows)
-    table = (GT(frame, id="topp3").tab_header(title=phrase("top3_table", lang))
-             .cols_label(cases=dict[str, Any]({"indicator": phrase("col_indicator", lang),
-                                               **{t: names.get(t, t) for t in targets}}))
+    table = (GT(frame, id="topp3", rowname_col="indicator").tab_header(title=phrase("top3_table", lang))
+             .tab_stubhead(label=phrase("col_indicator", lang))
+             .cols_label(cases=dict[str, Any]({t: names.get(t, t) for t in targets}))
              .cols_align("right", columns=targets)
              .tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.body(columns="ostfold"))
              .tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.column_labels(columns="ostfold")))
