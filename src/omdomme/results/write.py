@@ -127,8 +127,12 @@ def write_folder(
 def _write_excel(result: AnalysisResult, path: Path) -> None:
     import xlsxwriter
 
+    from omdomme.results.workbook import write_indicator_sheets
+
     workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     workbook.set_properties({"title": f"omdomme {result.round}", "created": _FIXED_DATE})
+    # The analysts' sheets first (formatted, one per indicator), then the raw tables.
+    write_indicator_sheets(workbook, result.estimates, result.manifest)
     header = workbook.add_format({"bold": True})
     # Shares are stored as 0–1 (as in the CSV) but shown as percent, as an Excel user expects.
     percent = workbook.add_format({"num_format": "0.0%"})
