@@ -90,8 +90,8 @@ def _definition(**replace: str) -> str:
     ("definition", "data", "expected"),
     [
         pytest.param(_definition(**{'variable = "kj_{target}"': 'variable = "kjj_{target}"'}), None,
-                     ["variable `kjj_ostf` ([questions.kjennskap] for ostfold) is not in",
-                      "did you mean `kj_ostf`?"], id="missing-variable"),
+                     ["variables `kjj_aker` … `kjj_ostf` (5 variables) of [questions.kjennskap] are not in",
+                      "did you mean `kj_aker` … `kj_ostf` (5 variables)?"], id="missing-variable"),
         pytest.param(_definition(**{'scale_id = "kjennskap-4"\nvet_ikke = [9]': 'scale_id = "kjennskap-4"\nvet_ikke = [9, 8]'}),
                      None, ["[questions.kjennskap]: code(s) 8 (vet_ikke) never occur in kj_aker"], id="unused-code"),
         pytest.param(None, "no-vestfold", ["[targets] vestfold: no respondent in", "lives in vestfold"],

@@ -16,7 +16,10 @@ def test_ok(tmp_path: Path) -> None:
     make_round(tmp_path)
     result = CliRunner().invoke(main, ["validate", "2018", "--root", str(tmp_path)])
     assert result.exit_code == 0
-    assert result.stdout == "OK: round 2018 — the definition matches the data.\n"
+    ok, weight = result.stdout.splitlines()
+    assert ok == "OK: round 2018 — the definition matches the data."
+    # make_data: 600 uniform(0.5, 2.0) weights rounded to 4 decimals (seed 1)
+    assert weight.startswith("weight `vekt`: 600 respondents, sum ") and "Kish efficiency" in weight
 
 
 def test_every_problem_reported_at_once(tmp_path: Path) -> None:
@@ -32,8 +35,11 @@ def test_every_problem_reported_at_once(tmp_path: Path) -> None:
     make_round(tmp_path, data=data, definition=definition)
     problems = [str(p).replace(str(tmp_path), "<root>") for p in validate_round(2018, tmp_path)]
     text = "\n".join(problems)
-    for piece in ("`modern_aker`", "did you mean `moderne_aker`?",
-                  "value(s) 7 are neither in `scale` nor `vet_ikke`", "kvinne = 3 never occur",
+    for piece in ("variables `modern_aker` … `modern_ostf` (5 variables) of [questions.moderne] are not in",
+                  "did you mean `moderne_aker` … `moderne_ostf` (5 variables)?",
+                  "value 7 (no value label) in `inntrykk_oslo` (1 time(s)) is neither in `scale`, `vet_ikke` nor "
+                  "`nonresponse` of [questions.inntrykk]", "kvinne = 3 never occur",
+                  "`kjonn` has code 2 (no value label) for", "neither `sex_codes` nor `nonresponse`",
                   "occur more than once, e.g. [1.0]", "weight(s) are missing, negative",
                   "9999"):
         assert piece in text, piece

@@ -41,7 +41,7 @@ from omdomme.definitions import (
     load_definition,
     previous_round,
 )
-from omdomme.definitions.harmonise import Harmonised, harmonise
+from omdomme.definitions.harmonise import Harmonised, harmonise, input_provenance
 from omdomme.errors import AnalysisError
 from omdomme.labels import TARGET_LABELS
 from omdomme.results.manifest import file_entry
@@ -121,7 +121,9 @@ def domain_expr(definition: Definition, domain: str) -> pl.Expr:
     elif d.residents == "other":
         mask = mask & (pl.col("residence") != pl.col("target"))
     if d.age is not None:
-        mask = mask & pl.col("age").is_between(d.age[0], d.age[1]).fill_null(False)
+        # age_low/age_high: the respondent's years, or the range of a declared age band (which
+        # the definition checks nests in the domain's ages).
+        mask = mask & ((pl.col("age_low") >= d.age[0]) & (pl.col("age_high") <= d.age[1])).fill_null(False)
     return mask
 
 
@@ -177,7 +179,7 @@ def _weighting_columns(definition: Definition) -> list[pl.Expr]:
 
     spec = definition.weighting
     assert spec is not None
-    return [age_group_expr(spec.age_groups)]
+    return [age_group_expr(spec.age_groups, column="age_low")]
 
 
 def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metadata | None = None, *,
@@ -348,7 +350,8 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         ranks.append(rank_table(current.estimates, current.vcov, draws=definition.ranks.draws,
                                 seed=definition.ranks.seed))
         seed = definition.ranks.seed
-        inputs = [file_entry(definition.data_path, root)]
+        # The vendor's file as delivered: path, size, sha256 and what its header says.
+        inputs = [file_entry(definition.data_path, root) | input_provenance(meta)]
         prev = previous_round(definition, root)
         prev_info: dict[str, Any] | None = None
         if prev is not None and not (root / "surveys" / str(prev) / "omdomme.toml").is_file():
@@ -372,6 +375,7 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
             "definition": file_entry(definition.path, root),
             "inputs": inputs,
             "rows": current.harmonised.rows.as_dict(),
+            "recodings": list(current.harmonised.recodings),
             "parameters": {**current.parameters, "design_df": current.degf,
                            "ranks": {"draws": definition.ranks.draws, "seed": definition.ranks.seed},
                            "previous": prev_info, "synthetic": definition.synthetic},
@@ -439,7 +443,7 @@ def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl
 
     _say(progress, f"omdomme: reading and checking {definition.data_path.name}")
     data, meta = definition.read()
-    problems = check_data(definition, data)
+    problems = check_data(definition, data, meta)
     if problems:
         listing = "\n".join(f"  - {p}" for p in problems)
         raise DefinitionError(

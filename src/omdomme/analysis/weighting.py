@@ -36,12 +36,16 @@ __all__ = ["RoundWeighting", "age_group_expr", "population_tables", "weight_roun
 _MARGIN_COLUMNS = {"fylke": "county", "kjonn": "sex", "aldersgruppe": "age_group"}
 
 
-def age_group_expr(age_groups: Sequence[tuple[int, int]]) -> pl.Expr:
-    """``age_group`` label of each row's ``age`` (null outside every group), as the margins label them."""
+def age_group_expr(age_groups: Sequence[tuple[int, int]], column: str = "age") -> pl.Expr:
+    """``age_group`` label of each row's ``column`` (null outside every group), as the margins label them.
+
+    The reputation analysis passes ``age_low``: a respondent's age, or the lower end of an age
+    band that the definition has checked nests in one group.
+    """
 
     group = pl.lit(None, pl.String)
     for (lo, hi), label in zip(age_groups, age_group_labels(age_groups), strict=True):
-        group = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(label)).otherwise(group)
+        group = pl.when(pl.col(column).is_between(lo, hi)).then(pl.lit(label)).otherwise(group)
     return group.alias("age_group")
 
 

@@ -18,19 +18,27 @@ from omdomme.cli._common import handle_errors
 def validate(round: int, root: Path) -> None:
     """Check surveys/ROUND/*.toml against the data files and list EVERY problem.
 
-    Missing variables (with a close name), codes the definition expects but the data never
-    use, values outside the scale and vet ikke codes, municipality codes that cannot be
-    placed, bad weights, duplicate ids, rated counties no respondent lives in. Exit 0 when
-    all is well, 2 when there is any problem.
+    Problems are grouped by cause (one line each, naming the variables it covers): missing
+    variables (with close names), codes the definition expects but the data never use, codes
+    the data use that the definition does not declare (user-missing codes without a role,
+    with their value labels), sex and age codes outside the definition, variable labels that
+    name another county than the one mapped, scale labels that differ from the file's, bad
+    weights, duplicate ids, codes that cannot be placed, rated counties no respondent lives
+    in. Then a summary of the weight and notes on value labels that changed since the
+    previous round. Exit 0 when there is no problem, 2 when there is any.
 
     Example: omdomme validate 2018
     """
-    from omdomme.analysis.validate import validate_round
+    from omdomme.analysis.validate import check_round
 
-    problems = validate_round(round, root)
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in round {round}:", err=True)
-        for problem in problems:
+    result = check_round(round, root)
+    if result.problems:
+        click.echo(f"{len(result.problems)} problem(s) in round {round}:", err=True)
+        for problem in result.problems:
             click.echo(f"- {problem}", err=True)
+    else:
+        click.echo(f"OK: round {round} — the definition matches the data.")
+    for line in (*result.weights, *result.notes):
+        click.echo(line)
+    if result.problems:
         sys.exit(2)
-    click.echo(f"OK: round {round} — the definition matches the data.")

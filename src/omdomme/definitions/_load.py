@@ -70,14 +70,26 @@ class RespondentSpec:
     sample_codes: dict[str, float] = field(default_factory=dict)
     # 2024: the county of 2024 (one territory for every round); "round": the county of code_year.
     borders: Literal[2024, "round"] = 2024
+    # Codes of sex/age/sample that are no answer (refusal); they never inherit [missing].
+    nonresponse: tuple[float, ...] = ()
+    # Band code -> inclusive range of years; empty: `age` holds years.
+    age_bands: dict[float, tuple[int, int]] = field(default_factory=dict)
+    # The vendor's code of `fylke` -> county key (or "utenfor"); empty: SSB county codes.
+    county_codes: dict[float, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Question:
     """A harmonised question (``[questions.<name>]``).
 
-    Scale questions have ``variable`` and ``scale``; coded associations have ``variables``
-    (several columns per target) and ``codes`` (raw code -> category).
+    Scale questions have ``variable`` and ``scale`` (codes, with ``scale_labels`` when the
+    definition gives them); coded associations come as a multiple-category set
+    (``variables``, several code columns per target, and ``codes``: raw code -> category) or
+    as a multiple-dichotomy set (``dichotomies``: category -> a 0/1 variable template, with
+    ``counted`` the value that means «mentioned»; the key ``vet_ikke`` is the «vet ikke» item).
+
+    ``vet_ikke`` and ``nonresponse`` are the codes of the two missing roles, the file-wide
+    ``[missing]`` defaults already applied.
     """
 
     name: str
@@ -89,20 +101,68 @@ class Question:
     wording: str | None = None
     text: str | None = None
     codes: dict[float, str] = field(default_factory=dict)
+    nonresponse: tuple[float, ...] = ()
+    scale_labels: dict[float, str] = field(default_factory=dict)
+    direction: str = "ascending"
+    dichotomies: dict[str, str] = field(default_factory=dict)
+    counted: float = 1.0
 
     @property
     def is_coded(self) -> bool:
-        """True for coded free associations (several variables, a code frame)."""
-        return bool(self.variables)
+        """True for coded free associations (either multiple-response form)."""
+        return bool(self.variables) or bool(self.dichotomies)
+
+    @property
+    def form(self) -> str:
+        """``scale``, ``category`` (code variables + a code frame) or ``dichotomy``."""
+        return "dichotomy" if self.dichotomies else "category" if self.variables else "scale"
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The harmonised categories of a coded question, in definition order (no ``vet_ikke``).
+
+        >>> Question("a", None, (), (), dichotomies={"steder": "x_{i}_1", "vet_ikke": "x_{i}_9"}).categories
+        ('steder',)
+        """
+        if self.dichotomies:
+            return tuple(c for c in self.dichotomies if c != "vet_ikke")
+        return tuple(dict.fromkeys(self.codes.values()))
+
+    def templates(self) -> tuple[str, ...]:
+        """The variable templates, in definition order."""
+        if self.dichotomies:
+            return tuple(self.dichotomies.values())
+        return self.variables if self.variables else (self.variable or "",)
 
     def raw_variables(self, token: str) -> tuple[str, ...]:
         """The raw column names of this question for one target's token.
 
+        ``{target}`` and ``{i}`` both become the token (with ``[targets] order`` the token is
+        the county's position in the vendor's order).
+
         >>> Question("x", "kj_{target}", (), (9.0,)).raw_variables("ostf")
         ('kj_ostf',)
+        >>> Question("x", "Q2_{i}", (), (9.0,)).raw_variables("3")
+        ('Q2_3',)
         """
-        templates = self.variables if self.is_coded else (self.variable or "",)
-        return tuple(t.replace("{target}", token) for t in templates)
+        return tuple(fill_template(t, token) for t in self.templates())
+
+
+def fill_template(template: str, token: str) -> str:
+    """A variable template with ``{target}``/``{i}`` replaced by a target's token.
+
+    >>> fill_template("Q5_{i}_6", "2")
+    'Q5_2_6'
+    """
+    return template.replace("{target}", token).replace("{i}", token)
+
+
+@dataclass(frozen=True)
+class MissingSpec:
+    """``[missing]``: the file-wide codes of the two missing roles (a question may replace them)."""
+
+    vet_ikke: tuple[float, ...] = ()
+    nonresponse: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +239,9 @@ class Definition:
     previous: int | None = None
     respondent: RespondentSpec | None = None
     targets: dict[str, str] = field(default_factory=dict)
+    # [targets] order: the vendor's county order (the token of a county is its position).
+    target_order: tuple[str, ...] = ()
+    missing: MissingSpec = field(default_factory=MissingSpec)
     questions: dict[str, Question] = field(default_factory=dict)
     domains: dict[str, Domain] = field(default_factory=dict)
     indicators: tuple[Indicator, ...] = ()
@@ -293,7 +356,7 @@ def _sub_sections(path: Path, raw: dict[str, Any], name: str, *, required: bool)
 
 # --------------------------------------------------------------------------- parsing
 
-_TOP_OMDOMME = ("survey", "data", "design", "respondent", "targets", "questions", "domains",
+_TOP_OMDOMME = ("survey", "data", "design", "missing", "respondent", "targets", "questions", "domains",
                 "indicators", "reliability", "ranks", "weighting")
 _TOP_INNOVASJON = ("survey", "data", "design", "firm", "indicators", "goal", "disclosure",
                    "reliability")
@@ -379,20 +442,25 @@ def parse_definition(path: str | Path) -> Definition:
         return Definition(**common, reliability=reliability)
 
     respondent = _parse_respondent(path, raw)
-    targets = _parse_targets(path, raw)
-    questions = _parse_questions(path, raw)
+    targets, order = _parse_targets(path, raw)
+    missing = _parse_missing(path, raw)
+    questions = _parse_questions(path, raw, missing, ordered=bool(order))
     domains = _parse_domains(path, raw)
     indicators = _parse_indicators(path, raw, questions, domains)
+    weighting = _parse_weighting(path, raw)
+    _check_age_bands(path, respondent, domains, weighting)
     return Definition(
         **common,
         respondent=respondent,
         targets=targets,
+        target_order=order,
+        missing=missing,
         questions=questions,
         domains=domains,
         indicators=indicators,
         reliability=_parse_reliability(path, raw),
         ranks=_parse_ranks(path, raw),
-        weighting=_parse_weighting(path, raw),
+        weighting=weighting,
     )
 
 
@@ -429,7 +497,7 @@ def _codes_table(s: _Section, key: str, *, required: bool) -> dict[str, float]:
 def _parse_respondent(path: Path, raw: dict[str, Any]) -> RespondentSpec:
     s = _Section(path, "respondent", raw["respondent"] if "respondent" in raw else _missing(path, "respondent"))
     s.check_unknown(("age", "sex", "sex_codes", "sample", "sample_codes", "kommune", "fylke", "code_year",
-                     "borders"))
+                     "borders", "nonresponse", "age_bands", "county_codes"))
     kommune = s.get("kommune", (str,))
     fylke = s.get("fylke", (str,))
     if (kommune is None) == (fylke is None):
@@ -443,8 +511,21 @@ def _parse_respondent(path: Path, raw: dict[str, Any]) -> RespondentSpec:
             f"{path}: `sex_codes` in [respondent] must name exactly `mann` and `kvinne`, found "
             f"{sorted(sex_codes)}; e.g. sex_codes = {{ mann = 1, kvinne = 2 }}."
         )
+    if sex_codes["mann"] == sex_codes["kvinne"]:
+        raise DefinitionError(
+            f"{path}: `sex_codes` in [respondent] gives mann and kvinne the same code "
+            f"{_num(sex_codes['mann'])}; each sex needs its own code."
+        )
     sample = s.get("sample", (str,))
     sample_codes = _codes_table(s, "sample_codes", required=sample is not None)
+    nonresponse = s.numbers("nonresponse")
+    clash = sorted(set(nonresponse) & set(sex_codes.values()))
+    if clash:
+        raise DefinitionError(
+            f"{path}: code(s) {[_num(c) for c in clash]} are both in `sex_codes` and `nonresponse` of "
+            f"[respondent]; a code means one thing — remove it from one of them."
+        )
+    county_codes = _county_codes(s, fylke)
     borders = s.get("borders", (int, str), default=2024, hint='borders = 2024 or borders = "round"')
     if borders not in BORDERS:
         raise DefinitionError(
@@ -458,86 +539,346 @@ def _parse_respondent(path: Path, raw: dict[str, Any]) -> RespondentSpec:
             f"the counties of {s.table.get('code_year', 'code_year')} cannot be raked to them. "
             f"Use borders = 2024 (or remove the key), or remove [weighting] and keep the vendor weight."
         )
+    # With the vendor's own county codes no SSB code list is read: code_year is then optional.
+    round_ = raw.get("survey", {}).get("round", 0) if isinstance(raw.get("survey"), Mapping) else 0
+    code_year = s.get("code_year", (int,), required=not county_codes, hint="code_year = 2018",
+                      default=round_)
     return RespondentSpec(
         age=s.get("age", (str,), required=True, hint='age = "alder"'),
         sex=s.get("sex", (str,), required=True, hint='sex = "kjonn"'),
         sex_codes=sex_codes,
-        code_year=s.get("code_year", (int,), required=True, hint="code_year = 2018"),
+        code_year=code_year,
         kommune=kommune,
         fylke=fylke,
         sample=sample,
         sample_codes=sample_codes,
         borders=borders,
+        nonresponse=nonresponse,
+        age_bands=_age_bands(s),
+        county_codes=county_codes,
     )
 
 
-def _parse_targets(path: Path, raw: dict[str, Any]) -> dict[str, str]:
+def _age_bands(s: _Section) -> dict[float, tuple[int, int]]:
+    """``age_bands = { "1" = [18, 29], ... }``: band code -> inclusive whole years, not overlapping."""
+    table = s.get("age_bands", (dict,), default={}, hint='age_bands = { "1" = [18, 29], "2" = [30, 44] }')
+    bands: dict[float, tuple[int, int]] = {}
+    for code, span in table.items():
+        try:
+            number = float(code)
+        except ValueError:
+            raise DefinitionError(
+                f"{s.path}: band {code!r} in `age_bands` of [respondent] is not a numeric code; write the "
+                f"codes of the age variable as keys, e.g. \"1\" = [18, 29]."
+            ) from None
+        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(a, int) and not isinstance(a, bool)
+                                                                   for a in span) and 0 <= span[0] <= span[1]):
+            raise DefinitionError(
+                f"{s.path}: band \"{code}\" in `age_bands` of [respondent] is {span!r}; give its ages as "
+                f"[low, high] in whole years, e.g. \"{code}\" = [18, 29]."
+            )
+        bands[number] = (span[0], span[1])
+    ordered = sorted(bands.items(), key=lambda item: item[1])
+    for (c1, (lo1, hi1)), (c2, (lo2, hi2)) in zip(ordered, ordered[1:], strict=False):
+        if lo2 <= hi1:
+            raise DefinitionError(
+                f"{s.path}: age bands \"{_num(c1)}\" = [{lo1}, {hi1}] and \"{_num(c2)}\" = [{lo2}, {hi2}] in "
+                f"[respondent] overlap; a respondent's age must fall in one band."
+            )
+    return bands
+
+
+def _county_codes(s: _Section, fylke: str | None) -> dict[float, str]:
+    """``county_codes = { ostfold = 5, ..., utenfor = [6, 7] }``: the vendor's county code -> county key."""
+    table = s.get("county_codes", (dict,), default={}, hint="county_codes = { akershus = 1, oslo = 2 }")
+    if not table:
+        return {}
+    if fylke is None:
+        raise DefinitionError(
+            f"{s.path}: `county_codes` in [respondent] maps the codes of a `fylke` variable, but "
+            f"[respondent] names `kommune`; use fylke = \"<variable>\" with county_codes, or remove county_codes."
+        )
+    allowed = (*COUNTY_KEYS, "utenfor")
+    out: dict[float, str] = {}
+    for county, codes in table.items():
+        if county not in allowed:
+            close = difflib.get_close_matches(county, allowed, n=1)
+            fix = f"did you mean `{close[0]}`?" if close else f"use {', '.join(allowed)}."
+            raise DefinitionError(f"{s.path}: `county_codes.{county}` in [respondent] is not a county key; {fix}")
+        for code in codes if isinstance(codes, list) else [codes]:
+            if isinstance(code, bool) or not isinstance(code, int | float):
+                raise DefinitionError(
+                    f"{s.path}: `county_codes.{county}` in [respondent] must be a code or a list of codes, "
+                    f"found {codes!r}; e.g. {county} = 5."
+                )
+            if float(code) in out:
+                raise DefinitionError(
+                    f"{s.path}: code {_num(code)} in `county_codes` of [respondent] is given to both "
+                    f"{out[float(code)]} and {county}; a code means one county."
+                )
+            out[float(code)] = county
+    return out
+
+
+def _parse_missing(path: Path, raw: dict[str, Any]) -> MissingSpec:
+    """``[missing]``: file-wide codes of the roles ``vet_ikke`` and ``nonresponse``."""
+    if "missing" not in raw:
+        return MissingSpec()
+    s = _Section(path, "missing", raw["missing"])
+    s.check_unknown(("vet_ikke", "nonresponse"))
+    vet_ikke, nonresponse = s.numbers("vet_ikke"), s.numbers("nonresponse")
+    both = sorted(set(vet_ikke) & set(nonresponse))
+    if both:
+        raise DefinitionError(
+            f"{path}: code(s) {[_num(c) for c in both]} in [missing] are both `vet_ikke` and "
+            f"`nonresponse`; a code has one role — remove it from one of them."
+        )
+    return MissingSpec(vet_ikke=vet_ikke, nonresponse=nonresponse)
+
+
+def _parse_targets(path: Path, raw: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """``[targets]``: county key -> token, or ``order`` (the vendor's county order; token = position)."""
     s = _Section(path, "targets", raw["targets"] if "targets" in raw else _missing(path, "targets"))
-    s.check_unknown(COUNTY_KEYS)
+    s.check_unknown((*COUNTY_KEYS, "order"))
     if not s.table:
         raise DefinitionError(f"{path}: [targets] is empty; list the rated counties, e.g. ostfold = \"ostf\".")
-    return {key: s.get(key, (str,), hint=f'{key} = "{key[:4]}"') for key in COUNTY_KEYS if key in s.table}
+    if "order" in s.table:
+        tokens = [k for k in s.table if k != "order"]
+        if tokens:
+            raise DefinitionError(
+                f"{path}: [targets] has both `order` and tokens ({', '.join(tokens)}); use one form: "
+                f"order = [...] for variables named by position ({{i}}), or one token per county."
+            )
+        order = s.get("order", (list,), hint='order = ["akershus", "oslo", "buskerud", "vestfold", "ostfold"]')
+        bad = [c for c in order if c not in COUNTY_KEYS]
+        if bad or not order:
+            raise DefinitionError(
+                f"{path}: `order` in [targets] lists {bad or order!r}, not county keys; list the rated "
+                f"counties in the vendor's order, from {', '.join(COUNTY_KEYS)}."
+            )
+        twice = sorted({c for c in order if order.count(c) > 1})
+        if twice:
+            raise DefinitionError(f"{path}: `order` in [targets] lists {', '.join(twice)} more than once; "
+                                  f"each rated county has one position.")
+        position = {c: str(i) for i, c in enumerate(order, start=1)}
+        return {key: position[key] for key in COUNTY_KEYS if key in position}, tuple(order)
+    return {key: s.get(key, (str,), hint=f'{key} = "{key[:4]}"') for key in COUNTY_KEYS if key in s.table}, ()
 
 
-def _parse_questions(path: Path, raw: dict[str, Any]) -> dict[str, Question]:
+_QUESTION_KEYS = ("variable", "variables", "dichotomies", "counted", "text", "wording", "scale", "scale_id",
+                  "direction", "vet_ikke", "nonresponse", "codes")
+
+
+def _parse_questions(path: Path, raw: dict[str, Any], missing: MissingSpec | None = None, *,
+                     ordered: bool = False) -> dict[str, Question]:
+    missing = missing or MissingSpec()
     out: dict[str, Question] = {}
     for name, table in _sub_sections(path, raw, "questions", required=True).items():
-        s = _Section(path, f"questions.{name}", table)
-        s.check_unknown(("variable", "variables", "text", "wording", "scale", "scale_id", "vet_ikke", "codes"))
-        variable = s.get("variable", (str,))
-        variables = s.get("variables", (list,), default=[])
-        if (variable is None) == (not variables):
+        out[name] = _parse_question(path, name, table, missing, ordered)
+    return out
+
+
+def _parse_question(path: Path, name: str, table: Any, missing: MissingSpec, ordered: bool) -> Question:
+    s = _Section(path, f"questions.{name}", table)
+    s.check_unknown(_QUESTION_KEYS)
+    variable = s.get("variable", (str,))
+    variables = s.get("variables", (list,), default=[])
+    dichotomies = s.get("dichotomies", (dict,), default={})
+    forms = [k for k, v in (("variable", variable), ("variables", variables), ("dichotomies", dichotomies)) if v]
+    if len(forms) != 1:
+        raise DefinitionError(
+            f"{path}: [questions.{name}] needs exactly one of `variable` (a scale question), `variables` "
+            f"(coded associations, multiple category) or [questions.{name}.dichotomies] (multiple "
+            f"dichotomy), found {' and '.join(f'`{f}`' for f in forms) if forms else 'none'}; "
+            f"e.g. variable = \"{name}_{{target}}\"."
+        )
+    for v in [variable, *variables, *dichotomies.values()]:
+        if v is None:
+            continue
+        if not isinstance(v, str) or ("{target}" not in v and "{i}" not in v):
             raise DefinitionError(
-                f"{path}: [questions.{name}] needs exactly one of `variable` (a scale question) or "
-                f"`variables` (coded associations); e.g. variable = \"{name}_{{target}}\"."
+                f"{path}: variable template {v!r} in [questions.{name}] must be a string containing "
+                f"`{{target}}` (each token of [targets]) or `{{i}}` (each county's position in [targets] "
+                f"order); e.g. \"{name}_{{target}}\"."
             )
-        for v in [variable, *variables]:
-            if v is not None and (not isinstance(v, str) or "{target}" not in v):
+        if "{i}" in v and not ordered:
+            raise DefinitionError(
+                f"{path}: variable template {v!r} in [questions.{name}] uses `{{i}}` (the county's "
+                f"position) but [targets] has no `order`; add order = [...] (the vendor's county order) "
+                f"to [targets], or use `{{target}}` with tokens."
+            )
+    codes: dict[float, str] = {}
+    scale: tuple[float, ...] = ()
+    labels: dict[float, str] = {}
+    if variables:
+        codes = _code_frame(s, name)
+    if variables or dichotomies:
+        for key in ("scale", "direction", "scale_id"):
+            if key in s.table:
                 raise DefinitionError(
-                    f"{path}: variable template {v!r} in [questions.{name}] must be a string containing "
-                    f"`{{target}}` (replaced by each token of [targets]); e.g. \"{name}_{{target}}\"."
+                    f"{path}: [questions.{name}] is a coded association question and has `{key}`; "
+                    f"coded associations use a code frame — remove `{key}`."
                 )
-        codes: dict[float, str] = {}
-        if variables:
-            table_codes = s.get("codes", (dict,), required=True, hint='[questions.x.codes] 6 = "verdier"')
-            for code, category in table_codes.items():
-                try:
-                    number = float(code)
-                except ValueError:
-                    raise DefinitionError(
-                        f"{path}: code {code!r} in [questions.{name}.codes] is not a number; "
-                        f"write raw numeric codes as keys, e.g. 6 = \"verdier\"."
-                    ) from None
-                if not isinstance(category, str):
-                    raise DefinitionError(
-                        f"{path}: category of code {code} in [questions.{name}.codes] must be a string, "
-                        f"found {category!r}."
-                    )
-                codes[number] = category
-            if "scale" in s.table:
-                raise DefinitionError(
-                    f"{path}: [questions.{name}] has both `variables` (coded associations) and `scale`; "
-                    f"coded associations use [questions.{name}.codes] — remove `scale`."
-                )
-            scale: tuple[float, ...] = ()
-        else:
-            s.check_unknown(("variable", "text", "wording", "scale", "scale_id", "vet_ikke"))
-            scale = s.numbers("scale", required=True)
-            if not scale:
-                raise DefinitionError(f"{path}: `scale` in [questions.{name}] is empty; list the valid answers, e.g. [1, 2, 3, 4, 5].")
-        vet_ikke = s.numbers("vet_ikke")
-        overlap = set(vet_ikke) & set(scale)
+    if dichotomies:
+        if "codes" in s.table:
+            raise DefinitionError(
+                f"{path}: [questions.{name}] has both [questions.{name}.dichotomies] and "
+                f"[questions.{name}.codes]; a dichotomy set names its categories in `dichotomies` — remove `codes`."
+            )
+        if "vet_ikke" in s.table:
+            raise DefinitionError(
+                f"{path}: [questions.{name}] is a multiple-dichotomy set: «vet ikke» is an item, not a code; "
+                f"add vet_ikke = \"<variable>\" to [questions.{name}.dichotomies] and remove `vet_ikke`."
+            )
+    elif "counted" in s.table:
+        raise DefinitionError(
+            f"{path}: `counted` in [questions.{name}] is the counted value of a multiple-dichotomy set; "
+            f"remove it, or use [questions.{name}.dichotomies]."
+        )
+    if variable is not None:
+        if "codes" in s.table:
+            raise DefinitionError(
+                f"{path}: [questions.{name}] is a scale question (`variable`) and has [questions.{name}.codes]; "
+                f"a code frame belongs to coded associations (`variables`) — remove it."
+            )
+        scale, labels = _scale(s, name)
+    counted = s.get("counted", (int, float), default=1, hint="counted = 1")
+    # The roles: a question's own list replaces the file-wide default of that role.
+    vet_ikke = () if dichotomies else (s.numbers("vet_ikke") if "vet_ikke" in s.table else missing.vet_ikke)
+    nonresponse = s.numbers("nonresponse") if "nonresponse" in s.table else missing.nonresponse
+    answers = set(scale) | set(codes)
+    for role, values in (("vet_ikke", vet_ikke), ("nonresponse", nonresponse)):
+        overlap = sorted(answers & set(values))
         if overlap:
+            where = "" if role in s.table else " (from [missing])"
+            what = "`scale`" if scale else f"[questions.{name}.codes]"
             raise DefinitionError(
-                f"{path}: code(s) {sorted(overlap)} in [questions.{name}] are both in `scale` and "
-                f"`vet_ikke`; a code means one thing — remove it from one of them."
+                f"{path}: code(s) {[_num(c) for c in overlap]} in [questions.{name}] are both in {what} and "
+                f"`{role}`{where}; a code means one thing — "
+                + (f"set {role} = [...] in [questions.{name}] to replace the file-wide codes."
+                   if where else "remove it from one of them.")
             )
-        out[name] = Question(
-            name=name, variable=variable, variables=tuple(variables), vet_ikke=vet_ikke, scale=scale,
-            scale_id=s.get("scale_id", (str,)), wording=s.get("wording", (str,)),
-            text=s.get("text", (str,)), codes=codes,
+    both = sorted(set(vet_ikke) & set(nonresponse))
+    if both:
+        raise DefinitionError(
+            f"{path}: code(s) {[_num(c) for c in both]} of [questions.{name}] are both `vet_ikke` and "
+            f"`nonresponse`; a code has one role — remove it from one of them."
+        )
+    if dichotomies and float(counted) in nonresponse:
+        raise DefinitionError(
+            f"{path}: the counted value {_num(counted)} of [questions.{name}] is also `nonresponse`; fix one of them."
+        )
+    return Question(
+        name=name, variable=variable, variables=tuple(variables), vet_ikke=vet_ikke, scale=scale,
+        scale_id=s.get("scale_id", (str,)), wording=s.get("wording", (str,)),
+        text=s.get("text", (str,)), codes=codes, nonresponse=nonresponse, scale_labels=labels,
+        direction=s.choice("direction", ("ascending", "descending"), default="ascending"),
+        dichotomies=_dichotomies(s, name, dichotomies), counted=float(counted),
+    )
+
+
+def _scale(s: _Section, name: str) -> tuple[tuple[float, ...], dict[float, str]]:
+    """``scale = [1, 2, 3]`` (labels from the file) or ``scale = { 1 = "Helt uenig", ... }``."""
+    value = s.get("scale", (list, dict), required=True, hint="scale = [1, 2, 3, 4, 5]")
+    if isinstance(value, list):
+        scale = s.numbers("scale", required=True)
+        labels: dict[float, str] = {}
+    else:
+        labels = {}
+        for code, label in value.items():
+            try:
+                number = float(code)
+            except ValueError:
+                raise DefinitionError(
+                    f"{s.path}: code {code!r} in `scale` of [questions.{name}] is not a number; write the "
+                    f"raw codes as keys, e.g. scale = {{ 1 = \"Helt uenig\", 5 = \"Helt enig\" }}."
+                ) from None
+            if not isinstance(label, str) or not label.strip():
+                raise DefinitionError(
+                    f"{s.path}: the label of code {code} in `scale` of [questions.{name}] must be a text, "
+                    f"found {label!r}; e.g. {code} = \"Helt enig\"."
+                )
+            labels[number] = label
+        scale = tuple(labels)
+    if not scale:
+        raise DefinitionError(
+            f"{s.path}: `scale` in [questions.{name}] is empty; list the valid answers, e.g. [1, 2, 3, 4, 5]."
+        )
+    return scale, labels
+
+
+def _code_frame(s: _Section, name: str) -> dict[float, str]:
+    table_codes = s.get("codes", (dict,), required=True, hint='[questions.x.codes] 6 = "verdier"')
+    codes: dict[float, str] = {}
+    for code, category in table_codes.items():
+        try:
+            number = float(code)
+        except ValueError:
+            raise DefinitionError(
+                f"{s.path}: code {code!r} in [questions.{name}.codes] is not a number; "
+                f"write raw numeric codes as keys, e.g. 6 = \"verdier\"."
+            ) from None
+        if not isinstance(category, str):
+            raise DefinitionError(
+                f"{s.path}: category of code {code} in [questions.{name}.codes] must be a string, "
+                f"found {category!r}."
+            )
+        codes[number] = category
+    return codes
+
+
+def _dichotomies(s: _Section, name: str, table: dict[str, Any]) -> dict[str, str]:
+    """``[questions.x.dichotomies]``: category -> 0/1 variable template (``vet_ikke``: the «vet ikke» item)."""
+    if not table:
+        return {}
+    out: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for category, template in table.items():
+        if template in seen:
+            raise DefinitionError(
+                f"{s.path}: [questions.{name}.dichotomies] gives the variable {template!r} to both "
+                f"`{seen[template]}` and `{category}`; each category has its own variable."
+            )
+        seen[template] = category
+        out[category] = template
+    if not [c for c in out if c != "vet_ikke"]:
+        raise DefinitionError(
+            f"{s.path}: [questions.{name}.dichotomies] names no category besides vet_ikke; add one "
+            f"variable per category, e.g. verdier = \"Q5_{{i}}_6\"."
         )
     return out
+
+
+def _check_age_bands(path: Path, respondent: RespondentSpec, domains: dict[str, Domain],
+                     weighting: WeightingSpec | None) -> None:
+    """Banded age must nest in every domain's ages and (with [weighting]) in the margins' age groups."""
+    bands = respondent.age_bands
+    if not bands:
+        return
+    for d in domains.values():
+        if d.age is None:
+            continue
+        lo, hi = d.age
+        for code, (b_lo, b_hi) in bands.items():
+            inside, outside = lo <= b_lo and b_hi <= hi, b_hi < lo or b_lo > hi
+            if not (inside or outside):
+                raise DefinitionError(
+                    f"{path}: age band \"{_num(code)}\" = [{b_lo}, {b_hi}] of [respondent] age_bands straddles "
+                    f"age = [{_num(lo)}, {_num(hi)}] of [domains.{d.id}]: a respondent aged {b_lo}–{b_hi} "
+                    f"cannot be placed; use bands that nest in the domain's ages, or deliver age in years."
+                )
+    if weighting is None or not any("aldersgruppe" in (m if isinstance(m, tuple) else (m,))
+                                    for m in weighting.margins):
+        return
+    for code, (b_lo, b_hi) in bands.items():
+        if not any(g_lo <= b_lo and b_hi <= g_hi for g_lo, g_hi in weighting.age_groups):
+            across = [f"[{g_lo}, {g_hi}]" for g_lo, g_hi in weighting.age_groups if g_lo <= b_hi and b_lo <= g_hi]
+            where = f"lies across the age groups {', '.join(across)}" if across else "lies outside every age group"
+            raise DefinitionError(
+                f"{path}: [weighting] cannot rake banded age: band \"{_num(code)}\" = [{b_lo}, {b_hi}] of "
+                f"[respondent] age_bands {where} of [weighting] age_groups; make every band nest in one "
+                f"age group (or the groups in the bands), or deliver age in years."
+            )
 
 
 def _parse_domains(path: Path, raw: dict[str, Any]) -> dict[str, Domain]:
@@ -581,7 +922,7 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
                 )
             count_value: str | tuple[Any, ...] = "vet_ikke"
         elif q.is_coded:
-            categories = set(q.codes.values())
+            categories = set(q.categories)
             unknown = [c for c in count if c not in categories]
             if unknown or not count:
                 raise DefinitionError(

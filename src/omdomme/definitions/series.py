@@ -38,7 +38,10 @@ def _indicator_signature(definition: Mapping[str, Any], indicator: str) -> dict[
         q = definition.get("questions", {}).get(question, {})
         for key in ("scale_id", "scale", "wording"):
             if key in q:
-                sig[f"question {question}: {key}"] = q[key]
+                # A scale given with labels compares by its codes here (the labels are judged by
+                # _label_changes when both rounds give them).
+                value = q[key]
+                sig[f"question {question}: {key}"] = [float(c) for c in value] if isinstance(value, Mapping) else value
     # An innovation indicator may carry its own wording/scale.
     for key in ("scale_id", "scale", "wording"):
         if key in spec:
@@ -47,6 +50,74 @@ def _indicator_signature(definition: Mapping[str, Any], indicator: str) -> dict[
 
 
 _BORDERS = "borders"
+
+
+def _scale_labels(definition: Mapping[str, Any], indicator: str) -> dict[float, str] | None:
+    """The labelled scale of an indicator's question (``scale = { 1 = "…" }``), else None."""
+    spec = definition.get("indicators", {}).get(indicator, {})
+    q = definition.get("questions", {}).get(spec.get("question"), {})
+    scale = q.get("scale") if isinstance(q, Mapping) else None
+    if not isinstance(scale, Mapping):
+        return None
+    try:
+        return {float(code): str(label) for code, label in scale.items()}
+    except ValueError:
+        return None  # the parser reports it
+
+
+def _normal(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _label_difference(before: dict[str, str], after: dict[str, str]) -> str:
+    """``«Ganske enig» → «Delvis enig»`` from normalised label -> shown label maps."""
+    gone = [before[k] for k in before if k not in after]
+    new = [after[k] for k in after if k not in before]
+    return f"{', '.join(f'«{x}»' for x in gone) or '(none)'} → {', '.join(f'«{x}»' for x in new) or '(none)'}"
+
+
+def _label_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator: str) -> list[str]:
+    """A series break judged on what the indicator counts, when both rounds label the scale.
+
+    What it counts: the labels of the counted codes (or «vet ikke»), compared as sets after
+    trimming and case-folding, so a reordered scale with the same counted categories is the
+    same series. Its base: ``base`` itself, and for ``base = "valid"`` (those with an opinion
+    on the scale) the scale's labels. Codes, their order, ``direction`` and ``scale_id`` are
+    not compared; ``kind``, ``question`` and ``wording`` are.
+    """
+    spec_a = def_a.get("indicators", {}).get(indicator, {})
+    spec_b = def_b.get("indicators", {}).get(indicator, {})
+    labels_a, labels_b = _scale_labels(def_a, indicator), _scale_labels(def_b, indicator)
+    assert labels_a is not None and labels_b is not None
+    changes = []
+    for key in ("kind", "question", "base"):
+        if key in spec_a and key in spec_b and spec_a[key] != spec_b[key]:
+            changes.append(f"{key} {spec_a[key]!r} → {spec_b[key]!r}")
+    question = spec_b.get("question")
+    q_a = def_a.get("questions", {}).get(spec_a.get("question"), {})
+    q_b = def_b.get("questions", {}).get(question, {})
+    if "wording" in q_a and "wording" in q_b and q_a["wording"] != q_b["wording"]:
+        changes.append(f"question {question}: wording {q_a['wording']!r} → {q_b['wording']!r}")
+
+    def counted(spec: Mapping[str, Any], labels: dict[float, str]) -> dict[str, str] | str:
+        count = spec.get("count")
+        if not isinstance(count, list):
+            return str(count)
+        shown = [labels.get(float(c), f"code {c}") for c in count if isinstance(c, int | float)]
+        return {_normal(x): x for x in shown}
+
+    c_a, c_b = counted(spec_a, labels_a), counted(spec_b, labels_b)
+    if isinstance(c_a, str) or isinstance(c_b, str):
+        if c_a != c_b:
+            changes.append(f"count {spec_a.get('count')!r} → {spec_b.get('count')!r}")
+    elif set(c_a) != set(c_b):
+        changes.append(f"counted labels of {question}: {_label_difference(c_a, c_b)}")
+    if spec_b.get("base", "all") == "valid" and spec_a.get("base", "all") == "valid":
+        all_a = {_normal(x): x for x in labels_a.values()}
+        all_b = {_normal(x): x for x in labels_b.values()}
+        if set(all_a) != set(all_b):
+            changes.append(f"base labels of {question}: {_label_difference(all_a, all_b)}")
+    return changes
 
 
 def _domain_signature(definition: Mapping[str, Any], domain: str) -> dict[str, Any]:
@@ -79,9 +150,13 @@ def series_breaks(
     """Which indicator × domain series break between two rounds, and why, from the definitions.
 
     A break is a difference, between the two rounds' ``surveys/<round>/<survey>.toml``, in what
-    an indicator measures: the question's ``scale_id``, ``scale``, ``wording`` or ``vet_ikke``
-    codes, the indicator's ``question``, ``count``, ``base`` or ``kind``, or the domain's
-    membership rule (``residents``, ``age``, ...). For a domain with ``residents``, a change
+    an indicator measures. When both rounds give the question's ``scale`` with labels, it is
+    judged on what the indicator counts: the labels of the counted codes and, for ``base =
+    "valid"``, the scale's labels (a reordered scale with the same counted labels is no
+    break; «Ganske enig» → «Delvis enig» in a counted category is one), besides ``kind``,
+    ``question``, ``base`` and ``wording``. Otherwise: the question's ``scale_id``, ``scale``
+    (its codes) or ``wording``, the indicator's ``question``, ``count``, ``base`` or ``kind``.
+    Always: the domain's membership rule (``residents``, ``age``, ...). For a domain with ``residents``, a change
     of ``[respondent] borders`` (2024 by default, or ``"round"``) is a break too, with the
     reason ``borders: 2024 vs round``.
 
@@ -123,9 +198,11 @@ def series_breaks(
                     continue
                 if indicator not in def_b.get("indicators", {}):
                     continue
-                changes = _describe_changes(
+                labelled = (_scale_labels(def_a, indicator) is not None
+                            and _scale_labels(def_b, indicator) is not None)
+                changes = (_label_changes(def_a, def_b, indicator) if labelled else _describe_changes(
                     _indicator_signature(def_a, indicator), _indicator_signature(def_b, indicator)
-                ) + _describe_changes(
+                )) + _describe_changes(
                     _domain_signature(def_a, domain), _domain_signature(def_b, domain)
                 )
                 rows.append(

@@ -173,6 +173,8 @@ class Metadata:
     encoding: str | None
     file_label: str | None
     variables: tuple[VariableInfo, ...]
+    # The creation date the SPSS header records (ISO 8601); None for CSV and files without one.
+    created: str | None = None
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -482,6 +484,7 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
         encoding=enc,
         file_label=m.file_label or None,
         variables=tuple(variables),
+        created=m.creation_time.isoformat() if getattr(m, "creation_time", None) else None,
     )
     return df, meta
 
@@ -941,7 +944,7 @@ def _select(
         raise ReadError(_unknown_variable_message(meta.file, absent, meta.names))
     variables = tuple(meta[c] for c in columns)
     return data.select(columns), Metadata(
-        meta.file, meta.format, meta.n_rows, meta.encoding, meta.file_label, variables
+        meta.file, meta.format, meta.n_rows, meta.encoding, meta.file_label, variables, meta.created
     )
 
 
