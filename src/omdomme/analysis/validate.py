@@ -32,7 +32,7 @@ from omdomme.definitions.harmonise import (
     variable_list,
 )
 from omdomme.errors import GeographyError, InputError
-from omdomme.geography import COUNTY_NAMES
+from omdomme.labels import COUNTY_NAMES
 
 if TYPE_CHECKING:
     from omdomme.io import Metadata
