@@ -47,9 +47,9 @@ from omdomme.analysis.innovation import (
     joint_estimates,
     parse_innovation,
     prepare_sample,
-    round_ratio,
 )
 from omdomme.errors import EstimationWarning
+from omdomme.estimate.contrast import independent
 
 CONTRASTS = (("ostfold", "norge"), ("ostfold", "akershus"))
 
@@ -194,7 +194,8 @@ def goal_coverage(
             cells.append(raw.filter((pl.col("indicator") == goal.indicator) & (pl.col(COUNTY) == goal.target))
                          .row(0, named=True))
         now, base = cells
-        out = round_ratio(now["estimate"], now["se"], now["df"], base["estimate"], base["se"], base["df"])
+        out = independent([now["estimate"]], [now["se"]], [now["df"]],
+                          [base["estimate"]], [base["se"]], [base["df"]]).row(0, named=True)
         covered += out["ratio_ci_low"] <= truth <= out["ratio_ci_high"]
         verdict = goal_verdict(out["ratio_ci_low"], out["ratio_ci_high"], goal.factor)
         verdicts[verdict] = verdicts.get(verdict, 0) + 1

@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from omdomme.analysis.rounds import COMPARISON_COLUMNS, compare_rounds, holm
+from omdomme.analysis.rounds import COMPARISON_COLUMNS, compare_rounds
 from omdomme.cli import main
 from omdomme.definitions.series import series_breaks
 from omdomme.errors import AnalysisError, UsageError
+from omdomme.estimate.contrast import holm
 from test_rounds_support import COMPARISON_CONTRACT, build_tree, write_round
 
 
@@ -237,7 +238,9 @@ def test_surveys_present_in_one_round_only_are_left_out(tmp_path: Path) -> None:
     write_round(tmp_path, 2026, innovation=False)
     result = compare_rounds(2024, 2026, root=tmp_path)
     assert set(result.table["survey"]) == {"omdomme"}
-    assert result.only_in_a == 6 and result.only_in_b == 0
+    # Six innovation estimates only in the reference round (2024 = round_b).
+    assert (result.round_a, result.round_b) == (2026, 2024)
+    assert result.only_in_b == 6 and result.only_in_a == 0
 
 
 def test_a_suppressed_estimate_carries_its_reason_into_the_note(tree: Path) -> None:

@@ -4,15 +4,18 @@ Counties in one round are rated by the same respondents, so their estimates are 
 the difference's variance uses the design covariance from the same linearised scores
 (``var(a − b) = Va + Vb − 2·Cab``, the respondent as cluster) — R's ``svycontrast``. Rounds
 are independent samples (``Cab = 0``) with Welch–Satterthwaite degrees of freedom from the
-two design dfs. Ratios get a CI on the log scale (delta method). p-values are two-sided t
-tests; Holm's adjustment runs across each ``family`` (one indicator × domain).
+two design dfs. The arithmetic (differences, log-scale ratios, t intervals, p-values, Holm) is
+:mod:`omdomme.estimate.contrast`; this module picks the pairs, and says once, in
+:func:`family_key`, which rows form one Holm family (one survey × domain × kind of comparison)
+for every comparison omdomme writes (:func:`adjust_families`; ``compare`` and the innovation
+analysis use it too).
 
 Example
 -------
->>> import numpy as np
->>> d = paired_difference(np.array([0.3, 0.4]), np.array([[1e-3, 4e-4], [4e-4, 1e-3]]), 0, 1, df=500)
->>> round(d["difference"], 3), round(d["se"], 4)
-(-0.1, 0.0346)
+>>> f = pl.DataFrame({"comparison": ["round"], "round_a": [2018], "round_b": [2016],
+...                   "survey": ["omdomme"], "domain": ["unge"]})
+>>> f.select(family_key()).item()
+'round:2016-2018:omdomme:unge'
 """
 
 from __future__ import annotations
@@ -20,126 +23,72 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from omdomme.estimate.contrast import contrast, holm, independent, paired_df
 from omdomme.results.schema import COMPARISON_COLUMNS, COMPARISON_SCHEMA
 
 FOCUS = "ostfold"
 BENCHMARK = "akershus"
 PAIRED_METHOD = "paired linearisation (respondent as cluster)"
 ROUNDS_METHOD = "independent samples (Welch–Satterthwaite df)"
+#: Indicator kinds with a true zero, for which a ratio means something (not means of rating
+#: scales, whose origin is arbitrary).
+RATIO_KINDS = ("share", "total", "ratio")
 
-def paired_difference(estimates: np.ndarray, vcov: np.ndarray, a: int, b: int, *, df: float,
-                      level: float = 0.95) -> dict[str, float]:
-    """Difference ``estimates[a] − estimates[b]`` with SE from the covariance, t CI and p-value.
+
+def family_key() -> pl.Expr:
+    """The Holm family of a ``comparisons`` row: ``<comparison>:<rounds>:<survey>:<domain>``.
+
+    Decision 1 of issue #12, in one place: a family is what a reader reads as one table, one
+    survey × one domain × one kind of comparison — Østfold against the other counties in a
+    round (``county:2018:omdomme:alle``), against Norway (``norge:2018:innovasjon:alle``), the
+    change since a round (``round:2016-2018:omdomme:alle``, reference round first), the goal
+    ratio (``baseline_ratio:2016-2018:innovasjon:alle``). Every indicator and county of that
+    table are adjusted together; ``analyse``, ``compare``, the summary and the report all read
+    the ``p_adjusted`` this gives.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"comparison": ["county", "round"], "round_a": [2018, 2018],
+    ...                   "round_b": [2018, 2016], "survey": ["omdomme"] * 2, "domain": ["alle"] * 2})
+    >>> f.select(family_key())["family"].to_list()
+    ['county:2018:omdomme:alle', 'round:2016-2018:omdomme:alle']
+    """
+    rounds = (
+        pl.when(pl.col("round_a") == pl.col("round_b"))
+        .then(pl.col("round_a").cast(pl.String))
+        .otherwise(pl.format("{}-{}", "round_b", "round_a"))
+    )
+    return pl.format("{}:{}:{}:{}", "comparison", rounds, "survey", "domain").alias("family")
+
+
+def adjust_families(frame: pl.DataFrame, *, level: float | pl.Expr = 0.95,
+                    tested: pl.Expr | None = None) -> pl.DataFrame:
+    """Set ``family`` (:func:`family_key`), Holm's ``p_adjusted``, ``adjust_method``, ``significant``.
 
     Parameters
     ----------
-    estimates, vcov
-        Estimates and their design covariance matrix (same order).
-    a, b
-        Positions of the two estimates.
-    df
-        Design degrees of freedom.
+    frame
+        Comparison rows with ``comparison, round_a, round_b, survey, domain, p_value``.
+    level
+        Confidence level; ``significant`` is ``p_adjusted < 1 − level``.
+    tested
+        Rows that are a test (default all). The others — a change across a series break, which
+        is shown but is not a movement — stay out of the family: ``p_adjusted`` null, never
+        significant.
 
-    Returns
-    -------
-    dict
-        ``difference, se, ci_low, ci_high, df, p_value, ratio, ratio_ci_low, ratio_ci_high``.
-    """
-    frame = contrast_table(
-        estimates[[a]], estimates[[b]], np.array([vcov[a, a]]), np.array([vcov[b, b]]),
-        np.array([vcov[a, b]]), np.array([float(df)]), level=level,
-    )
-    return {k: float(v[0]) for k, v in frame.items()}
-
-
-def contrast_table(est_a: np.ndarray, est_b: np.ndarray, var_a: np.ndarray, var_b: np.ndarray,
-                   cov_ab: np.ndarray, df: np.ndarray, *, level: float = 0.95) -> dict[str, np.ndarray]:
-    """Vectorised differences and log-scale ratios of many pairs (arrays of equal length).
-
-    >>> t = contrast_table(np.array([.5]), np.array([.4]), np.array([1e-3]), np.array([1e-3]),
-    ...                    np.array([0.0]), np.array([100.0]))
-    >>> round(float(t["p_value"][0]), 4)
-    0.0276
-    """
-    # scipy.special, not scipy.stats: the same t functions (stats.t calls them) at a third of
-    # the import time, which counts in a command that should answer in seconds.
-    from scipy.special import stdtr, stdtrit
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        diff = est_a - est_b
-        var = var_a + var_b - 2.0 * cov_ab
-        # A tiny negative variance is rounding of a zero variance; never take the root of it.
-        se = np.sqrt(np.where(var < 0, np.where(var > -1e-15, 0.0, np.nan), var))
-        good_df = np.where(df > 0, df, np.nan)
-        q = stdtrit(good_df, 0.5 + level / 2.0)
-        tstat = diff / se
-        p = 2.0 * stdtr(good_df, -np.abs(tstat))
-        p = np.where((se == 0) & (diff == 0), 1.0, p)
-        ratio = est_a / est_b
-        log_var = var_a / est_a**2 + var_b / est_b**2 - 2.0 * cov_ab / (est_a * est_b)
-        log_se = np.sqrt(np.where(log_var < 0, np.nan, log_var))
-        meaningful = (est_a > 0) & (est_b > 0)
-    return {
-        "difference": diff,
-        "se": se,
-        "ci_low": diff - q * se,
-        "ci_high": diff + q * se,
-        "df": good_df,
-        "p_value": p,
-        "ratio": np.where(meaningful, ratio, np.nan),
-        "ratio_ci_low": np.where(meaningful, ratio * np.exp(-q * log_se), np.nan),
-        "ratio_ci_high": np.where(meaningful, ratio * np.exp(q * log_se), np.nan),
-    }
-
-
-def welch_df(var_a: np.ndarray, var_b: np.ndarray, df_a: np.ndarray, df_b: np.ndarray) -> np.ndarray:
-    """Welch–Satterthwaite degrees of freedom of a difference of two independent estimates.
-
-    >>> float(welch_df(np.array([1.0]), np.array([1.0]), np.array([10.0]), np.array([10.0]))[0])
-    20.0
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = (var_a + var_b) ** 2 / (var_a**2 / df_a + var_b**2 / df_b)
-    # Both variances zero: nothing to weigh; the smaller df is the honest choice.
-    return np.where(np.isfinite(out), out, np.minimum(df_a, df_b))
-
-
-def holm_adjust(frame: pl.DataFrame, p: str = "p_value", family: str = "family",
-                out: str = "p_adjusted") -> pl.DataFrame:
-    """Add column ``out``: Holm's step-down adjustment of column ``p`` within each ``family``.
-
-    Missing p-values (null or NaN: no estimate, or kept out of the test) stay null and do not
-    count towards a family's size.
-
-    >>> f = pl.DataFrame({"fam": ["a", "a", "a"], "p": [0.01, 0.04, 0.03]})
-    >>> holm_adjust(f, "p", "fam")["p_adjusted"].to_list()
+    Examples
+    --------
+    >>> f = pl.DataFrame({"comparison": ["county"] * 3, "round_a": [2018] * 3, "round_b": [2018] * 3,
+    ...                   "survey": ["omdomme"] * 3, "domain": ["alle"] * 3, "p_value": [0.01, 0.04, 0.03]})
+    >>> adjust_families(f)["p_adjusted"].to_list()
     [0.03, 0.06, 0.06]
     """
-    valid = pl.col(p).is_not_null() & pl.col(p).is_not_nan()
-    order = pl.col(p).fill_nan(None).rank("ordinal").over(family)
-    m = valid.sum().over(family)
-    raw = ((m - order + 1) * pl.col(p)).clip(upper_bound=1.0)
-    return (
-        frame.with_row_index("_row")
-        .with_columns(_order=order, _raw=pl.when(valid).then(raw))
-        .sort(family, "_order", nulls_last=True)
-        .with_columns(pl.col("_raw").cum_max().over(family).alias(out))
-        .with_columns(pl.when(valid).then(pl.col(out)).alias(out))
-        .sort("_row")
-        .drop("_row", "_order", "_raw")
-    )
-
-
-def holm(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``p_adjusted`` (Holm, within each ``family``), ``adjust_method`` and ``significant``.
-
-    >>> f = pl.DataFrame({"family": ["a", "a", "a"], "p_value": [0.01, 0.04, 0.03]})
-    >>> holm(f)["p_adjusted"].to_list()
-    [0.03, 0.06, 0.06]
-    """
-    return holm_adjust(frame).with_columns(
+    p = pl.col("p_value") if tested is None else pl.when(tested).then(pl.col("p_value"))
+    alpha = 1 - (pl.lit(float(level)) if isinstance(level, float | int) else level)
+    adjusted = holm(frame.with_columns(family_key(), __p=p), "__p", "family").drop("__p")
+    return adjusted.with_columns(
         adjust_method=pl.lit("holm"),
-        significant=(pl.col("p_adjusted") < 0.05).fill_null(False),
+        significant=(pl.col("p_adjusted") < alpha).fill_null(False),
     )
 
 
@@ -185,24 +134,21 @@ def county_comparisons(estimates: pl.DataFrame, vcov: dict[tuple[str, str], tupl
               .rename({"estimate": "estimate_a", "df": "df_a"}), on=["indicator", "domain"], how="left")
         .join(est.rename({"target": "target_b", "estimate": "estimate_b", "df": "df_b"}),
               on=["indicator", "domain", "target_b"], how="left")
-        .with_columns(df_pair=pl.min_horizontal("df_a", "df_b", pl.lit(float(df))))
-        .drop("df_a", "df_b")
     )
-    stats_ = contrast_table(
-        pairs["estimate_a"].to_numpy(), pairs["estimate_b"].to_numpy(), pairs["var_a"].to_numpy(),
-        pairs["var_b"].to_numpy(), pairs["cov_ab"].to_numpy(), pairs["df_pair"].to_numpy(), level=level,
+    stats_ = contrast(
+        pairs["estimate_a"], pairs["estimate_b"], pairs["var_a"], pairs["var_b"], pairs["cov_ab"],
+        paired_df(df, pairs["df_a"], pairs["df_b"]), level=level,
+        ratio=pairs["kind"].is_in(RATIO_KINDS),
     )
-    out = pairs.with_columns(
+    out = pl.concat([pairs.drop("df_a", "df_b"), stats_], how="horizontal").with_columns(
         comparison=pl.lit("county"),
         target_a=pl.lit(focus),
         round_a=pl.col("round"),
         round_b=pl.col("round"),
-        family=pl.format("county:{}:{}", pl.col("indicator"), pl.col("domain")),
         method=pl.lit(PAIRED_METHOD),
         note=pl.lit(""),
-        **{k: pl.Series(v, dtype=pl.Float64, nan_to_null=True) for k, v in stats_.items()},
     )
-    return _finish(holm(out))
+    return _finish(adjust_families(out, level=level))
 
 
 def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: float = 0.95,
@@ -234,32 +180,22 @@ def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: f
     ).join(b, on=keys, how="inner")
     if pairs.height == 0:
         return pl.DataFrame(schema=COMPARISON_SCHEMA)
-    var_a = pairs["se_a"].to_numpy() ** 2
-    var_b = pairs["se_b"].to_numpy() ** 2
-    df = welch_df(var_a, var_b, pairs["df_a"].to_numpy(), pairs["df_b"].to_numpy())
-    stats_ = contrast_table(pairs["estimate_a"].to_numpy(), pairs["estimate_b"].to_numpy(), var_a, var_b,
-                            np.zeros(pairs.height), df, level=level)
+    stats_ = independent(
+        pairs["estimate_a"], pairs["se_a"], pairs["df_a"], pairs["estimate_b"], pairs["se_b"], pairs["df_b"],
+        level=level, ratio=pairs["kind"].is_in(RATIO_KINDS),
+    )
     notes = pl.DataFrame(
         [(i, d, n) for (i, d), n in (breaks or {}).items()],
         schema={"indicator": pl.String, "domain": pl.String, "note": pl.String}, orient="row",
     )
-    out = pairs.with_columns(
+    out = pl.concat([pairs, stats_], how="horizontal").with_columns(
         comparison=pl.lit("round"),
         target_a=pl.col("target"),
         target_b=pl.col("target"),
-        family=pl.format("round:{}:{}", pl.col("indicator"), pl.col("domain")),
         method=pl.lit(ROUNDS_METHOD),
-        **{k: pl.Series(v, dtype=pl.Float64, nan_to_null=True) for k, v in stats_.items()},
     ).join(notes, on=["indicator", "domain"], how="left").with_columns(pl.col("note").fill_null(""))
     # A change across a series break is shown, not tested: out of the family, never significant.
-    broken = pl.col("note") != ""
-    tested = holm_adjust(out.with_columns(_p=pl.when(broken).then(None).otherwise(pl.col("p_value"))),
-                         "_p").drop("_p")
-    tested = tested.with_columns(
-        adjust_method=pl.lit("holm"),
-        significant=(pl.col("p_adjusted") < 0.05).fill_null(False),
-    )
-    return _finish(tested)
+    return _finish(adjust_families(out, level=level, tested=pl.col("note") == ""))
 
 
 # The values of a comparison row that would reveal a suppressed estimate.

@@ -18,11 +18,13 @@ strata. Both come from **one** call, ``Survey.total([...], by=county, vcov=True)
 numerator and denominator totals of every indicator: a county's share or ratio and Norway's
 (the sum over all county domains, ``utenfor`` included) are smooth functions of those domain
 totals, and the delta method on their joint covariance *is* the joint Taylor linearisation.
-Holm's adjustment runs across each family (Østfold against the four other counties; Østfold
-against Norway).
+Holm's adjustment runs across each family of :func:`omdomme.analysis.counties.family_key`
+(Østfold against the four other counties, every indicator; Østfold against Norway, every
+indicator).
 
 The strategy's goal, *double innovation activity*, is the ratio of Østfold's share in the round
-to the baseline round (an independent sample), with a CI on the log scale and a verdict
+to the baseline round (an independent sample: Welch–Satterthwaite df, as ``omdomme compare``),
+with a CI on the log scale and a verdict
 (``nådd``, ``mulig``, ``utelukket``). Disclosure control (``omdomme.analysis.disclosure``) suppresses
 cells with too few firms and totals dominated by one or two firms.
 """
@@ -30,7 +32,6 @@ cells with too few firms and totals dominated by one or two firms.
 from __future__ import annotations
 
 import difflib
-import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from omdomme.analysis.counties import RATIO_KINDS, adjust_families
 from omdomme.analysis.disclosure import (
     disclosure_verdict,
     display_text,
@@ -52,6 +54,7 @@ from omdomme.definitions.innovation import (
     parse_innovation,
 )
 from omdomme.errors import DefinitionError, DesignError, EstimationWarning, GeographyError
+from omdomme.estimate.contrast import independent, paired
 from omdomme.results.manifest import file_entry
 
 if TYPE_CHECKING:
@@ -73,7 +76,7 @@ METHOD_COUNTY = (
     "joint linearisation (stratified, fpc): covariance of county domains sharing strata, "
     "from one call"
 )
-METHOD_BASELINE = "independent samples; ratio CI on the log scale (delta method)"
+METHOD_BASELINE = "independent samples (Welch–Satterthwaite df); ratio CI on the log scale (delta method)"
 
 
 # --------------------------------------------------------------------------- the definition
@@ -646,12 +649,10 @@ def joint_estimates(prep: _Prepared) -> tuple[pl.DataFrame, np.ndarray]:
 
 def _comparisons(prep: _Prepared, estimates: pl.DataFrame) -> pl.DataFrame:
     """Østfold against Norway and against each other county, every indicator, from one covariance."""
-    from scipy.special import stdtr, stdtrit  # not scipy.stats: same values, far faster import
-
     joint, cov = joint_estimates(prep)
+    # Every pair gets the design's df: the counties are domains of one stratified sample.
     df = float(prep.survey.degf)
     level = float(prep.definition.reliability.level)
-    q = float(stdtrit(df, 0.5 + level / 2)) if df > 0 else math.nan
     targets, _ = _targets()
     keyed = joint.with_row_index("_k")
     pairs = (
@@ -663,36 +664,20 @@ def _comparisons(prep: _Prepared, estimates: pl.DataFrame) -> pl.DataFrame:
                                                          return_dtype=pl.Int64).alias("_order"))
         .sort("_a", "_order")
     )
-    ia, ib = pairs["_a"].to_numpy(), pairs["_b"].to_numpy()
+    kinds = {ind.id: ind.kind for ind in prep.spec.indicators}
+    stats_ = paired(
+        joint["estimate"].to_numpy(), cov, pairs["_a"].to_numpy(), pairs["_b"].to_numpy(),
+        df=df, level=level, ratio=pairs["indicator"].replace_strict(kinds).is_in(RATIO_KINDS),
+    )
     theta = joint["estimate"].to_numpy()
-    a, b = theta[ia], theta[ib]
-    var = cov[ia, ia] + cov[ib, ib] - 2 * cov[ia, ib]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.sqrt(np.where(var >= 0, var, np.nan))
-        t_stat = np.abs((a - b) / se)
-        p = np.where(se > 0, 2 * stdtr(df, -t_stat), np.nan) if df > 0 else np.full(len(a), np.nan)
-        positive = (a > 0) & (b > 0)
-        var_log = cov[ia, ia] / a**2 + cov[ib, ib] / b**2 - 2 * cov[ia, ib] / (a * b)
-        se_log = np.sqrt(np.clip(var_log, 0.0, None))
-        ratio = np.where(positive, a / b, np.nan)
     # Cells withheld for confidentiality have no estimate; a difference would reveal them.
     withheld = estimates.filter(pl.col("estimate").is_null()).select(
         "indicator", pl.col("target").alias("_t"), pl.lit(True).alias("_w"))
-    frame = pairs.select("indicator", "target_b").with_columns(
+    frame = pl.concat([pairs.select("indicator", "target_b"), stats_], how="horizontal").with_columns(
         pl.lit(OSTFOLD).alias("target_a"),
         pl.when(pl.col("target_b") == NORGE).then(pl.lit("norge")).otherwise(pl.lit("county")).alias("comparison"),
-        pl.Series("estimate_a", a), pl.Series("estimate_b", b),
-        pl.Series("difference", a - b), pl.Series("se", se),
-        pl.Series("ci_low", a - b - q * se), pl.Series("ci_high", a - b + q * se),
-        pl.lit(df).alias("df"),
-        pl.Series("ratio", ratio),
-        pl.Series("ratio_ci_low", ratio * np.exp(-q * se_log)),
-        pl.Series("ratio_ci_high", ratio * np.exp(q * se_log)),
-        pl.Series("p_value", p),
-    ).with_columns(
-        *[pl.col(c).fill_nan(None) for c in ("estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high",
-                                              "ratio", "ratio_ci_low", "ratio_ci_high", "p_value")],
-        pl.format("{}:{}:{}", pl.col("comparison"), pl.col("indicator"), pl.lit(DOMAIN)).alias("family"),
+        pl.Series("estimate_a", theta[pairs["_a"].to_numpy()], nan_to_null=True),
+        pl.Series("estimate_b", theta[pairs["_b"].to_numpy()], nan_to_null=True),
         pl.when(pl.col("target_b") == NORGE).then(pl.lit(METHOD_NORGE)).otherwise(pl.lit(METHOD_COUNTY))
         .alias("method"),
     )
@@ -722,7 +707,7 @@ _RECORD_SCHEMA = {
     "estimate_a": pl.Float64, "estimate_b": pl.Float64, "difference": pl.Float64, "se": pl.Float64,
     "ci_low": pl.Float64, "ci_high": pl.Float64, "df": pl.Float64, "ratio": pl.Float64,
     "ratio_ci_low": pl.Float64, "ratio_ci_high": pl.Float64, "p_value": pl.Float64,
-    "family": pl.String, "method": pl.String, "note": pl.String,
+    "method": pl.String, "note": pl.String,
 }
 
 
@@ -788,19 +773,20 @@ def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
     ind = prep.spec.indicator(goal.indicator)
     record: dict[str, Any] = {
         "indicator": ind.id, "comparison": "baseline_ratio", "target_a": goal.target, "target_b": goal.target,
-        "round_a": round_, "round_b": goal.baseline, "family": f"baseline_ratio:{ind.id}:{DOMAIN}",
-        "method": METHOD_BASELINE,
+        "round_a": round_, "round_b": goal.baseline, "method": METHOD_BASELINE,
     }
     if base_raw.height == 0 or now["estimate"] is None:
         record["note"] = "ikke beregnet: anslaget for runden eller grunnlagsåret mangler eller er undertrykt"
         info["status"] = record["note"]
         return record
     base = base_raw.row(0, named=True)
-    out = round_ratio(
-        float(now["estimate"]), float(now["se"]), float(now["df"]),
-        float(base["estimate"]), float(base["se"]), float(base["df"]),
+    # Two rounds are independent samples: Welch–Satterthwaite df, as `omdomme compare`.
+    out = independent(
+        [now["estimate"]], [now["se"]], [now["df"]], [base["estimate"]], [base["se"]], [base["df"]],
         level=float(prep.definition.reliability.level),
-    )
+        ratio=indicator.kind in RATIO_KINDS,
+    ).row(0, named=True)
+    out.update(estimate_a=float(now["estimate"]), estimate_b=float(base["estimate"]))
     record.update(out)
     if out.get("ratio") is not None:
         verdict = goal_verdict(out["ratio_ci_low"], out["ratio_ci_high"], goal.factor)
@@ -811,45 +797,6 @@ def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
         record["note"] = "ikke beregnet: andelen er 0 i en av rundene"
         info["status"] = record["note"]
     return record
-
-
-def round_ratio(a: float, se_a: float, df_a: float, b: float, se_b: float, df_b: float,
-                *, level: float = 0.95) -> dict[str, Any]:
-    """Difference and ratio of two estimates from independent samples (two rounds).
-
-    The difference ``a − b`` has variance ``se_a² + se_b²``; the ratio ``a / b`` a CI on the log
-    scale with the delta method, ``exp(log(a/b) ± t · sqrt((se_a/a)² + (se_b/b)²))``. Degrees
-    of freedom: the smaller of the two designs' (conservative). The two-sided p-value tests
-    ``a = b``.
-
-    Returns
-    -------
-    dict
-        ``estimate_a, estimate_b, difference, se, ci_low, ci_high, df, p_value`` and, when both
-        estimates are positive, ``ratio, ratio_ci_low, ratio_ci_high``.
-
-    Examples
-    --------
-    >>> r = round_ratio(0.40, 0.02, 300, 0.30, 0.02, 280)
-    >>> round(r["ratio"], 4), r["df"]
-    (1.3333, 280.0)
-    """
-    from scipy.special import stdtr, stdtrit
-
-    df = float(min(df_a, df_b))
-    q = float(stdtrit(df, 0.5 + level / 2))
-    diff = a - b
-    se = math.hypot(se_a, se_b)
-    out: dict[str, Any] = {
-        "estimate_a": a, "estimate_b": b, "difference": diff, "se": se,
-        "ci_low": diff - q * se, "ci_high": diff + q * se, "df": df,
-        "p_value": float(2 * stdtr(df, -abs(diff / se))) if se > 0 else None,
-    }
-    if a > 0 and b > 0:
-        ratio = a / b
-        se_log = math.hypot(se_a / a, se_b / b)
-        out.update(ratio=ratio, ratio_ci_low=ratio * math.exp(-q * se_log), ratio_ci_high=ratio * math.exp(q * se_log))
-    return out
 
 
 # --------------------------------------------------------------------------- the entry point
@@ -953,19 +900,19 @@ def _finish_comparisons(frame: pl.DataFrame, prep: _Prepared) -> pl.DataFrame:
     meta = _indicator_frame(prep.spec).drop("unit")
     if "round_a" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.Int64).alias("round_a"), pl.lit(None, pl.Int64).alias("round_b"))
-    from omdomme.analysis.counties import holm
-
-    frame = holm(frame.with_row_index("_k"))
+    frame = frame.with_columns(
+        pl.lit(SURVEY).alias("survey"),
+        pl.lit(DOMAIN).alias("domain"),
+        pl.col("round_a").fill_null(round_).cast(pl.Int64),
+        pl.col("round_b").fill_null(round_).cast(pl.Int64),
+    )
+    frame = adjust_families(frame.with_row_index("_k"), level=float(prep.definition.reliability.level))
     return (
         frame.join(meta, on="indicator", how="left")
         .sort("_order", "_k")
         .select(
-            pl.lit(SURVEY).alias("survey"),
-            "indicator", "label", "kind", "better",
-            pl.lit(DOMAIN).alias("domain"),
-            "comparison", "target_a", "target_b",
-            pl.col("round_a").fill_null(round_).cast(pl.Int64),
-            pl.col("round_b").fill_null(round_).cast(pl.Int64),
+            "survey", "indicator", "label", "kind", "better", "domain",
+            "comparison", "target_a", "target_b", "round_a", "round_b",
             "estimate_a", "estimate_b", "difference", "se", "ci_low", "ci_high", "df",
             "ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "p_adjusted", "adjust_method",
             "family", "method", "significant",

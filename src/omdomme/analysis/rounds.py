@@ -5,15 +5,19 @@ Works only from what ``omdomme analyse`` wrote (``analyses/<round>/estimates.par
 (``surveys/<round>/<survey>.toml``) for series breaks; nothing is re-estimated. The trend
 across every analysed round lives in :mod:`omdomme.analysis.trend`.
 
-Statistics (see ``docs/rounds.md``):
+Statistics (see ``docs/rounds.md``), from :mod:`omdomme.estimate.contrast` as for every
+comparison: side a is the round compared, side b the reference (``compare_rounds(2016,
+2018)``: ``round_a = 2018``, ``round_b = 2016``);
 
-- two rounds are independent samples, so the change ``b - a`` has
+- two rounds are independent samples, so the change ``a - b`` has
   ``se = sqrt(se_a**2 + se_b**2)``;
-- its interval and p-value use Student's t with Satterthwaite's degrees of freedom
-  ``(se_a**2 + se_b**2)**2 / (se_a**4 / df_a + se_b**4 / df_b)`` (normal when no df is given);
-- for shares, totals and ratios the ratio ``b / a`` gets a log-scale (delta method) interval;
-- Holm's adjustment runs across the family ``round:<a>-<b>:<survey>:<domain>`` (every
-  indicator and county of one survey and domain); rows that break the series are kept out of
+- its interval and p-value use Student's t with Welch–Satterthwaite degrees of freedom
+  ``(se_a**2 + se_b**2)**2 / (se_a**4 / df_a + se_b**4 / df_b)`` (a side without a df counts
+  as a known variance);
+- for shares, totals and ratios the ratio ``a / b`` gets a log-scale (delta method) interval;
+- Holm's adjustment runs across the family ``round:<b>-<a>:<survey>:<domain>`` (every
+  indicator and county of one survey and domain; the one rule,
+  :func:`omdomme.analysis.counties.family_key`); rows that break the series are kept out of
   the family (``p_adjusted`` null, ``significant`` false).
 """
 
@@ -24,13 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
-from omdomme.analysis.counties import holm_adjust as holm
+from omdomme.analysis.counties import RATIO_KINDS, ROUNDS_METHOD, adjust_families
 from omdomme.definitions import available_rounds
 from omdomme.definitions.series import series_breaks
 from omdomme.errors import AnalysisError, UsageError
+from omdomme.estimate.contrast import independent
 from omdomme.labels import SURVEY_ORDER as _SURVEY_ORDER
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
@@ -40,9 +44,6 @@ from omdomme.results.write import write_folder
 
 SURVEYS = ("omdomme", "innovasjon")
 _KEYS = ["survey", "indicator", "target", "domain"]
-# Kinds whose values are positive quantities with a true zero: a ratio between rounds means
-# something. Means of rating scales have an arbitrary origin, so no ratio for them.
-_RATIO_KINDS = ("share", "total", "ratio")
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,19 @@ class RoundComparison:
     Attributes
     ----------
     round_a, round_b : int
-        The rounds as asked: ``compare_rounds(2016, 2018)`` has ``round_a=2016``,
-        ``round_b=2018`` and measures the change 2016 → 2018.
+        The round compared and the reference, as in the table and every ``comparisons``
+        table: ``compare_rounds(2016, 2018)`` measures the change 2016 → 2018 and has
+        ``round_a=2018``, ``round_b=2016``.
     table : polars.DataFrame
         One row per survey × indicator × county × domain present in both rounds, columns
-        :data:`COMPARISON_COLUMNS`, in the contract's orientation (as ``omdomme analyse``
-        writes its round rows): the table's ``round_a`` is the later round asked for (2018),
-        its ``round_b`` the reference (2016), ``difference = estimate_a - estimate_b`` is the
-        change, ``ratio = estimate_a / estimate_b``.
+        :data:`COMPARISON_COLUMNS` (as ``omdomme analyse`` writes its round rows): ``round_a``
+        the round compared, ``round_b`` the reference, ``difference = estimate_a -
+        estimate_b`` the change, ``ratio = estimate_a / estimate_b``.
     path : pathlib.Path or None
-        The folder written (``analyses/compare-<a>-<b>/``), or None when not written.
+        The folder written (``analyses/compare-<round_b>-<round_a>/``), or None when not written.
     only_in_a, only_in_b : int
-        Estimates present in one round only (not compared).
+        Estimates present only in ``round_a`` (the round compared), only in ``round_b``
+        (the reference): not compared.
     manifest : dict
         What was read and how, as written to ``manifest.json``.
     """
@@ -138,40 +140,12 @@ def require_analysed(round: int, root: Path | str = ".", *, run_missing: bool = 
 
 
 # --------------------------------------------------------------------------------------------
-# Statistics shared with the trend
-
-
-def t_quantile(level: float, df: np.ndarray) -> np.ndarray:
-    """Two-sided t quantile for ``level``; normal where df is NaN, infinite or non-positive."""
-    # scipy.special, not scipy.stats: the same routines without the slow scipy.stats import.
-    from scipy.special import ndtri, stdtrit
-
-    df = np.asarray(df, dtype=float)
-    usable = np.isfinite(df) & (df > 0)
-    out = np.full(df.shape, float(ndtri(0.5 + level / 2)))
-    out[usable] = stdtrit(df[usable], 0.5 + level / 2)
-    return out
-
-
-def two_sided_p(stat: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """Two-sided p-value of a t statistic (normal where df is not usable); NaN stays NaN."""
-    from scipy.special import ndtr, stdtr
-
-    stat = np.abs(np.asarray(stat, dtype=float))
-    df = np.asarray(df, dtype=float)
-    usable = np.isfinite(df) & (df > 0)
-    out = 2 * ndtr(-stat)
-    out[usable] = 2 * stdtr(df[usable], -stat[usable])
-    return np.minimum(out, 1.0)
-
-
-# --------------------------------------------------------------------------------------------
 # compare_rounds
 
 
 def compare_rounds(
-    a: int,
-    b: int,
+    reference: int,
+    compared: int,
     *,
     root: Path | str = ".",
     run_missing: bool = False,
@@ -181,15 +155,17 @@ def compare_rounds(
 
     Parameters
     ----------
-    a, b : int
-        The rounds; the change is from a to b (``compare_rounds(2016, 2018)``: 2018 minus
-        2016). The table follows the contract: its ``round_a`` is b, its ``round_b`` is a.
+    reference, compared : int
+        The change is from ``reference`` to ``compared``: ``compare_rounds(2016, 2018)`` is
+        2018 minus 2016, as ``omdomme compare 2016 2018``. In the result and its table
+        ``round_a`` is ``compared`` (2018) and ``round_b`` the reference (2016), as in every
+        ``comparisons`` table (side a is what is compared, side b what it is compared with).
     root : path
         The project folder holding ``surveys/`` and ``analyses/``.
     run_missing : bool
         Analyse a round that has no ``analyses/<round>/`` yet instead of failing.
     write : bool
-        Write ``analyses/compare-<a>-<b>/`` (atomically). False: compute only.
+        Write ``analyses/compare-<reference>-<compared>/`` (atomically). False: compute only.
 
     Returns
     -------
@@ -203,63 +179,70 @@ def compare_rounds(
     Examples
     --------
     >>> result = compare_rounds(2016, 2018, root=".", write=False)
+    >>> result.round_a, result.round_b                  # as in the table: compared, reference
+    (2018, 2016)
     >>> change = result.table.filter((pl.col("target_a") == "ostfold") & (pl.col("indicator") == "vet_ikke")
     ...                              & (pl.col("domain") == "alle"))
     >>> round(change["difference"].item(), 4)
     -0.0283
     """
     root = Path(root)
-    require_analysed(a, root, run_missing=run_missing)
-    require_analysed(b, root, run_missing=run_missing)
-    est_a, est_b = read_estimates(a, root), read_estimates(b, root)
-    breaks = series_breaks(a, b, root)
-    table, only_a, only_b = _compare_tables(est_a, est_b, a, b, breaks)
+    require_analysed(reference, root, run_missing=run_missing)
+    require_analysed(compared, root, run_missing=run_missing)
+    est_ref, est_cmp = read_estimates(reference, root), read_estimates(compared, root)
+    breaks = series_breaks(reference, compared, root)
+    table, only_ref, only_cmp = _compare_tables(est_ref, est_cmp, reference, compared, breaks)
     manifest = results_manifest(
         "compare",
-        inputs=_compare_inputs(root, (a, b)),
+        inputs=_compare_inputs(root, (reference, compared)),
         parameters={
-            "rounds": [a, b],
+            "rounds": [reference, compared],
             "difference": "estimate_a - estimate_b; table round_a = the second round asked "
             "for, round_b = the first (reference): the change from the first to the second",
             "se": "sqrt(se_a^2 + se_b^2) (independent samples)",
             "df": "Satterthwaite: (se_a^2+se_b^2)^2 / (se_a^4/df_a + se_b^4/df_b)",
             "ratio": "estimate_a / estimate_b, log-scale delta-method interval (share, total, ratio)",
             "adjust_method": "holm",
-            "family": "round:<a>-<b>:<survey>:<domain>; series breaks excluded",
+            "family": "round:<round_b>-<round_a>:<survey>:<domain>; series breaks excluded",
         },
         rows={
             "compared": table.height,
-            "only_in_a": only_a,
-            "only_in_b": only_b,
+            "only_in_a": only_cmp,
+            "only_in_b": only_ref,
             "series_breaks": int((~table["comparable"]).sum()),
             "significant": int(table["significant"].sum()),
         },
     )
     path = None
     if write:
-        path = root / "analyses" / f"compare-{a}-{b}"
+        path = root / "analyses" / f"compare-{reference}-{compared}"
         write_folder(path, {"comparisons": table}, manifest)
-    return RoundComparison(a, b, table, path, only_a, only_b, manifest)
+    return RoundComparison(
+        round_a=compared, round_b=reference, table=table, path=path,
+        only_in_a=only_cmp, only_in_b=only_ref, manifest=manifest,
+    )
 
 
 def _compare_tables(
-    est_a: pl.DataFrame, est_b: pl.DataFrame, a: int, b: int, breaks: pl.DataFrame
+    est_ref: pl.DataFrame, est_cmp: pl.DataFrame, reference: int, compared: int, breaks: pl.DataFrame
 ) -> tuple[pl.DataFrame, int, int]:
+    # Side a is the round compared, side b the reference (the contract's orientation, as
+    # `omdomme analyse` writes its round rows): difference = estimate_a - estimate_b.
     side_cols = ["estimate", "se", "df", "level", "flag"]
-    left = est_a.select(
+    ref = est_ref.select(
         *_KEYS,
         "label",
         "kind",
         "better",
-        *[pl.col(c).alias(f"{c}_a") for c in side_cols],
-        _note_col(est_a).alias("note_a"),
+        *[pl.col(c).alias(f"{c}_b") for c in side_cols],
+        _note_col(est_ref).alias("note_b"),
     )
-    right = est_b.select(
-        *_KEYS, *[pl.col(c).alias(f"{c}_b") for c in side_cols], _note_col(est_b).alias("note_b")
+    cmp = est_cmp.select(
+        *_KEYS, *[pl.col(c).alias(f"{c}_a") for c in side_cols], _note_col(est_cmp).alias("note_a")
     )
-    joined = left.join(right, on=_KEYS, how="inner", maintain_order="left")
-    only_a = est_a.height - joined.height
-    only_b = est_b.height - joined.height
+    joined = ref.join(cmp, on=_KEYS, how="inner", maintain_order="left")
+    only_ref = est_ref.height - joined.height
+    only_cmp = est_cmp.height - joined.height
 
     joined = joined.join(
         breaks.select("survey", "indicator", "domain", "comparable", "break_reason", "checked"),
@@ -270,70 +253,22 @@ def _compare_tables(
         pl.col("comparable").fill_null(True),
         pl.col("break_reason").fill_null(""),
         pl.col("checked").fill_null(False),
+        level=pl.coalesce("level_b", "level_a"),
     )
-
-    ea, eb = pl.col("estimate_a"), pl.col("estimate_b")
-    va, vb = pl.col("se_a") ** 2, pl.col("se_b") ** 2
-    # Satterthwaite (Welch) df for the sum of two independent variances; a side without a
-    # usable df counts as known variance (infinite df).
-    dfa = pl.when(pl.col("df_a") > 0).then(pl.col("df_a")).otherwise(float("inf"))
-    dfb = pl.when(pl.col("df_b") > 0).then(pl.col("df_b")).otherwise(float("inf"))
-    satterthwaite = (va + vb) ** 2 / (va**2 / dfa + vb**2 / dfb)
-    frame = joined.with_columns(
-        difference=eb - ea,
-        se=(va + vb).sqrt(),
-        df=pl.when((va + vb) > 0).then(satterthwaite).otherwise(None),
-        level=pl.coalesce("level_a", "level_b"),
+    levels = joined["level"].drop_nulls()
+    level = float(levels[0]) if levels.len() else 0.95
+    stats_ = independent(
+        joined["estimate_a"], joined["se_a"], joined["df_a"],
+        joined["estimate_b"], joined["se_b"], joined["df_b"],
+        level=level, ratio=joined["kind"].is_in(RATIO_KINDS),
     )
-
-    df_np = frame["df"].fill_null(float("nan")).to_numpy()
-    levels = frame["level"].drop_nulls()
-    q = t_quantile(float(levels[0]) if levels.len() else 0.95, df_np)
-    diff = frame["difference"].fill_null(float("nan")).to_numpy()
-    se = frame["se"].fill_null(float("nan")).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stat = np.where(se > 0, diff / se, np.where(diff == 0, 0.0, np.nan))
-    p = two_sided_p(stat, df_np)
-
-    # Ratio b / a on the log scale: var(log r) = (se_a/a)^2 + (se_b/b)^2.
-    frame = (
-        frame.with_columns(
-            __q=pl.Series(q),
-            p_value=pl.Series(p, dtype=pl.Float64).fill_nan(None),
-            __ratio_ok=pl.col("kind").is_in(_RATIO_KINDS) & (ea > 0) & (eb > 0),
-        )
-        .with_columns(
-            ci_low=pl.col("difference") - pl.col("__q") * pl.col("se"),
-            ci_high=pl.col("difference") + pl.col("__q") * pl.col("se"),
-            ratio=pl.when("__ratio_ok").then(eb / ea),
-            __se_log=pl.when("__ratio_ok").then(
-                ((pl.col("se_a") / ea) ** 2 + (pl.col("se_b") / eb) ** 2).sqrt()
-            ),
-        )
-        .with_columns(
-            ratio_ci_low=pl.col("ratio") * (-pl.col("__q") * pl.col("__se_log")).exp(),
-            ratio_ci_high=pl.col("ratio") * (pl.col("__q") * pl.col("__se_log")).exp(),
-            family=pl.format("round:{}-{}:{}:{}", pl.lit(a), pl.lit(b), "survey", "domain"),
-        )
-    )
-
-    # Rows that break the series are not a test of one quantity: keep them out of the family.
-    frame = frame.with_columns(
-        __p_family=pl.when("comparable").then("p_value"),
-    )
-    frame = holm(frame, "__p_family", "family")
-    alpha = 1 - pl.col("level")
-    frame = frame.with_columns(
-        significant=(pl.col("p_adjusted") < alpha).fill_null(False),
-        adjust_method=pl.lit("holm"),
+    frame = pl.concat([joined, stats_], how="horizontal").with_columns(
         comparison=pl.lit("round"),
         target_a=pl.col("target"),
         target_b=pl.col("target"),
-        # The contract's orientation, as analyse writes its round rows: side a is the round
-        # compared (b), side b the reference (a), so difference = estimate_a - estimate_b.
-        round_a=pl.lit(b, dtype=pl.Int64),
-        round_b=pl.lit(a, dtype=pl.Int64),
-        method=pl.lit("independent samples; t with Satterthwaite df"),
+        round_a=pl.lit(compared, dtype=pl.Int64),
+        round_b=pl.lit(reference, dtype=pl.Int64),
+        method=pl.lit(ROUNDS_METHOD),
         note=pl.concat_str(
             [
                 pl.when(~pl.col("comparable")).then(
@@ -345,33 +280,21 @@ def _compare_tables(
                 pl.when(pl.col("se") == 0).then(
                     pl.lit("se = 0 in both rounds: no test unless the estimates are equal")
                 ),
-                pl.when(pl.col("note_a") != "").then(pl.lit(f"{a}: ") + pl.col("note_a")),
-                pl.when(pl.col("note_b") != "").then(pl.lit(f"{b}: ") + pl.col("note_b")),
+                pl.when(pl.col("note_b") != "").then(pl.lit(f"{reference}: ") + pl.col("note_b")),
+                pl.when(pl.col("note_a") != "").then(pl.lit(f"{compared}: ") + pl.col("note_a")),
             ],
             separator="; ",
             ignore_nulls=True,
         ),
     )
+    # Rows that break the series are not a test of one quantity: out of the family (the one
+    # rule of analyse and compare, omdomme.analysis.counties.adjust_families).
+    frame = adjust_families(frame, level=pl.col("level").fill_null(level), tested=pl.col("comparable"))
     # Keep the analysis's row order (indicator, domain, county) within each survey.
-    # An empty domain (NaN estimate) gives no change: null, not NaN, in the written tables.
-    derived = [
-        "difference",
-        "se",
-        "ci_low",
-        "ci_high",
-        "df",
-        "ratio",
-        "ratio_ci_low",
-        "ratio_ci_high",
-    ]
-    frame = frame.with_columns(pl.col(derived).fill_nan(None))
-    frame = frame.rename({"estimate_a": "__reference"}).rename(
-        {"estimate_b": "estimate_a", "__reference": "estimate_b"}
-    )
     table = frame.select(COMPARISON_COLUMNS).sort(
         pl.col("survey").replace_strict(_SURVEY_ORDER, default=9), maintain_order=True
     )
-    return table, only_a, only_b
+    return table, only_ref, only_cmp
 
 
 

@@ -24,11 +24,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from omdomme.analysis.rounds import SURVEYS, holm, t_quantile, two_sided_p
+from omdomme.analysis.rounds import SURVEYS
 from omdomme.definitions import available_rounds, read_toml
 from omdomme.definitions.innovation import parse_goal
 from omdomme.definitions.series import series_breaks
 from omdomme.errors import UsageError
+from omdomme.estimate.contrast import holm, independent
+from omdomme.estimate.intervals import t_quantile, two_sided_p
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
 from omdomme.results.read import analysed_rounds, read_comparisons, read_estimates
@@ -224,7 +226,9 @@ def _with_gap(table: pl.DataFrame, comparisons: Mapping[int, pl.DataFrame | None
             "(no paired county comparison in the round's comparisons)"
         ),
     )
-    q = t_quantile(0.95, fallback["__gap_df"].fill_null(float("nan")).to_numpy())
+    gap_df = fallback["__gap_df"].fill_null(float("nan")).to_numpy()
+    # Without a usable df the normal quantile (a variance taken as known).
+    q = t_quantile(0.975, np.where(gap_df > 0, gap_df, np.inf))
     fallback = fallback.with_columns(__q=pl.Series(q)).select(
         *keys,
         "gap_akershus",
@@ -393,7 +397,7 @@ def fit_wls(
     )
     df = agg["df"].fill_null(float("nan")).to_numpy()
     # t with k - 2 df; a group without a fit keeps NaN (then null) everywhere.
-    q = np.where(np.isfinite(df), t_quantile(level, np.where(np.isfinite(df), df, 1.0)), np.nan)
+    q = np.where(np.isfinite(df), t_quantile(0.5 + level / 2, np.where(np.isfinite(df), df, 1.0)), np.nan)
     slope = agg["slope_per_year"].fill_null(float("nan")).to_numpy()
     se = agg["se_per_year"].fill_null(float("nan")).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -619,38 +623,27 @@ def _innovation_goal(
         j = now.join(then, on=["target", "domain"], how="inner")
         if j.is_empty():
             return None
-        q = t_quantile(
-            0.95,
-            j.select(pl.min_horizontal("df", "__df0"))
-            .to_series()
-            .fill_null(float("nan"))
-            .to_numpy(),
+        # Two rounds: independent samples, Welch–Satterthwaite df (as analyse and compare).
+        ratio = independent(
+            j["estimate"], j["se"], j["df"], j["__e0"], j["__se0"], j["__df0"], level=0.95
         )
-        base = (
-            j.with_columns(__q=pl.Series(q))
-            .select(
-                "survey",
-                "indicator",
-                "label",
-                "domain",
-                "target",
-                "better",
-                observed=pl.col("estimate") / pl.col("__e0"),
-                __se_log=(
-                    (pl.col("se") / pl.col("estimate")) ** 2
-                    + (pl.col("__se0") / pl.col("__e0")) ** 2
-                ).sqrt(),
-                __q="__q",
-                source=pl.lit(
-                    f"ratio of estimates {latest_round} / {baseline}, log-scale delta method, "
-                    "independent samples (no baseline_ratio rows in the round's comparisons)"
-                ),
-                note=pl.lit(""),
-            )
-            .with_columns(
-                observed_ci_low=pl.col("observed") * (-pl.col("__q") * pl.col("__se_log")).exp(),
-                observed_ci_high=pl.col("observed") * (pl.col("__q") * pl.col("__se_log")).exp(),
-            )
+        base = pl.concat([j, ratio.select("ratio", "ratio_ci_low", "ratio_ci_high")],
+                         how="horizontal").select(
+            "survey",
+            "indicator",
+            "label",
+            "domain",
+            "target",
+            "better",
+            observed="ratio",
+            observed_ci_low="ratio_ci_low",
+            observed_ci_high="ratio_ci_high",
+            source=pl.lit(
+                f"ratio of estimates {latest_round} / {baseline}, log-scale delta method, "
+                "independent samples, Welch–Satterthwaite df (no baseline_ratio rows in the "
+                "round's comparisons)"
+            ),
+            note=pl.lit(""),
         )
     return base.with_columns(
         goal_id=pl.lit("doubling"),

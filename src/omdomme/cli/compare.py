@@ -10,8 +10,8 @@ from omdomme.cli._common import handle_errors
 
 
 @click.command()
-@click.argument("round_a", metavar="ROUND_A", type=int)
-@click.argument("round_b", metavar="ROUND_B", type=int)
+@click.argument("reference", metavar="FROM", type=int)
+@click.argument("compared", metavar="TO", type=int)
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -25,20 +25,21 @@ from omdomme.cli._common import handle_errors
     help="Run `omdomme analyse` for a round that has no analyses/<round>/ yet.",
 )
 @handle_errors
-def compare(round_a: int, round_b: int, root: Path, analyse_missing: bool) -> None:
-    """Compare two analysed rounds: the change ROUND_B − ROUND_A of every indicator.
+def compare(reference: int, compared: int, root: Path, analyse_missing: bool) -> None:
+    """Compare two analysed rounds: the change FROM → TO of every indicator.
 
     For each indicator × county × domain present in both rounds: the change with its 95 %
     CI (independent samples), p-value, Holm-adjusted p-value, and whether a change in the
     definitions (scale, wording, counted codes, base) breaks the series. Writes
-    analyses/compare-ROUND_A-ROUND_B/ (comparisons.parquet, .csv, manifest.json).
+    analyses/compare-FROM-TO/ (comparisons.parquet, .csv, manifest.json); in its table
+    round_a is TO (the round compared) and round_b is FROM (the reference).
 
     Example: `omdomme compare 2016 2018`.
     """
     from omdomme.analysis.rounds import compare_rounds
     from omdomme.text.rounds import comparison_summary
 
-    result = compare_rounds(round_a, round_b, root=root, run_missing=analyse_missing)
+    result = compare_rounds(reference, compared, root=root, run_missing=analyse_missing)
     click.echo(comparison_summary(result))
 
 

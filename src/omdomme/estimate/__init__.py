@@ -7,6 +7,9 @@ files, definitions, geography or the output contract, so it can be checked again
 - :class:`omdomme.estimate.survey.Survey`: weights, strata, PSUs, fpc, lonely-PSU policy;
   ``mean``, ``total``, ``proportion``, ``ratio`` by any grouping, with ``vcov=True``.
 - :mod:`omdomme.estimate.variance`: Taylor linearisation (PSU totals, covariance).
-- :mod:`omdomme.estimate.intervals`: R's ``svyciprop`` methods, t intervals, quantiles.
+- :mod:`omdomme.estimate.intervals`: R's ``svyciprop`` methods, t intervals, the one t
+  quantile and two-sided p-value.
+- :mod:`omdomme.estimate.contrast`: differences and log-scale ratios of two estimates,
+  paired (joint covariance) or independent (two rounds, Welch–Satterthwaite df), and Holm.
 - :mod:`omdomme.estimate.weighting`: raking, post-stratification, calibration-aware variance.
 """

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["PROPORTION_METHODS", "proportion_interval", "t_interval", "t_quantile"]
+__all__ = ["PROPORTION_METHODS", "proportion_interval", "t_interval", "t_quantile", "two_sided_p"]
 
 PROPORTION_METHODS = (
     "logit",
@@ -57,6 +57,10 @@ PROPORTION_METHODS = (
 def t_quantile(prob: float, df: np.ndarray) -> np.ndarray:
     """Quantile ``prob`` of Student's t with ``df`` degrees of freedom; NaN where ``df <= 0``.
 
+    The one t quantile of the package: ``prob`` is the probability below the quantile (0.975
+    for a two-sided 95 % interval: ``t_quantile(0.5 + level / 2, df)``); ``df = inf`` gives
+    the normal quantile, NaN or ``df <= 0`` gives NaN (no interval).
+
     Examples
     --------
     >>> float(t_quantile(0.975, np.array([10.0]))[0])  # doctest: +ELLIPSIS
@@ -71,6 +75,29 @@ def t_quantile(prob: float, df: np.ndarray) -> np.ndarray:
     ok = df > 0
     out[ok] = stdtrit(df[ok], prob)
     return out
+
+
+def two_sided_p(stat: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Two-sided p-value ``2 · P(T_df > |stat|)`` of a t statistic; NaN where ``df <= 0``.
+
+    ``df = inf`` is the normal test (a variance taken as known). A NaN statistic or df gives
+    NaN: no test, never a made-up one.
+
+    Examples
+    --------
+    >>> p = two_sided_p(np.array([2.0, 2.0, 0.0]), np.array([10.0, np.inf, 10.0]))
+    >>> [round(float(x), 4) for x in p]
+    [0.0734, 0.0455, 1.0]
+    """
+    from scipy.special import stdtr
+
+    stat = np.abs(np.asarray(stat, dtype=float))
+    df = np.asarray(df, dtype=float)
+    stat, df = np.broadcast_arrays(stat, df)
+    out = np.full(df.shape, np.nan)
+    ok = df > 0
+    out[ok] = 2.0 * stdtr(df[ok], -stat[ok])
+    return np.minimum(out, 1.0)
 
 
 def t_interval(

@@ -78,7 +78,7 @@ def comparison_summary(result: RoundComparison) -> str:
     """
     t = result.table
     lines = [
-        f"Change {result.round_a} → {result.round_b} (independent samples, 95 % CI; "
+        f"Change {result.round_b} → {result.round_a} (independent samples, 95 % CI; "
         "↑/↓ = significant after Holm adjustment, ✓ better / ✗ worse, ! = series break)"
     ]
     for survey in SURVEYS:
