@@ -202,11 +202,14 @@ def test_missing_analysis_exits_2_and_says_to_analyse_first(tmp_path: Path) -> N
     assert not (tmp_path / "reports").exists()
 
 
-def test_pdf_without_quarto_is_a_usage_error(fake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_without_quarto_or_typst_is_a_usage_error(fake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
     monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setitem(sys.modules, "typst", None)  # the typst wheel not installed
     result = CliRunner().invoke(main, ["report", "2018", "--root", str(fake), "--format", "pdf"])
     assert result.exit_code == 2
-    assert "PDF needs the quarto CLI" in result.output
+    assert "needs the Typst compiler wheel: pip install typst" in result.output
     result = CliRunner().invoke(main, ["report", "2018", "--root", str(fake), "--engine", "quarto"])
     assert result.exit_code == 2 and "quarto CLI is not on PATH" in result.output
 

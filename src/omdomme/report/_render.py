@@ -20,10 +20,10 @@ from omdomme.report._qmd import parse_qmd
 from omdomme.report._text import PHRASES, phrase
 from omdomme.results.read import load_round
 
-FORMATS = ("html", "docx", "pdf")
+FORMATS = ("html", "docx", "pdf", "pptx")
 ENGINES = ("auto", "quarto", "builtin")
 LANGS = ("nb", "en")
-EXTENSIONS = {"html": "html", "docx": "docx", "pdf": "pdf"}
+EXTENSIONS = {"html": "html", "docx": "docx", "pdf": "pdf", "pptx": "pptx"}
 Progress = Callable[[str], None]
 
 
@@ -71,15 +71,18 @@ def resolve_engine(engine: str, formats: Sequence[str]) -> str:
                          "(pip install -e '.[quarto]' where downloads work, or quarto.org), or use --engine builtin.")
     chosen = "quarto" if engine == "quarto" or (engine == "auto" and has_quarto) else "builtin"
     if "pdf" in formats and chosen == "builtin":
-        raise UsageError("PDF needs the quarto CLI (and a LaTeX install), which is not on PATH here; "
-                         "use --format html or --format docx, or install quarto (pip install -e '.[quarto]').")
+        try:
+            import typst  # noqa: F401  (the Typst compiler wheel: PDF without TeX or Quarto)
+        except ImportError:
+            raise UsageError("--format pdf with the built-in engine needs the Typst compiler wheel: "
+                             "pip install typst (or pip install -e '.[pdf]'); or use --format html/docx.") from None
     return chosen
 
 
 def render_report(round: int, format: str | Sequence[str] = "html", engine: str = "auto", root: str | Path = ".",
                   *, survey: str | Sequence[str] | None = None, lang: str = "nb", compare_round: int | None = None,
                   templates: str | Path | None = None, output_dir: str | Path | None = None,
-                  progress: Progress | None = None) -> list[Path]:
+                  progress: Progress | None = None, reference_doc: str | Path | None = None) -> list[Path]:
     """Render the report(s) of an analysed round.
 
     Parameters
@@ -87,7 +90,8 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
     round
         The round; ``analyses/<round>/`` under ``root`` must exist.
     format
-        ``"html"``, ``"docx"``, ``"pdf"`` (quarto only), or several.
+        ``"html"``, ``"docx"``, ``"pdf"`` (Typst: pandoc's typst writer and the ``typst`` wheel,
+        or Quarto's), or several.
     engine
         ``"auto"`` (quarto when on PATH, else built-in), ``"quarto"`` or ``"builtin"``.
     root
@@ -104,6 +108,8 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
         Where to write (default ``<root>/reports/<round>/``).
     progress
         Called with a short message at each step (the CLI prints them).
+    reference_doc
+        A ``.pptx`` whose slide master and layouts the deck reuses (``--format pptx``).
 
     Returns
     -------
@@ -114,7 +120,7 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
     ------
     UsageError
         Unanalysed round (run ``omdomme analyse <round>`` first), unknown format, engine or
-        language, PDF without quarto, missing template.
+        language, PDF without the ``typst`` wheel (built-in engine), missing template.
 
     Examples
     --------
@@ -137,6 +143,9 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
                          f"(it has: {', '.join(results.surveys()) or 'none'}); check surveys/{round}/ and rerun "
                          f"`omdomme analyse {round}`.")
     out_dir = Path(output_dir) if output_dir is not None else root / "reports" / str(round)
+    if reference_doc is not None and not Path(reference_doc).is_file():
+        raise UsageError(f"--reference-doc {reference_doc} does not exist; give a .pptx with the slide master to use.")
+    pages = [f for f in formats if f != "pptx"]
     written: list[Path] = []
     for name in wanted:
         template = find_template(name, root, Path(templates) if templates is not None else None)
@@ -144,14 +153,32 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
         title = phrase(f"title_{name}", lang, round=round) if f"title_{name}" in PHRASES else f"{name} {round}"
         subtitle = phrase(f"subtitle_{name}", lang) if f"subtitle_{name}" in PHRASES else None
         started = time.perf_counter()
-        if chosen == "quarto":
-            written += _render_quarto(template, formats, params, out_dir, f"{name}-{round}", title, subtitle, progress)
-        else:
-            written += _render_builtin(template, formats, params, out_dir, f"{name}-{round}", title, subtitle,
-                                       lang, progress)
+        # English files sit beside the Norwegian ones: omdomme-2018.en.html, never over them.
+        stem = f"{name}-{round}" + (f".{lang}" if lang != "nb" else "")
+        if pages and chosen == "quarto":
+            written += _render_quarto(template, pages, params, out_dir, stem, title, subtitle, progress)
+        elif pages:
+            written += _render_builtin(template, pages, params, out_dir, stem, title, subtitle, lang, progress)
+        if "pptx" in formats:
+            written.append(_render_pptx(name, params, out_dir / f"{stem}.pptx", title, subtitle,
+                                        Path(reference_doc) if reference_doc is not None else None, progress))
         if progress is not None:
             progress(f"{name}-{round}: done in {time.perf_counter() - started:.1f} s")
     return written
+
+
+def _render_pptx(survey: str, params: dict, output: Path, title: str, subtitle: str | None,
+                 reference_doc: Path | None, progress: Progress | None) -> Path:
+    """The deck, from the same Report the templates use (pandoc's pptx writer; no Quarto needed)."""
+    from omdomme.report._document import Report
+    from omdomme.report._slides import write_pptx
+
+    if progress is not None:
+        progress(f"{output.stem}: writing pptx with pandoc")
+    report = Report(params["round"], survey=survey, root=params["root"], compare_round=params["compare_round"],
+                    lang=params["lang"])
+    with tempfile.TemporaryDirectory(prefix="omdomme-slides-") as tmp:
+        return write_pptx(report, output, title=title, subtitle=subtitle, reference_doc=reference_doc, media=Path(tmp))
 
 
 def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
