@@ -302,7 +302,7 @@ def test_quarto_engine_runs_quarto_render_with_the_parameters(fake: Path, tmp_pa
     script = bin_dir / "quarto"
     script.write_text(
         "#!/bin/sh\n"
-        f'printf "%s\\n" "$@" > "{log}"\n'
+        f'printf "%s\\n" "$@" "PARAMS=$OMDOMME_REPORT_PARAMS" "CWD=$(pwd)" > "{log}"\n'
         'while [ $# -gt 0 ]; do if [ "$1" = "--output" ]; then out="$2"; fi; shift; done\n'
         'echo "<html>quarto</html>" > "$out"\n', encoding="utf-8")
     script.chmod(0o755)
@@ -315,12 +315,16 @@ def test_quarto_engine_runs_quarto_render_with_the_parameters(fake: Path, tmp_pa
     # The project's own reports/omdomme.qmd comes before the bundled template.
     assert result.exit_code == 0, result.output
     args = log.read_text(encoding="utf-8").splitlines()
-    assert args[:2] == ["render", str(templates / "omdomme.qmd")]
-    assert args[args.index("--to") + 1] == "pdf"
-    assert "round:2018" in args and f"root:{fake.resolve()}" in args and "lang:nb" in args
+    # Rendered in a temporary copy of the project's own reports/ (nothing left beside it),
+    # the parameters in $OMDOMME_REPORT_PARAMS (no -P, so Quarto needs no papermill).
+    assert args[0] == "render" and args[1].endswith("/reports/omdomme.qmd") and args[1] != str(templates / "omdomme.qmd")
+    assert args[args.index("--to") + 1] in ("pdf", "typst")
+    assert "-P" not in args
+    params = __import__("json").loads(next(a for a in args if a.startswith("PARAMS="))[len("PARAMS="):])
+    assert params == {"round": 2018, "compare_round": None, "root": str(fake.resolve()), "lang": "nb"}
     assert "title:Omdømmeundersøkelsen 2018" in args
     assert (fake / "reports" / "2018" / "omdomme-2018.pdf").read_text().strip() == "<html>quarto</html>"
-    assert not (templates / "omdomme-2018.pdf").exists()
+    assert sorted(p.name for p in templates.iterdir()) == ["2018", "omdomme.qmd"]  # 2018/: the output
 
 
 def test_norwegian_number_formats() -> None:

@@ -14,7 +14,7 @@ use them, so importing this package is cheap.
 
 from __future__ import annotations
 
-from omdomme.report._document import Report
+from omdomme.report._document import Report, parameters
 from omdomme.report._format import (
     fmt_int,
     fmt_number,
@@ -39,6 +39,7 @@ __all__ = [
     "fmt_range",
     "fmt_value",
     "load_round",
+    "parameters",
     "render_report",
     "trend_estimates",
 ]

@@ -132,6 +132,43 @@ def execute(doc: QmdDocument, params: dict[str, Any], *, cwd: Path, progress: Pr
     return outputs
 
 
+# Quarto syntax the built-in engine does not render: it stops and names it rather than
+# writing a silently different document (render with the quarto CLI instead).
+_UNSUPPORTED_TEXT = (
+    (re.compile(r"^:::+\s*\{[^}]*\.callout-"), "a callout (::: {.callout-…})"),
+    (re.compile(r"(?<![\w@])@(fig|tbl|sec|eq)-[\w-]+"), "a cross-reference (@fig-…/@tbl-…)"),
+)
+_UNSUPPORTED_OPTIONS = {"tbl-cap": "the cell option tbl-cap", "code-fold": "the cell option code-fold",
+                        "layout-ncol": "the cell option layout-ncol", "fig-subcap": "the cell option fig-subcap"}
+
+
+def unsupported(doc: QmdDocument) -> list[str]:
+    """Where the document uses Quarto syntax the built-in engine cannot render, one line each.
+
+    Examples
+    --------
+    >>> from omdomme.report._qmd import Cell, QmdDocument
+    >>> doc = QmdDocument(Path("x.qmd"), {}, ("See @fig-a.", Cell("python", "plt.show()", {}, 3)))
+    >>> unsupported(doc)
+    ['x.qmd: a cross-reference (@fig-…/@tbl-…) («See @fig-a.»)', 'x.qmd, line 3: plt.show() (the built-in engine keeps only displayed figures; return the figure or display() it)']
+    """
+    found = []
+    for part in doc.body:
+        if isinstance(part, str):
+            for line in part.splitlines():
+                for pattern, what in _UNSUPPORTED_TEXT:
+                    if pattern.search(line) and not line.lstrip().startswith(("```", "#|")):
+                        found.append(f"{doc.path.name}: {what} («{line.strip()[:60]}»)")
+            continue
+        for key, what in _UNSUPPORTED_OPTIONS.items():
+            if key in part.options:
+                found.append(f"{doc.path.name}, line {part.line}: {what}")
+        if part.language == "python" and re.search(r"\bplt\.show\(\)", part.source):
+            found.append(f"{doc.path.name}, line {part.line}: plt.show() (the built-in engine keeps only displayed "
+                         "figures; return the figure or display() it)")
+    return found
+
+
 def _as_bool(value: Any, default: bool) -> bool:
     return default if value is None else bool(value)
 

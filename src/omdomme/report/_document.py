@@ -38,6 +38,36 @@ from omdomme.results.read import (
 )
 
 ASSOCIATION_PREFIX = "assos_"
+PARAMS_ENV = "OMDOMME_REPORT_PARAMS"
+
+
+def parameters(round: int, compare_round: int | None = None, root: str | Path | None = None,
+               lang: str = "nb") -> tuple[int, int | None, Path, str]:
+    """A template's parameters: ``$OMDOMME_REPORT_PARAMS`` (JSON, set by ``omdomme report``)
+    over the cell's values; ``root`` ``None`` is the nearest folder, from the working
+    directory up, that holds ``analyses/<round>/`` (Quarto runs the cells in ``reports/``).
+
+    Passing the parameters in the environment means Quarto needs no papermill (its ``-P``
+    does); ``quarto render reports/omdomme.qmd -P round:2018`` still works where papermill is
+    installed.
+
+    Examples
+    --------
+    >>> parameters(2018, root=".")[0]
+    2018
+    """
+    import json
+    import os
+
+    given = json.loads(os.environ.get(PARAMS_ENV) or "{}")
+    round = int(given.get("round", round))
+    compare_round = given.get("compare_round", compare_round)
+    root = given.get("root", root)
+    lang = str(given.get("lang", lang))
+    if root is None:
+        here = Path.cwd().resolve()
+        root = next((d for d in (here, *here.parents) if (d / "analyses" / str(round)).is_dir()), here)
+    return round, compare_round, Path(root), lang
 
 
 class Report:
@@ -108,10 +138,28 @@ class Report:
 
     # ----------------------------------------------------------------- output
     def _emit(self, parts: list[Any]) -> None:
+        """Display a section as **one** Markdown output.
+
+        Quarto leaves a heading out of the table of contents when its cell has more than one
+        display output, and adds require.js/jQuery from a CDN for ``text/html`` outputs; one
+        Markdown output with the tables as raw HTML blocks avoids both (and renders the same
+        in the built-in engine).
+        """
         from IPython.display import Markdown, display
 
+        chunks = []
         for part in parts:
-            display(Markdown(part) if isinstance(part, str) else part)
+            if isinstance(part, str):
+                chunks.append(part)
+            elif hasattr(part, "as_raw_html"):  # a great_tables table
+                chunks.append(f"```{{=html}}\n{part.as_raw_html()}\n```")
+            else:
+                if chunks:
+                    display(Markdown("\n\n".join(chunks)))
+                    chunks = []
+                display(part)
+        if chunks:
+            display(Markdown("\n\n".join(chunks)))
 
     def title(self) -> str:
         """The document title, e.g. «Omdømmeundersøkelsen 2018»."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -184,6 +185,10 @@ def _render_pptx(survey: str, params: dict, output: Path, title: str, subtitle: 
 def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
                     subtitle: str | None, lang: str, progress: Progress | None) -> list[Path]:
     doc = parse_qmd(template)
+    problems = _builtin.unsupported(doc)
+    if problems:
+        raise UsageError("the built-in engine cannot render this Quarto syntax (it would be silently wrong): "
+                         + "; ".join(problems) + ". Render with the quarto CLI (--engine quarto) or remove it.")
     outputs = _builtin.execute(doc, params, cwd=template.parent, progress=progress)
     metadata = _builtin.document_metadata(doc, {"title": title, "subtitle": subtitle, "lang": lang,
                                                 "toc-title": "Innhold" if lang == "nb" else "Contents"})
@@ -205,28 +210,41 @@ def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: P
 
 def _render_quarto(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
                    subtitle: str | None, progress: Progress | None) -> list[Path]:
+    """``quarto render`` in a temporary copy of the template's folder.
+
+    The parameters go through ``$OMDOMME_REPORT_PARAMS`` (the template's setup cell reads
+    them with :func:`omdomme.report.parameters`), so no papermill is needed; a failed render
+    leaves nothing (``.tex``, ``_files/``) beside the template.
+    """
+    import json
+    import os
+
     quarto = quarto_path()
     assert quarto is not None
     written = []
-    for fmt in formats:
-        name = f"{stem}.{EXTENSIONS[fmt]}"
-        cmd = [quarto, "render", str(template), "--to", fmt, "--output", name, "-M", f"title:{title}",
-               "-M", f"lang:{params.get('lang', 'nb')}"]
-        if subtitle:
-            cmd += ["-M", f"subtitle:{subtitle}"]
-        for key, value in params.items():
-            if value is not None:
-                cmd += ["-P", f"{key}:{value}"]
-        if progress is not None:
-            progress(f"{stem}: quarto render --to {fmt}")
-        done = subprocess.run(cmd, cwd=template.parent, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
-            raise AnalysisError(f"quarto render {template} --to {fmt} failed (exit {done.returncode}):\n{tail}\n"
-                                "Try --engine builtin to see whether the template or quarto is at fault.")
-        produced = template.parent / name
-        out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / name
-        shutil.move(str(produced), target)
-        written.append(target)
+    env = {**os.environ, "OMDOMME_REPORT_PARAMS": json.dumps(params), "QUARTO_PYTHON": os.environ.get(
+        "QUARTO_PYTHON", sys.executable)}
+    with tempfile.TemporaryDirectory(prefix="omdomme-quarto-") as tmp:
+        work = Path(tmp) / template.parent.name
+        shutil.copytree(template.parent, work, ignore=shutil.ignore_patterns("20*", "*_files", ".quarto"))
+        source = work / template.name
+        for fmt in formats:
+            name = f"{stem}.{EXTENSIONS[fmt]}"
+            to = "typst" if fmt == "pdf" and shutil.which("pdflatex") is None and shutil.which("xelatex") is None \
+                and shutil.which("lualatex") is None else fmt
+            cmd = [quarto, "render", str(source), "--to", to, "--output", name, "-M", f"title:{title}",
+                   "-M", f"lang:{params.get('lang', 'nb')}"]
+            if subtitle:
+                cmd += ["-M", f"subtitle:{subtitle}"]
+            if progress is not None:
+                progress(f"{stem}: quarto render --to {to}")
+            done = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False, env=env)
+            if done.returncode != 0:
+                tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+                raise AnalysisError(f"quarto render {template} --to {to} failed (exit {done.returncode}):\n{tail}\n"
+                                    "Try --engine builtin to see whether the template or quarto is at fault.")
+            out_dir.mkdir(parents=True, exist_ok=True)
+            target = out_dir / name
+            shutil.move(str(work / name), target)
+            written.append(target)
     return written

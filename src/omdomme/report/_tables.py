@@ -221,7 +221,7 @@ def summary_table(frame: pl.DataFrame, *, round_: int, previous: int | None, lan
         .tab_style(style=style.text(weight="bold"), locations=loc.body(columns="change", rows=pl.col("change_significant")))
     )
     table = _style(table)
-    table = table.tab_source_note(phrase("summary_note", lang) + (" " + ("Fet: signifikant (Holm-justert p < 0,05)." if lang == "nb" else "Bold: significant (Holm-adjusted p < 0.05).")))
+    table = table.tab_source_note(phrase("summary_note", lang) + (" " + ("Fet: signifikant (Holm-justert p-verdi under 0,05)." if lang == "nb" else "Bold: significant (Holm-adjusted p-value below 0.05).")))
     for note in notes or []:
         table = table.tab_source_note(note)
     return table
