@@ -69,6 +69,7 @@ def coverage(round: int = 2018, replicates: int = 200, *, population_seed: int =
     """
     from omdomme.analysis.reputation import estimate_reputation
     from omdomme.definitions import load_definition
+    from omdomme.results.read import main_estimates
     from omdomme.simulate import draw_reputation_sample, reputation_population, reputation_truth
 
     definition = load_definition(round, "omdomme", root)
@@ -78,7 +79,8 @@ def coverage(round: int = 2018, replicates: int = 200, *, population_seed: int =
     start = time.monotonic()
     for rep in range(replicates):
         raw, _ = draw_reputation_sample(population, round, seed=first_seed + rep)
-        est = estimate_reputation(definition, raw).estimates
+        # The definition's own cells (breakdown rows: studies/coverage_tables.py).
+        est = main_estimates(estimate_reputation(definition, raw).estimates)
         rows.append(est.select("indicator", "domain", "target", "n", "estimate", "ci_low", "ci_high", "se", "flag")
                     .with_columns(replicate=pl.lit(rep)))
         if progress and (rep + 1) % 20 == 0:
@@ -144,6 +146,7 @@ def comparison_coverage(round: int = 2018, previous: int = 2016, replicates: int
     from omdomme.analysis.ranks import rank_table
     from omdomme.analysis.reputation import estimate_reputation, series_breaks
     from omdomme.definitions import load_definition
+    from omdomme.results.read import main_estimates
     from omdomme.simulate import draw_reputation_sample, reputation_population, reputation_truth
 
     definition = load_definition(round, "omdomme", root)
@@ -176,7 +179,7 @@ def comparison_coverage(round: int = 2018, previous: int = 2016, replicates: int
     for rep in range(replicates):
         raw, _ = draw_reputation_sample(population, round, seed=first_seed + rep)
         current = estimate_reputation(definition, raw)
-        est = current.estimates
+        est = main_estimates(current.estimates)
         intervals.append(est.select("indicator", "domain", "target", "n", "estimate", "ci_low", "ci_high", "se", "flag")
                          .with_columns(replicate=pl.lit(rep)))
         # Exactly as analyse_round: the round's design df and the definition's level.
@@ -195,7 +198,7 @@ def comparison_coverage(round: int = 2018, previous: int = 2016, replicates: int
         ranks.append(rank_table(est, current.vcov, draws=definition.ranks.draws, seed=definition.ranks.seed)
                      .filter(pl.col("target") == FOCUS).with_columns(replicate=pl.lit(rep)))
         raw_before, _ = draw_reputation_sample(before_pop, previous, seed=first_seed + rep)
-        before = estimate_reputation(before_def, raw_before).estimates
+        before = main_estimates(estimate_reputation(before_def, raw_before).estimates)
         change.append(round_comparisons(est, before, level=level, breaks=breaks)
                       .select("indicator", "domain", pl.col("target_a").alias("target"), "estimate_a",
                               "estimate_b", "difference", "se", "ci_low", "ci_high", "df", "note")

@@ -235,13 +235,18 @@ def hide_suppressed(comparisons: pl.DataFrame, estimates_a: pl.DataFrame,
         return comparisons
     keys = ["indicator", "domain"]
 
+    # The b side's domain: `domain_b` where a row compares two domains (the analyst's tables).
+    domain_b = "domain_b" if "domain_b" in comparisons.columns else "domain"
+
     def hidden(frame: pl.DataFrame, side: str) -> pl.DataFrame:
-        return (frame.filter(pl.col("flag") == "suppressed").select(*keys, pl.col("target").alias(f"target_{side}"))
+        domain = "domain" if side == "a" else domain_b
+        return (frame.filter(pl.col("flag") == "suppressed")
+                .select("indicator", pl.col("domain").alias(domain), pl.col("target").alias(f"target_{side}"))
                 .unique().with_columns(pl.lit(True).alias(f"_hidden_{side}")))
 
     b = estimates_a if estimates_b is None or "flag" not in estimates_b.columns else estimates_b
     marked = (comparisons.join(hidden(estimates_a, "a"), on=[*keys, "target_a"], how="left", maintain_order="left")
-              .join(hidden(b, "b"), on=[*keys, "target_b"], how="left", maintain_order="left"))
+              .join(hidden(b, "b"), on=["indicator", domain_b, "target_b"], how="left", maintain_order="left"))
     wa, wb = pl.col("_hidden_a").fill_null(False), pl.col("_hidden_b").fill_null(False)
     # Across rounds the same county is on both sides: name the round too («ostfold 2016»).
     across = (pl.col("round_a") != pl.col("round_b")).fill_null(False) if {"round_a", "round_b"} <= set(comparisons.columns) \

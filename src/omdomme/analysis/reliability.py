@@ -128,3 +128,59 @@ def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
     return out.with_columns(
         display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED)).otherwise(percent_display(p))
     ).drop("_suppress", "_flag")
+
+
+def score_display(estimate: pl.Expr, kind: pl.Expr) -> pl.Expr:
+    """What a table shows for a mean score (``3,72``) or a net score in percentage points (``+12,3 pp``).
+
+    >>> pl.select(score_display(pl.lit(-0.1234), pl.lit("net"))).item()
+    '−12,3 pp'
+    >>> pl.select(score_display(pl.lit(3.7249), pl.lit("mean"))).item()
+    '3,72'
+    """
+    points = (estimate * 100).round(1)
+    net = pl.concat_str(
+        pl.when(points > 0).then(pl.lit("+")).when(points < 0).then(pl.lit("−")).otherwise(pl.lit("")),
+        points.abs().cast(pl.String).str.replace(".", ",", literal=True), pl.lit(" pp"))
+    mean = estimate.round(2).cast(pl.String).str.replace(".", ",", literal=True)
+    return pl.when(kind == "net").then(net).otherwise(mean)
+
+
+def apply_score_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
+    """:func:`apply_reliability` for mean and net scores, which the NCHS rules for proportions do not cover.
+
+    *Suppressed*: no estimate, ``n`` below ``min_n``, effective n < 30. *Flagged*: ``df`` < 8, an
+    estimator flag. ``display`` by ``kind``: :func:`score_display`.
+
+    >>> f = pl.DataFrame({"n": [400], "eff_n": [300.0], "estimate": [3.7249], "df": [399.0],
+    ...                   "flag": [""], "note": [""], "kind": ["mean"]})
+    >>> apply_score_reliability(f).select("flag", "display").row(0)
+    ('ok', '3,72')
+    """
+    est = pl.col("estimate")
+    no_estimate = est.is_null() | est.is_nan()
+    suppress = pl.concat_str([
+        pl.when(no_estimate).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)")),
+        pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
+        pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
+            pl.format("effektivt utvalg {} < 30", _decimal(pl.col("eff_n")))),
+    ], separator="; ", ignore_nulls=True)
+    flagged = pl.concat_str([
+        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", _decimal(pl.col("df")))),
+        pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
+            estimator_note(pl.col("flag"))),
+    ], separator="; ", ignore_nulls=True)
+    out = frame.with_columns(_suppress=suppress, _flag=flagged).with_columns(
+        flag=pl.when(pl.col("_suppress") != "").then(pl.lit("suppressed"))
+        .when(pl.col("_flag") != "").then(pl.lit("flagged"))
+        .otherwise(pl.lit("ok")),
+        note=pl.concat_str(
+            [pl.when(pl.col("_suppress") != "").then(pl.col("_suppress")),
+             pl.when(pl.col("_flag") != "").then(pl.col("_flag"))],
+            separator="; ", ignore_nulls=True,
+        ),
+    )
+    return out.with_columns(
+        display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED))
+        .otherwise(score_display(est, pl.col("kind")))
+    ).drop("_suppress", "_flag")

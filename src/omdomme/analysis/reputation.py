@@ -31,9 +31,11 @@ import numpy as np
 import polars as pl
 
 from omdomme._meta import SCHEMA_VERSION, __version__
+from omdomme.analysis.breakdowns import breakdown_crossings, breakdown_levels, level_counts
 from omdomme.analysis.counties import county_comparisons, hide_suppressed, round_comparisons
 from omdomme.analysis.ranks import rank_table
-from omdomme.analysis.reliability import apply_reliability
+from omdomme.analysis.reliability import apply_reliability, apply_score_reliability
+from omdomme.analysis.scales import own_crossings, table_cells
 from omdomme.definitions import (
     Definition,
     Indicator,
@@ -46,13 +48,14 @@ from omdomme.errors import AnalysisError
 from omdomme.labels import TARGET_LABELS
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
-from omdomme.results.read import read_manifest, read_table
+from omdomme.results.read import main_estimates, read_manifest, read_table
 from omdomme.results.schema import (
     COMPARISON_COLUMNS,
     COMPARISON_SCHEMA,
     ESTIMATE_COLUMNS,
     ESTIMATE_SCHEMA,
     RANK_SCHEMA,
+    TABLE_COLUMNS,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +63,9 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 
+#: How ``display`` shows each kind of reputation estimate (the ``unit`` column): shares and scale
+#: shares as percent, mean scores as numbers, net scores as percentage points.
+KIND_UNITS = {"share": "percent", "scale": "percent", "mean": "number", "net": "points"}
 _SEP = "__"  # indicator__domain column names in the long frame
 
 
@@ -73,6 +79,10 @@ class RoundEstimates:
     degf: float
     harmonised: Harmonised
     parameters: dict[str, Any]
+    #: The covariance of every estimate of one estimator call: ``(keys, V)`` with ``keys`` the
+    #: estimates' ``indicator, domain, target, category, estimate, df`` in the rows of ``V``
+    #: (the definition's own cells; the breakdown cells), for all pairs and domain contrasts.
+    joint: tuple[tuple[pl.DataFrame, np.ndarray], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,14 +221,24 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     columns: list[str] = []
     cells: dict[str, tuple[str, str]] = {}
     exprs: list[pl.Expr] = []
-    for ind in definition.indicators:
-        value = indicator_expr(ind, definition)
+    shares = [ind for ind in definition.indicators if ind.kind == "share"]
+    values = {ind.id: indicator_expr(ind, definition) for ind in shares}
+    for ind in shares:
+        value = values[ind.id]
         for dom in ind.domains:
             name = f"{ind.id}{_SEP}{dom}"
             columns.append(name)
             cells[name] = (ind.id, dom)
             exprs.append(pl.when(domain_expr(definition, dom)).then(value).alias(name))
-    long = long.with_columns(exprs)
+    # The analyst's tables: breakdown levels and the whole-scale, mean and net cells, estimated
+    # in calls of their own so that the definition's own share cells come out exactly as without them.
+    levels = breakdown_levels(definition, long, meta)
+    masks = {d: domain_expr(definition, d) for d in definition.domains}
+    order = {ind.id: i for i, ind in enumerate(definition.indicators)}
+    crossings = sorted(own_crossings(definition, masks) + breakdown_crossings(definition, levels, masks),
+                       key=lambda c: order[c.indicator])  # stable: own domains before breakdown levels
+    extra, extra_exprs = table_cells(definition, crossings, values, meta)
+    long = long.with_columns(exprs + extra_exprs)
     if definition.weighting is not None:
         long = long.with_columns(_weighting_columns(definition))
     survey = _survey(definition, long)
@@ -258,14 +278,61 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         vcov[cells[name]] = (targets, v[np.ix_(idx, idx)])
 
     meta_rows = [
-        {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "label": ind.label, "kind": ind.kind,
-         "unit": "percent" if ind.kind == "share" else "number", "base": ind.base, "better": ind.better, "domain": dom, "domain_label": definition.domains[dom].label,
-         "_order": i}
-        for i, (ind, dom) in enumerate((ind, dom) for ind in definition.indicators for dom in ind.domains)
+        {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "domain": dom,
+         "domain_label": definition.domains[dom].label}
+        for ind, dom in ((ind, dom) for ind in shares for dom in ind.domains)
     ]
-    target_order = {t: i for i, t in enumerate(h.targets)}
+    estimates, keys = _split_keys(_finish(frame, meta_rows, definition, h.targets))
+    estimates = estimates.drop("_order", "_torder")
+    joint = [(keys, v)]
+    parts = [estimates]
+    rel = definition.reliability
+    for estimator in ("proportion", "mean"):
+        group = [(i, c) for i, c in enumerate(extra) if c.estimator == estimator]
+        if not group:
+            continue
+        _say(progress, f"omdomme: estimating {len(group)} table columns ({estimator}) for {len(h.targets)} counties")
+        columns_ = [c.column for _, c in group]
+        if estimator == "proportion":
+            more, v_more = survey.proportion(columns_, by=["target"], vcov=True, method=rel.ci_method,
+                                             level=rel.level, df_rows="valid")
+        else:
+            more, v_more = survey.mean(columns_, by=["target"], vcov=True, level=rel.level, df_rows="valid")
+        rows = [{"variable": c.column, "indicator": c.indicator, "label": c.label, "domain": c.domain,
+                 "domain_label": c.domain_label, "breakdown": c.breakdown, "breakdown_level": c.breakdown_level,
+                 "category": c.category, "_order": i} for i, c in group]
+        finished, keys = _split_keys(_finish(more.with_row_index("_pos"), rows, definition, h.targets))
+        joint.append((keys, np.asarray(v_more, dtype=float)))
+        parts.append(finished)
+    if len(parts) > 1:
+        # Breakdown and table rows after the definition's own, in indicator order (as the crossings).
+        extra_rows = pl.concat(parts[1:], how="vertical").sort("_order", "_torder", maintain_order=True)
+        estimates = pl.concat([estimates, extra_rows.drop("_order", "_torder")], how="vertical")
+    if definition.breakdowns:
+        parameters["breakdowns"] = level_counts(definition, long, levels)
+    return RoundEstimates(definition=definition, estimates=estimates, vcov=vcov, degf=degf,
+                          harmonised=h, parameters=parameters, joint=tuple(joint))
+
+
+def _finish(frame: pl.DataFrame, rows: list[dict[str, Any]], definition: Definition,
+            targets: tuple[str, ...]) -> pl.DataFrame:
+    """From a ``Survey.proportion`` frame (column ``variable``) to the estimates contract.
+
+    ``rows`` names each variable's ``indicator``, ``domain``, ``domain_label`` (and, for
+    breakdown rows, ``breakdown``, ``breakdown_level``, ``category``); the row order is that of
+    ``rows``, then the targets'.
+    """
+    indicators = {ind.id: ind for ind in definition.indicators}
+    meta = pl.DataFrame(
+        [{**{k: None for k in TABLE_COLUMNS}, "label": indicators[r["indicator"]].label, "_order": i, **r,
+          "kind": indicators[r["indicator"]].kind, "unit": KIND_UNITS[indicators[r["indicator"]].kind],
+          "base": indicators[r["indicator"]].base,
+          "better": indicators[r["indicator"]].better} for i, r in enumerate(rows)],
+        schema_overrides={c: pl.String for c in TABLE_COLUMNS},
+    )
+    target_order = {t: i for i, t in enumerate(targets)}
     estimates = (
-        frame.join(pl.DataFrame(meta_rows), on="variable", how="left")
+        frame.join(meta, on="variable", how="left")
         .with_columns(
             survey=pl.lit(definition.kind),
             round=pl.lit(definition.round, pl.Int64),
@@ -275,12 +342,22 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         )
         .sort("_order", "_torder")
     )
-    estimates = apply_reliability(estimates, min_n=definition.reliability.min_n)
-    estimates = estimates.select(pl.col(c).cast(ESTIMATE_SCHEMA[c]) for c in ESTIMATE_COLUMNS)
+    kinds = set(meta["kind"].to_list())
+    if kinds <= {"share", "scale"}:
+        estimates = apply_reliability(estimates, min_n=definition.reliability.min_n)
+    else:
+        estimates = apply_score_reliability(estimates, min_n=definition.reliability.min_n)
+    keep = [c for c in ("_pos", "_order", "_torder") if c in estimates.columns]
+    estimates = estimates.select(*[pl.col(c).cast(ESTIMATE_SCHEMA[c]) for c in ESTIMATE_COLUMNS], *keep)
     # An empty domain has no estimate: null (an empty CSV field), not NaN.
-    estimates = estimates.with_columns(pl.col(pl.Float64).fill_nan(None))
-    return RoundEstimates(definition=definition, estimates=estimates, vcov=vcov, degf=degf,
-                          harmonised=h, parameters=parameters)
+    return estimates.with_columns(pl.col(pl.Float64).fill_nan(None))
+
+
+def _split_keys(finished: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The estimates without ``_pos``, and the keys of the covariance's rows (``_pos`` = row of ``V``)."""
+    keys = finished.select("_pos", "indicator", "kind", "better", "domain", "breakdown", "breakdown_level",
+                           "category", "target", "estimate", "df", "flag")
+    return finished.drop("_pos"), keys
 
 
 def series_breaks(current: Definition, previous: Definition, root: Path) -> dict[tuple[str, str], str]:
@@ -367,10 +444,12 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         elif prev is not None:
             before_def = load_definition(prev, "omdomme", root)
             before_estimates, prev_info = _previous_estimates(before_def, root, progress)
+            # The change since then for the definition's own cells; breakdown levels have no
+            # series-break rules yet, so their rows are not compared across rounds.
+            own, own_before = main_estimates(current.estimates), main_estimates(before_estimates)
             comparisons.append(hide_suppressed(
-                round_comparisons(current.estimates, before_estimates, level=level,
-                                  breaks=series_breaks(definition, before_def, root)),
-                current.estimates, before_estimates))
+                round_comparisons(own, own_before, level=level, breaks=series_breaks(definition, before_def, root)),
+                own, own_before))
         surveys["omdomme"] = {
             "definition": file_entry(definition.path, root),
             "inputs": inputs,
@@ -466,6 +545,9 @@ def _innovation(round: int, root: Path, definitions: list[Definition], progress:
 
 
 def _conform(frame: pl.DataFrame, columns: list[str], schema: dict[str, Any] | None, what: str) -> pl.DataFrame:
+    if what == "estimates":
+        # The reputation tables' own columns (breakdown, category): empty for the other surveys.
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in TABLE_COLUMNS if c not in frame.columns)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise AnalysisError(

@@ -13,10 +13,13 @@ Floor 3: imports ``omdomme.io``, ``omdomme.geography``, ``omdomme.labels`` and
 
 from omdomme.definitions._load import (
     BORDERS,
+    BREAKDOWN_BY,
     CI_METHODS,
     COUNTY_KEYS,
     LONELY_PSU,
     SURVEYS,
+    Breakdown,
+    BreakdownLevel,
     Definition,
     DesignSection,
     Domain,
@@ -36,10 +39,13 @@ from omdomme.definitions._load import (
 
 __all__ = [
     "BORDERS",
+    "BREAKDOWN_BY",
     "CI_METHODS",
     "COUNTY_KEYS",
     "LONELY_PSU",
     "SURVEYS",
+    "Breakdown",
+    "BreakdownLevel",
     "Definition",
     "DesignSection",
     "Domain",

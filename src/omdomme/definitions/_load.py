@@ -177,16 +177,23 @@ class Domain:
 
 @dataclass(frozen=True)
 class Indicator:
-    """An indicator (``[indicators.<id>]``): a share of respondents answering certain codes."""
+    """An indicator (``[indicators.<id>]``).
+
+    ``kind``: ``share`` (of respondents answering the ``count`` codes), ``scale`` (the share of
+    every code of a scale question, one row per code), ``mean`` (the mean score on valid
+    answers), ``net`` (the share answering ``top`` minus the share answering ``bottom``).
+    """
 
     id: str
     label: str
     question: str
-    count: str | tuple[Any, ...]  # "vet_ikke", scale codes, or association categories
+    count: str | tuple[Any, ...]  # "vet_ikke", scale codes, or association categories; () for other kinds
     base: str
     better: str
     domains: tuple[str, ...]
     kind: str = "share"
+    top: tuple[float, ...] = ()  # net score: the codes counted as positive ...
+    bottom: tuple[float, ...] = ()  # ... and as negative
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,50 @@ class WeightingSpec:
     age_groups: tuple[tuple[int, int], ...]
     margins: tuple[Any, ...]
     bounds: tuple[float, float] | None = None
+
+
+INDICATOR_KINDS = ("share", "scale", "mean", "net")
+"""Kinds of reputation indicator: a share, a whole scale, a mean score, a net score (top minus bottom)."""
+
+BREAKDOWN_BY = ("sex", "age", "sample", "residence", "question", "variable")
+"""What a ``[breakdowns.<id>]`` splits by: a harmonised respondent field, a question about the rated county, a raw variable."""
+
+
+@dataclass(frozen=True)
+class BreakdownLevel:
+    """One declared level of a breakdown: its id and the raw codes (or the ``[low, high]`` age band)."""
+
+    id: str
+    codes: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A breakdown (``[breakdowns.<id>]``): every listed indicator, also in each level as a domain.
+
+    ``by`` is one of :data:`BREAKDOWN_BY`; ``source`` the question (``by = "question"``) or the raw
+    variable (``by = "variable"``). ``levels`` empty: one level per code (value labels and data).
+    ``labels``: level id -> label where the definition overrides the file's value labels.
+    A level's domain is ``within`` (a domain id, default ``alle``) and the level; its id in the
+    output is ``<breakdown>=<level>``.
+    """
+
+    id: str
+    label: str
+    by: str
+    indicators: tuple[str, ...]
+    source: str | None = None
+    levels: tuple[BreakdownLevel, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    within: str = "alle"
+
+    def domain(self, level: str) -> str:
+        """The output's ``domain`` id of a level.
+
+        >>> Breakdown("kjonn", "Kjønn", "sex", ()).domain("kvinne")
+        'kjonn=kvinne'
+        """
+        return f"{self.id}={level}"
 
 
 @dataclass(frozen=True)
@@ -248,6 +299,7 @@ class Definition:
     reliability: ReliabilitySpec = field(default_factory=ReliabilitySpec)
     ranks: RanksSpec = field(default_factory=RanksSpec)
     weighting: WeightingSpec | None = None
+    breakdowns: dict[str, Breakdown] = field(default_factory=dict)
 
     def read(self) -> tuple[pl.DataFrame, Metadata]:
         """Read the round's data file with the definition's options (``omdomme.read``).
@@ -357,7 +409,7 @@ def _sub_sections(path: Path, raw: dict[str, Any], name: str, *, required: bool)
 # --------------------------------------------------------------------------- parsing
 
 _TOP_OMDOMME = ("survey", "data", "design", "missing", "respondent", "targets", "questions", "domains",
-                "indicators", "reliability", "ranks", "weighting")
+                "indicators", "reliability", "ranks", "weighting", "breakdowns")
 _TOP_INNOVASJON = ("survey", "data", "design", "firm", "indicators", "goal", "disclosure",
                    "reliability")
 
@@ -461,6 +513,7 @@ def parse_definition(path: str | Path) -> Definition:
         reliability=_parse_reliability(path, raw),
         ranks=_parse_ranks(path, raw),
         weighting=weighting,
+        breakdowns=_parse_breakdowns(path, raw, respondent, questions, domains, indicators),
     )
 
 
@@ -906,45 +959,81 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
     out = []
     for name, table in _sub_sections(path, raw, "indicators", required=True).items():
         s = _Section(path, f"indicators.{name}", table)
-        s.check_unknown(("label", "question", "count", "base", "better", "domains", "kind"))
+        s.check_unknown(("label", "question", "count", "base", "better", "domains", "kind", "top", "bottom"))
+        kind = s.choice("kind", INDICATOR_KINDS, default="share")
         question = s.get("question", (str,), required=True, hint='question = "inntrykk"')
         if question not in questions:
             close = difflib.get_close_matches(question, list(questions), n=1)
             fix = f"did you mean `{close[0]}`?" if close else f"define [questions.{question}] or use one of {', '.join(questions)}."
             raise DefinitionError(f"{path}: [indicators.{name}] names unknown question `{question}`; {fix}")
         q = questions[question]
-        count = s.get("count", (str, list), required=True, hint="count = [5]")
-        if isinstance(count, str):
-            if count != "vet_ikke":
+        count_value: str | tuple[Any, ...] = ()
+        top: tuple[float, ...] = ()
+        bottom: tuple[float, ...] = ()
+        if kind != "share":
+            for key in ("count",) + (("top", "bottom") if kind != "net" else ()):
+                if key in s.table:
+                    raise DefinitionError(
+                        f"{path}: `{key}` in [indicators.{name}] does not apply to kind = \"{kind}\"; remove it."
+                    )
+            if q.is_coded:
                 raise DefinitionError(
-                    f"{path}: `count` in [indicators.{name}] is {count!r}; use \"vet_ikke\" or a list "
-                    f"of codes (or association categories), e.g. count = [5]."
+                    f"{path}: [indicators.{name}] has kind = \"{kind}\", which needs a scale question; "
+                    f"[questions.{question}] is coded associations. Use kind = \"share\" with `count`."
                 )
-            count_value: str | tuple[Any, ...] = "vet_ikke"
-        elif q.is_coded:
-            categories = set(q.categories)
-            unknown = [c for c in count if c not in categories]
-            if unknown or not count:
-                raise DefinitionError(
-                    f"{path}: `count` in [indicators.{name}] lists {unknown or count!r}, not categories of "
-                    f"[questions.{question}.codes] ({', '.join(sorted(categories))}); e.g. count = [\"verdier\"]."
-                )
-            count_value = tuple(count)
+            if kind == "net":
+                top = s.numbers("top") or q.scale[-2:]
+                bottom = s.numbers("bottom") or q.scale[:2]
+                for key, codes in (("top", top), ("bottom", bottom)):
+                    bad = [_num(c) for c in codes if c not in q.scale]
+                    if bad:
+                        raise DefinitionError(
+                            f"{path}: `{key}` in [indicators.{name}] lists {bad}, not codes of the scale "
+                            f"{[_num(c) for c in q.scale]} of [questions.{question}]."
+                        )
+                if set(top) & set(bottom):
+                    raise DefinitionError(
+                        f"{path}: `top` and `bottom` in [indicators.{name}] share {sorted(_num(c) for c in set(top) & set(bottom))}; "
+                        f"a code is positive or negative, not both."
+                    )
         else:
-            bad = [c for c in count if isinstance(c, bool) or not isinstance(c, int | float) or float(c) not in q.scale]
-            if bad or not count:
-                raise DefinitionError(
-                    f"{path}: `count` in [indicators.{name}] lists {bad or count!r}, not codes of the scale "
-                    f"{[_num(c) for c in q.scale]} of [questions.{question}]; e.g. count = [{_num(q.scale[-1])}]."
-                )
-            count_value = tuple(float(c) for c in count)
+            count = s.get("count", (str, list), required=True, hint="count = [5]")
+            if isinstance(count, str):
+                if count != "vet_ikke":
+                    raise DefinitionError(
+                        f"{path}: `count` in [indicators.{name}] is {count!r}; use \"vet_ikke\" or a list "
+                        f"of codes (or association categories), e.g. count = [5]."
+                    )
+                count_value = "vet_ikke"
+            elif q.is_coded:
+                categories = set(q.categories)
+                unknown = [c for c in count if c not in categories]
+                if unknown or not count:
+                    raise DefinitionError(
+                        f"{path}: `count` in [indicators.{name}] lists {unknown or count!r}, not categories of "
+                        f"[questions.{question}.codes] ({', '.join(sorted(categories))}); e.g. count = [\"verdier\"]."
+                    )
+                count_value = tuple(count)
+            else:
+                bad = [c for c in count if isinstance(c, bool) or not isinstance(c, int | float) or float(c) not in q.scale]
+                if bad or not count:
+                    raise DefinitionError(
+                        f"{path}: `count` in [indicators.{name}] lists {bad or count!r}, not codes of the scale "
+                        f"{[_num(c) for c in q.scale]} of [questions.{question}]; e.g. count = [{_num(q.scale[-1])}]."
+                    )
+                count_value = tuple(float(c) for c in count)
         names = s.get("domains", (list,), default=["alle"])
         for d in names:
             if d not in domains:
                 close = difflib.get_close_matches(str(d), list(domains), n=1)
                 fix = f"did you mean `{close[0]}`?" if close else f"define [domains.{d}] or use one of {', '.join(domains)}."
                 raise DefinitionError(f"{path}: [indicators.{name}] names unknown domain `{d}`; {fix}")
-        base = s.choice("base", ("all", "valid"), default="all")
+        base = s.choice("base", ("all", "valid"), default="all" if kind == "share" else "valid")
+        if kind == "mean" and base != "valid":
+            raise DefinitionError(
+                f"{path}: [indicators.{name}] is a mean score with base = \"{base}\"; a mean is taken over "
+                f"valid answers (vet ikke has no score): use base = \"valid\" or leave `base` out."
+            )
         if base == "valid" and count_value == "vet_ikke":
             raise DefinitionError(
                 f"{path}: [indicators.{name}] counts «vet ikke» with base = \"valid\" (which excludes "
@@ -956,11 +1045,97 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
             question=question,
             count=count_value,
             base=base,
-            better=s.choice("better", ("higher", "lower"), required=True),
+            better=s.choice("better", ("higher", "lower"), required=kind != "scale", default="higher"),
             domains=tuple(names),
-            kind=s.choice("kind", ("share",), default="share"),
+            kind=kind,
+            top=top,
+            bottom=bottom,
         ))
     return tuple(out)
+
+
+def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpec,
+                      questions: dict[str, Question], domains: dict[str, Domain],
+                      indicators: tuple[Indicator, ...]) -> dict[str, Breakdown]:
+    """``[breakdowns.<id>]``: what each splits by, its levels, and the indicators it crosses."""
+    out: dict[str, Breakdown] = {}
+    for name, table in _sub_sections(path, raw, "breakdowns", required=False).items():
+        where = f"[breakdowns.{name}]"
+        if "=" in name:
+            raise DefinitionError(f"{path}: {where}: a breakdown id cannot contain `=`; rename it, e.g. [breakdowns.kjonn].")
+        s = _Section(path, f"breakdowns.{name}", table)
+        s.check_unknown(("label", "by", "question", "variable", "levels", "labels", "indicators", "within"))
+        by = s.choice("by", BREAKDOWN_BY, required=True)
+        source: str | None = None
+        if by == "question":
+            source = s.get("question", (str,), required=True, hint='question = "kjennskap"')
+            if source not in questions or questions[source].is_coded:
+                scales = [q for q, spec in questions.items() if not spec.is_coded]
+                raise DefinitionError(
+                    f"{path}: `question` in {where} is {source!r}; name a scale question of [questions] "
+                    f"({', '.join(scales)}): each respondent's answer about the rated county is the level."
+                )
+        elif by == "variable":
+            source = s.get("variable", (str,), required=True, hint='variable = "utdanning"')
+        for key in ("question", "variable"):
+            if key in s.table and by != key:
+                raise DefinitionError(f"{path}: `{key}` in {where} needs by = \"{key}\" (found by = \"{by}\"); remove it or change `by`.")
+        if by == "sample" and respondent.sample is None:
+            raise DefinitionError(f"{path}: {where} has by = \"sample\" but [respondent] names no `sample` variable; add sample and sample_codes there.")
+        levels_table = s.get("levels", (dict,), default={}, hint='levels = { "18-29" = [18, 29] }')
+        if by in ("sex", "sample", "residence") and levels_table:
+            raise DefinitionError(
+                f"{path}: `levels` in {where} is not allowed with by = \"{by}\": the levels are "
+                f"{'the codes of [respondent] ' + by + '_codes' if by != 'residence' else 'the counties'}; remove `levels`."
+            )
+        if by == "age" and not levels_table:
+            raise DefinitionError(f"{path}: {where} with by = \"age\" needs `levels`, e.g. levels = {{ \"18-29\" = [18, 29], \"30-44\" = [30, 44] }}.")
+        labels = s.get("labels", (dict,), default={}, hint='labels = { kvinne = "Kvinner" }')
+        levels: list[BreakdownLevel] = []
+        for level, codes in levels_table.items():
+            values = codes if isinstance(codes, list) else [codes]
+            if not values or any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
+                raise DefinitionError(f"{path}: level `{level}` in {where} must list numeric codes, found {codes!r}; e.g. {level} = [1, 2].")
+            if by == "age" and (len(values) != 2 or values[0] > values[1]):
+                raise DefinitionError(f"{path}: age band `{level}` in {where} must be [low, high] with low <= high, found {codes!r}.")
+            if by == "question":
+                q = questions[str(source)]
+                unknown = [v for v in values if float(v) not in q.scale and float(v) not in q.vet_ikke]
+                if unknown:
+                    raise DefinitionError(
+                        f"{path}: level `{level}` in {where} lists {unknown}, not codes of [questions.{source}] "
+                        f"(scale {[_num(c) for c in q.scale]}, vet_ikke {[_num(c) for c in q.vet_ikke]})."
+                    )
+            levels.append(BreakdownLevel(str(level), tuple(float(v) for v in values)))
+        known = {lv.id for lv in levels}
+        for level, text in labels.items():
+            if not isinstance(text, str) or (known and level not in known):
+                raise DefinitionError(f"{path}: `labels.{level}` in {where} must be a string naming a level of `levels`; found {text!r}.")
+        within = s.get("within", (str,), default="alle")
+        if within not in domains:
+            raise DefinitionError(f"{path}: `within` in {where} names unknown domain `{within}`; use one of {', '.join(domains)}.")
+        listed = s.get("indicators", (list,))
+        ids = [i.id for i in indicators]
+        if listed is None:
+            chosen = tuple(i.id for i in indicators if within in i.domains)
+        else:
+            for i in listed:
+                if i not in ids:
+                    close = difflib.get_close_matches(str(i), ids, n=1)
+                    fix = f"did you mean `{close[0]}`?" if close else f"use one of {', '.join(ids)}."
+                    raise DefinitionError(f"{path}: {where} lists unknown indicator `{i}`; {fix}")
+                spec = next(x for x in indicators if x.id == i)
+                if within not in spec.domains:
+                    raise DefinitionError(
+                        f"{path}: {where} crosses [indicators.{i}] within domain `{within}`, which that indicator "
+                        f"does not report (domains {list(spec.domains)}); add `{within}` to its domains or set `within`."
+                    )
+            chosen = tuple(listed)
+        out[name] = Breakdown(
+            id=name, label=s.get("label", (str,), default=name), by=by, indicators=chosen, source=source,
+            levels=tuple(levels), labels=dict(labels), within=within,
+        )
+    return out
 
 
 def _num(x: float) -> int | float:

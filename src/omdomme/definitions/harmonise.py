@@ -16,6 +16,7 @@ Long columns (stable; the analysis and the coverage study rely on them):
 - ``age`` (float, whole years; null when age comes in bands or is nonresponse), ``age_low``
   and ``age_high`` (the respondent's age range: both equal to ``age`` for years, the band's
   range for ``age_bands``), ``sex`` (``mann``/``kvinne``/null for nonresponse), ``sample``;
+- ``breakdown__<id>``: the raw codes of a ``[breakdowns.<id>]`` with ``by = "variable"``;
 - ``weight`` and the design columns ``psu`` (the design's PSU, else the respondent), and
   ``strata``/``fpc`` when the design names them;
 - per scale question ``q``: ``q`` (the scale code, null for vet ikke and no answer) and
@@ -189,6 +190,9 @@ def required_variables(definition: Definition) -> list[tuple[str, str]]:
         for key in ("age", "sex", "sample", "kommune", "fylke"):
             if getattr(r, key):
                 out.append((getattr(r, key), f"[respondent] {key}"))
+    for b in definition.breakdowns.values():
+        if b.by == "variable" and b.source:
+            out.append((b.source, f"[breakdowns.{b.id}] variable"))
     for county, token in definition.targets.items():
         for q in definition.questions.values():
             for v in q.raw_variables(token):
@@ -670,6 +674,9 @@ def harmonise(definition: Definition, data: pl.DataFrame, meta: Metadata | None 
         pl.col("weight"),
         pl.col(definition.design.psu or definition.design.id).alias("psu"),
     ]
+    # A breakdown by a raw respondent variable keeps that variable's codes (the analysis maps them to levels).
+    common += [pl.col(b.source).alias(f"breakdown__{b.id}") for b in definition.breakdowns.values()
+               if b.by == "variable" and b.source]
     if definition.weighting is not None:
         common.append(pl.col("county"))
     if definition.design.strata:

@@ -38,6 +38,41 @@ REQUIRED_ESTIMATE_COLUMNS = (
 )
 
 
+#: Indicator kinds of the analyst's tables only (whole scales, mean and net scores).
+TABLE_KINDS = ("scale", "mean", "net")
+#: Comparisons of the analyst's tables (all pairs of counties, domain against domain).
+TABLE_COMPARISONS = ("pair", "domain")
+
+
+def main_estimates(frame: pl.DataFrame) -> pl.DataFrame:
+    """The definition's own share rows (and the innovation survey's): no breakdown, scale, mean or net rows.
+
+    Reports, ``compare`` and ``trend`` read these; ``omdomme table`` reads everything. A table
+    written before the breakdown columns existed is returned as it is.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"domain": ["alle", "kjonn=mann"], "breakdown": [None, "kjonn"],
+    ...                   "category": [None, None]})
+    >>> main_estimates(f)["domain"].to_list()
+    ['alle']
+    """
+    keep = pl.lit(True)
+    for column in ("breakdown", "category"):
+        if column in frame.columns:
+            keep = keep & pl.col(column).is_null()
+    if "kind" in frame.columns:
+        keep = keep & ~pl.col("kind").is_in(TABLE_KINDS)
+    return frame.filter(keep)
+
+
+def main_comparisons(frame: pl.DataFrame) -> pl.DataFrame:
+    """Comparisons without the analyst's tables' all-pairs and domain-against-domain rows."""
+    if "comparison" not in frame.columns:
+        return frame
+    return frame.filter(~pl.col("comparison").is_in(TABLE_COMPARISONS))
+
+
 @dataclass(frozen=True)
 class RoundResults:
     """The analysed outputs of one round, as the report sees them.
@@ -93,8 +128,12 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def load_round(round: int, root: str | Path = ".") -> RoundResults:
+def load_round(round: int, root: str | Path = ".", *, tables: bool = False) -> RoundResults:
     """Read ``analyses/<round>/`` under ``root``.
+
+    ``tables=False`` (what reports, ``compare`` and ``trend`` use): the definition's own
+    indicator × domain rows only (:func:`main_estimates`, :func:`main_comparisons`);
+    ``tables=True``: also the breakdown, whole-scale, all-pairs and domain rows.
 
     Raises
     ------
@@ -118,6 +157,9 @@ def load_round(round: int, root: str | Path = ".") -> RoundResults:
         )
     manifest = read_manifest(folder)
     frames = {name: read_table(folder, name) for name in TABLES}
+    if not tables:
+        frames["estimates"] = main_estimates(frames["estimates"])
+        frames["comparisons"] = main_comparisons(frames["comparisons"])
     return RoundResults(round, folder, frames["estimates"], frames["comparisons"], frames["ranks"], manifest)
 
 
@@ -246,7 +288,7 @@ def analysed_rounds(root: Path | str = ".") -> list[int]:
 
 
 def read_estimates(round: int, root: Path | str = ".") -> pl.DataFrame:
-    """Read ``analyses/<round>/estimates.parquet`` and check the columns rounds need.
+    """Read ``analyses/<round>/estimates.parquet`` (its :func:`main_estimates`) and check the columns rounds need.
 
     Examples
     --------
@@ -259,7 +301,7 @@ def read_estimates(round: int, root: Path | str = ".") -> pl.DataFrame:
         raise UsageError(
             f"round {round} is not analysed: {path} not found; run `omdomme analyse {round}` first."
         )
-    frame = read_table(path.parent, "estimates")
+    frame = main_estimates(read_table(path.parent, "estimates"))
     missing = [c for c in REQUIRED_ESTIMATE_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(

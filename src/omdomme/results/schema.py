@@ -14,7 +14,7 @@ import polars as pl
 from omdomme.labels import UNITS
 
 __all__ = ["COMPARISON_COLUMNS", "COMPARISON_SCHEMA", "ESTIMATE_COLUMNS", "ESTIMATE_SCHEMA", "MAX_RANK",
-           "RANK_SCHEMA", "ROUND_COMPARISON_COLUMNS", "UNITS"]
+           "RANK_SCHEMA", "ROUND_COMPARISON_COLUMNS", "TABLE_COLUMNS", "UNITS"]
 
 ESTIMATE_SCHEMA: dict[str, Any] = {
     "survey": pl.String, "round": pl.Int64, "indicator": pl.String, "label": pl.String,
@@ -24,7 +24,11 @@ ESTIMATE_SCHEMA: dict[str, Any] = {
     "se": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String,
     "level": pl.Float64, "df": pl.Float64, "deff": pl.Float64, "cv": pl.Float64,
     "flag": pl.String, "display": pl.String, "note": pl.String,
+    # The analyst's tables: breakdown rows and whole-scale rows (empty on the definition's own rows).
+    "breakdown": pl.String, "breakdown_level": pl.String, "category": pl.String,
 }
+#: Columns only the reputation survey's breakdown and whole-scale rows fill; empty elsewhere.
+TABLE_COLUMNS: tuple[str, ...] = ("breakdown", "breakdown_level", "category")
 #: Columns of ``estimates``, in order.
 ESTIMATE_COLUMNS: list[str] = list(ESTIMATE_SCHEMA)
 

@@ -128,6 +128,22 @@ def reputation_definition(layout: ReputationLayout, *, previous: int | None, see
             f"better = {_q(ind.better)}",
             f"domains = {_q(list(ind.domains))}",
         ]
+    # The analyst's breakdowns (docs/definitions.md): every indicator of «alle» by sex, age band, sample.
+    lines += [
+        "",
+        "[breakdowns.kjonn]",
+        'label = "Kjønn"',
+        'by = "sex"',
+        "",
+        "[breakdowns.aldersgruppe]",
+        'label = "Alder"',
+        'by = "age"',
+        "levels = { 18-29 = [18, 29], 30-44 = [30, 44], 45-59 = [45, 59], 60-80 = [60, 80] }",
+        "",
+        "[breakdowns.utvalg]",
+        'label = "Utvalg"',
+        'by = "sample"',
+    ]
     lines += [
         "",
         "[reliability]",

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from omdomme.results.read import main_estimates
+
 if TYPE_CHECKING:
     from omdomme.analysis.reputation import AnalysisResult
 
@@ -84,7 +86,8 @@ def summary_text(result: AnalysisResult) -> str:
         Lines without trailing newline; shares in percent, differences in percentage points.
     """
     innovation = _innovation_lines(result)
-    est = result.estimates.filter(pl.col("survey") == "omdomme")
+    # The definition's own share rows: breakdowns and the analyst's tables are in `omdomme table`.
+    est = main_estimates(result.estimates).filter(pl.col("survey") == "omdomme")
     if est.height == 0:
         return "\n".join(innovation) if innovation else f"Runde {result.round}: ingen omdømmeindikatorer."
     synthetic = any(d.synthetic for d in result.definitions if d.kind == "omdomme")
