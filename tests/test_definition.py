@@ -33,7 +33,8 @@ def _write(tmp_path: Path, text: str, round: int = 2018, name: str = "omdomme") 
 
 
 def test_docs_examples_parse(tmp_path: Path) -> None:
-    # Both annotated examples of docs/definitions.md are valid definitions.
+    # Both annotated examples of docs/definitions.md are valid definitions, and so is the first
+    # with the fragment of table indicators (whole scale, mean, net score) added.
     blocks = re.findall(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
     assert len(blocks) >= 2
     omdomme = parse_definition(_write(tmp_path, blocks[0]))
@@ -41,6 +42,10 @@ def test_docs_examples_parse(tmp_path: Path) -> None:
     # The fragments between them (the vendor keys of issue #13) are valid TOML.
     for block in blocks[1:-1]:
         tomllib.loads(block)
+    tables = next(b for b in blocks if 'kind = "scale"' in b)
+    with_tables = parse_definition(_write(tmp_path, blocks[0].replace("\n[reliability]", tables + "\n[reliability]")))
+    assert [i.kind for i in with_tables.indicators][-3:] == ["scale", "mean", "net"]
+    assert with_tables.breakdowns["kjonn"].indicators[-3:] == ("inntrykk_fordeling", "inntrykk_snitt", "inntrykk_netto")
     assert omdomme.kind == "omdomme" and innovasjon.kind == "innovasjon"
     assert [i.id for i in omdomme.indicators] == [
         "vet_ikke", "svaert_godt", "svaert_godt_meninger", "moderne_ungdom", "verdier"]

@@ -56,8 +56,9 @@ def test_the_draft_of_every_shipped_round_estimates_what_the_shipped_definition_
     assert draft.todos == (), draft.todos  # the labels say everything: nothing to check
     assert "TODO" not in path.read_text(encoding="utf-8")
     shipped = parse_definition(REPO / "surveys" / str(round) / "omdomme.toml")
-    # [weighting] (2026) is the analysts' decision to re-weight, not something the file says.
-    shipped = dataclasses.replace(shipped, weighting=None)
+    # [weighting] (2026) is the analysts' decision to re-weight, not something the file says; so
+    # are [breakdowns] (which tables to cross by sex, age band, sample).
+    shipped = dataclasses.replace(shipped, weighting=None, breakdowns={})
     drafted = parse_definition(path)
     data, meta = drafted.read()
     expected = estimate_reputation(shipped, *shipped.read()).estimates
