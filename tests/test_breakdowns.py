@@ -209,3 +209,35 @@ def test_committed_r_table_values_are_what_r_computes(tmp_path: Path) -> None:
         for col in fresh.select(pl.col(pl.Float64)).columns:
             np.testing.assert_allclose(fresh[col].to_numpy(), committed[col].to_numpy(), rtol=1e-12, atol=0,
                                        err_msg=col)
+
+
+def test_the_manifest_reports_what_the_vendor_weight_costs(tmp_path: Path) -> None:
+    # Kish's deff of the file's weight, n Σw² / (Σw)², per respondent (not per respondent × county).
+    data = make_data(250, seed=8)
+    make_round(tmp_path, data=data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analyse_round(2018, root=tmp_path)
+    w = data["vekt"].to_numpy()
+    params = result.manifest["surveys"]["omdomme"]["parameters"]
+    assert "weighting" not in params  # no [weighting]: the file's weight only
+    v = params["weight_diagnostics"]
+    assert v["n"] == 250
+    assert v["deff"] == pytest.approx(w.size * (w**2).sum() / w.sum() ** 2, rel=1e-12)
+    assert v["eff_n"] == pytest.approx(250 / v["deff"]) and v["efficiency"] == pytest.approx(1 / v["deff"])
+    assert (v["weight_min"], v["weight_max"]) == (w.min(), w.max())
+
+
+def test_small_coverage_study_of_breakdown_cells_and_net_scores() -> None:
+    # studies/coverage_tables.py with 12 samples (the study itself runs 200): loose bounds that a
+    # broken domain SE (the whole sample's, or no clustering) still fails.
+    import sys
+
+    sys.path.insert(0, str(REPO / "studies"))
+    from coverage_tables import coverage, summary
+
+    table = summary(coverage(2018, replicates=12))
+    rates = dict(table.select("cells", "coverage").iter_rows())
+    assert set(rates) == {"breakdown aldersgruppe", "breakdown kjonn", "net score", "mean score", "all shown cells"}
+    assert 0.90 <= rates["all shown cells"] <= 0.99, table
+    assert all(0.85 <= r <= 1.0 for r in rates.values()), table

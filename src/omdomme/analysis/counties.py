@@ -273,4 +273,6 @@ def hide_suppressed(comparisons: pl.DataFrame, estimates_a: pl.DataFrame,
 
 
 def _finish(frame: pl.DataFrame) -> pl.DataFrame:
+    if "domain_b" not in frame.columns:
+        frame = frame.with_columns(domain_b=pl.col("domain"))  # the same domain on both sides
     return frame.select(pl.col(c).cast(COMPARISON_SCHEMA[c]) for c in COMPARISON_COLUMNS)

@@ -55,7 +55,9 @@ from omdomme.definitions.innovation import (
 )
 from omdomme.errors import DefinitionError, DesignError, EstimationWarning, GeographyError
 from omdomme.estimate.contrast import independent, paired
+from omdomme.estimate.weighting import weight_diagnostics
 from omdomme.results.manifest import file_entry
+from omdomme.results.schema import TABLE_COLUMNS
 
 if TYPE_CHECKING:
     from omdomme.definitions import Definition
@@ -557,6 +559,8 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
             pl.col("_flag").alias("flag"),
             "display",
             pl.col("_note").alias("note"),
+            # The reputation survey's breakdown / whole-scale columns: empty here.
+            *[pl.lit(None, pl.String).alias(c) for c in TABLE_COLUMNS],
         )
     )
 
@@ -861,12 +865,6 @@ def analyse_innovation(
         comparisons = pl.concat([comparisons, pl.DataFrame([goal], schema={
             **_RECORD_SCHEMA, "round_a": pl.Int64, "round_b": pl.Int64})], how="diagonal_relaxed")
     comparisons = _finish_comparisons(comparisons, prep)
-    weight_diagnostics: dict[str, float] = {}
-    if definition.design.weight is not None:
-        from omdomme.estimate.weighting import kish_deff
-
-        deff = kish_deff(prep.data[definition.design.weight].to_numpy())
-        weight_diagnostics = {"deff": deff, "efficiency": 1.0 / deff}
     manifest = {
         "definition": file_entry(Path(definition.path), root),
         "inputs": list(prep.inputs),
@@ -885,7 +883,8 @@ def analyse_innovation(
             "geography": {"level": prep.spec.firm.level, "code_year": prep.spec.firm.code_year,
                           "borders": prep.spec.firm.borders},
             "disclosure": prep.spec.disclosure.describe(),
-            "weight_diagnostics": weight_diagnostics,
+            # What the weights (N_h / n_h) cost in precision, as for every round.
+            "weight_diagnostics": weight_diagnostics(prep.survey.weights.to_numpy()),
             "comparisons": {"norge": METHOD_NORGE, "county": METHOD_COUNTY, "baseline_ratio": METHOD_BASELINE,
                             "adjust_method": "holm"},
             "goal": goal_info.get("goal", {}),
@@ -917,5 +916,6 @@ def _finish_comparisons(frame: pl.DataFrame, prep: _Prepared) -> pl.DataFrame:
             "ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "p_adjusted", "adjust_method",
             "family", "method", "significant",
             pl.col("note").fill_null(""),
+            pl.lit(DOMAIN).alias("domain_b"),
         )
     )

@@ -33,6 +33,7 @@ import polars as pl
 from omdomme._meta import SCHEMA_VERSION, __version__
 from omdomme.analysis.breakdowns import breakdown_crossings, breakdown_levels, level_counts
 from omdomme.analysis.counties import county_comparisons, hide_suppressed, round_comparisons
+from omdomme.analysis.pairs import comparison_rows, county_pairs, domain_pairs, letter_column
 from omdomme.analysis.ranks import rank_table
 from omdomme.analysis.reliability import apply_reliability, apply_score_reliability
 from omdomme.analysis.scales import own_crossings, table_cells
@@ -45,6 +46,7 @@ from omdomme.definitions import (
 )
 from omdomme.definitions.harmonise import Harmonised, harmonise, input_provenance
 from omdomme.errors import AnalysisError
+from omdomme.estimate.weighting import weight_diagnostics
 from omdomme.labels import TARGET_LABELS
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
@@ -251,14 +253,14 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         # County borders of `residence` (innenfra/utenfra/unge): 2024 or "round" (code_year's).
         "borders": definition.respondent.borders if definition.respondent else 2024,
     }
-    # Kish's weighting efficiency of the weight as delivered (the long rows repeat each
-    # respondent once per rated county, which leaves n Σw² / (Σw)² unchanged).
-    from omdomme.estimate.weighting import kish_deff
-
-    vendor_deff = kish_deff(long["weight"].to_numpy())
-    parameters["weight_diagnostics"] = {"deff": vendor_deff, "efficiency": 1.0 / vendor_deff}
+    # What the weight as delivered costs in precision: Kish's deff, efficiency, effective n and range,
+    # per respondent (each has one long row per rated county); after [weighting] the same for the
+    # raked weights, in parameters.weighting.diagnostics.
+    first = (long.get_column("target") == h.targets[0]).to_numpy()
+    parameters["weight_diagnostics"] = weight_diagnostics(long.get_column("weight").to_numpy()[first])
     if definition.weighting is not None:
         survey, parameters["weighting"] = _rake(definition, survey, long, progress)
+        parameters["weighting"]["diagnostics"].update(weight_diagnostics(survey.weights.to_numpy()[first]))
     _say(progress, f"omdomme: estimating {len(columns)} indicator × domain columns for {len(h.targets)} counties")
     # df_rows="valid": each indicator × domain × target has the df of its own respondents (those
     # in the domain and the base: PSUs minus strata), as R's svyby(~I(...), ~target,
@@ -353,6 +355,28 @@ def _finish(frame: pl.DataFrame, rows: list[dict[str, Any]], definition: Definit
     return estimates.with_columns(pl.col(pl.Float64).fill_nan(None))
 
 
+def table_comparisons(current: RoundEstimates) -> pl.DataFrame:
+    """All pairs of counties and domain-against-domain differences of a round, from its joint covariances.
+
+    Pairs: every indicator × domain (shares, mean and net scores; not the codes of a whole
+    scale). Domains: each pair of a breakdown's levels, and the rated county's residents against
+    everyone else (a ``residents = "target"`` domain against a ``residents = "other"`` one, both
+    without an age band). Rows of the ``comparisons`` contract (``comparison`` ``pair`` /
+    ``domain``; :mod:`omdomme.analysis.pairs`).
+    """
+    definition = current.definition
+    est = current.estimates
+    level = definition.reliability.level
+    order = {b: est.filter(pl.col("breakdown") == b)["breakdown_level"].unique(maintain_order=True).to_list()
+             for b in definition.breakdowns}
+    domains = definition.domains.values()
+    residents = [(a.id, b.id) for a in domains for b in domains
+                 if a.residents == "target" and b.residents == "other" and a.age is None and b.age is None]
+    pairs = county_pairs(current.joint, current.harmonised.targets, degf=current.degf, level=level)
+    across = domain_pairs(current.joint, order, residents, degf=current.degf, level=level)
+    return comparison_rows(pairs, across, est, schema=COMPARISON_SCHEMA, columns=COMPARISON_COLUMNS, level=level)
+
+
 def _split_keys(finished: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The estimates without ``_pos``, and the keys of the covariance's rows (``_pos`` = row of ``V``)."""
     keys = finished.select("_pos", "indicator", "kind", "better", "domain", "breakdown", "breakdown_level",
@@ -417,12 +441,15 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
             continue
         data, meta = _read_checked(definition, progress)
         current = estimate_reputation(definition, data, meta, progress=progress)
-        estimates.append(current.estimates)
         level = definition.reliability.level
         # The output contract withholds a comparison with a suppressed side (it would reveal it);
         # the statistics themselves (coverage studies) use county_comparisons as it is.
         comparisons.append(hide_suppressed(
             county_comparisons(current.estimates, current.vcov, df=current.degf, level=level), current.estimates))
+        # A difference to a suppressed figure would reveal it: withheld, as in the county comparisons.
+        tables = hide_suppressed(table_comparisons(current), current.estimates)
+        comparisons.append(tables)
+        estimates.append(letter_column(current.estimates, tables))
         _say(progress, f"omdomme: rank probabilities ({definition.ranks.draws} draws)")
         ranks.append(rank_table(current.estimates, current.vcov, draws=definition.ranks.draws,
                                 seed=definition.ranks.seed))
@@ -548,6 +575,8 @@ def _conform(frame: pl.DataFrame, columns: list[str], schema: dict[str, Any] | N
     if what == "estimates":
         # The reputation tables' own columns (breakdown, category): empty for the other surveys.
         frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in TABLE_COLUMNS if c not in frame.columns)
+    elif "domain_b" not in frame.columns:
+        frame = frame.with_columns(domain_b=pl.col("domain"))
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise AnalysisError(

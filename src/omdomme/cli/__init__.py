@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "compare": ("omdomme.cli.compare", "compare", "Compare two analysed rounds, indicator by indicator."),
     "trend": ("omdomme.cli.compare", "trend", "Every analysed round side by side, with trends and goal status."),
     "weight": ("omdomme.cli.weight", "weight", "Rake a round to SSB population margins and print the diagnostics."),
+    "table": ("omdomme.cli.table", "table", "Print one indicator of an analysed round as a crosstab by a breakdown."),
     "codebook": ("omdomme.cli.codebook", "codebook", "Show every variable of a data file: labels, codes, missing values."),
     "validate": ("omdomme.cli.validate", "validate", "Check a round's definition against its data; report every problem."),
     "draft": ("omdomme.cli.draft", "draft", "Draft a round's omdomme.toml from a vendor file's own labels."),

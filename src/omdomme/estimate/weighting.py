@@ -25,6 +25,7 @@ __all__ = [
     "WeightingDiagnostics",
     "ipf",
     "kish_deff",
+    "weight_diagnostics",
     "parse_margins",
     "poststratify",
     "rake",
@@ -78,6 +79,25 @@ def kish_deff(weights: np.ndarray) -> float:
     """
     w = np.asarray(weights, dtype=float)
     return float(w.size * np.dot(w, w) / w.sum() ** 2)
+
+
+def weight_diagnostics(weights: np.ndarray) -> dict[str, float | int]:
+    """What a set of weights costs in precision: Kish deff, efficiency, effective n, weight range.
+
+    Weights of 0 are left out (they are not in the weighted sample). Every round reports these
+    for the weights it estimates with — the vendor's as well as raked ones.
+
+    Examples
+    --------
+    >>> d = weight_diagnostics(np.array([1.0, 3.0, 0.0]))
+    >>> d["n"], d["deff"], d["efficiency"], d["eff_n"], d["weight_ratio"]
+    (2, 1.25, 0.8, 1.6, 3.0)
+    """
+    w = np.asarray(weights, dtype=float)
+    w = w[w > 0]
+    deff = kish_deff(w)
+    return {"n": int(w.size), "deff": deff, "efficiency": 1.0 / deff, "eff_n": w.size / deff,
+            "weight_min": float(w.min()), "weight_max": float(w.max()), "weight_ratio": float(w.max() / w.min())}
 
 
 def _discrepancies(

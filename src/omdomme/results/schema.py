@@ -25,10 +25,11 @@ ESTIMATE_SCHEMA: dict[str, Any] = {
     "level": pl.Float64, "df": pl.Float64, "deff": pl.Float64, "cv": pl.Float64,
     "flag": pl.String, "display": pl.String, "note": pl.String,
     # The analyst's tables: breakdown rows and whole-scale rows (empty on the definition's own rows).
-    "breakdown": pl.String, "breakdown_level": pl.String, "category": pl.String,
+    "breakdown": pl.String, "breakdown_level": pl.String, "category": pl.String, "letters": pl.String,
 }
-#: Columns only the reputation survey's breakdown and whole-scale rows fill; empty elsewhere.
-TABLE_COLUMNS: tuple[str, ...] = ("breakdown", "breakdown_level", "category")
+#: Columns only the reputation survey's tables fill (breakdown and whole-scale rows; the compact
+#: letters of the counties); empty elsewhere.
+TABLE_COLUMNS: tuple[str, ...] = ("breakdown", "breakdown_level", "category", "letters")
 #: Columns of ``estimates``, in order.
 ESTIMATE_COLUMNS: list[str] = list(ESTIMATE_SCHEMA)
 
@@ -41,6 +42,8 @@ COMPARISON_SCHEMA: dict[str, Any] = {
     "ratio_ci_high": pl.Float64, "p_value": pl.Float64, "p_adjusted": pl.Float64,
     "adjust_method": pl.String, "family": pl.String, "method": pl.String,
     "significant": pl.Boolean, "note": pl.String,
+    # The domain of estimate_b: `domain` itself except in a domain-against-domain row.
+    "domain_b": pl.String,
 }
 #: Columns of ``comparisons``, in order.
 COMPARISON_COLUMNS: list[str] = list(COMPARISON_SCHEMA)
@@ -48,7 +51,7 @@ COMPARISON_COLUMNS: list[str] = list(COMPARISON_SCHEMA)
 #: Columns of ``analyses/compare-<a>-<b>/comparisons``: the comparisons contract plus
 #: ``comparable`` and ``break_reason`` (before ``note``).
 ROUND_COMPARISON_COLUMNS: tuple[str, ...] = (
-    *COMPARISON_COLUMNS[:-1], "comparable", "break_reason", "note",
+    *[c for c in COMPARISON_COLUMNS if c not in ("note", "domain_b")], "comparable", "break_reason", "note",
 )
 
 #: The most counties a rank table has columns for (``p_rank_1`` … ``p_rank_<MAX_RANK>``).

@@ -93,6 +93,7 @@ def summary_text(result: AnalysisResult) -> str:
     synthetic = any(d.synthetic for d in result.definitions if d.kind == "omdomme")
     lines = [f"Omdømmeundersøkelsen {result.round}: Østfold blant de fem Oslofjord-fylkene"
              + (" (SYNTETISKE DATA)" if synthetic else "")]
+    lines += _weight_lines(result, "omdomme")
     first_domain = est.group_by("indicator", maintain_order=True).agg(pl.col("domain").first())
     comps = result.comparisons
     ranks = result.ranks
@@ -210,6 +211,7 @@ def _innovation_lines(result: AnalysisResult) -> list[str]:
     synthetic = any(d.synthetic for d in result.definitions if d.kind == "innovasjon")
     lines = [f"Innovasjonsundersøkelsen {result.round}: Østfold mot Norge"
              + (" (SYNTETISKE DATA)" if synthetic else "")]
+    lines += _weight_lines(result, "innovasjon")
     units = _units(result)
     comps = result.comparisons.filter(pl.col("survey") == "innovasjon")
     versus = {r["indicator"]: r for r in comps.filter(pl.col("comparison") == "norge").iter_rows(named=True)}
@@ -265,6 +267,22 @@ def _goal_lines(result: AnalysisResult, comps: pl.DataFrame) -> list[str]:
         return [head, f"  Forhold        : ({g['note']})"]
     return [head, f"  Forhold        {_number(g['ratio'], 2)} ({_number(g['ratio_ci_low'], 2)} til "
                   f"{_number(g['ratio_ci_high'], 2)}): {g['note']}"]
+
+
+def _weight_lines(result: AnalysisResult, survey: str) -> list[str]:
+    """What the weights cost in precision (manifest ``weight_diagnostics``; raked: ``weighting.diagnostics``)."""
+    params = result.manifest.get("surveys", {}).get(survey, {}).get("parameters", {})
+    raked = (params.get("weighting") or {}).get("diagnostics") or {}
+    lines = []
+    for name, d in (("Vekter i filen", params.get("weight_diagnostics") or {}), ("Vekter etter kalibrering", raked)):
+        if not {"deff", "efficiency", "eff_n", "n", "weight_min", "weight_max"} <= set(d):
+            continue
+        lines.append(
+            f"  {name}: Kish-designeffekt {_number(d['deff'], 2)}, effektivitet "
+            f"{_number(100 * d['efficiency'])} %, effektivt utvalg {_group(d['eff_n'], 0)} av {_group(d['n'], 0)}; "
+            f"vekter {_group(d['weight_min'], 2)}–{_group(d['weight_max'], 2)}"
+        )
+    return lines
 
 
 def _number(x: float, decimals: int = 1) -> str:
