@@ -50,7 +50,7 @@ def _contrasts(pairs: pl.DataFrame, v: np.ndarray, *, degf: float, level: float)
                    _stacked(v, pairs["_pos"].to_numpy(), pairs["_pos_b"].to_numpy()),
                    np.arange(pairs.height), np.arange(pairs.height) + pairs.height, df=df, level=level,
                    ratio=pairs["kind"].is_in(RATIO_KINDS).to_numpy())
-    return pl.concat([pairs, stats], how="horizontal")
+    return pl.concat([pairs.drop("df", "df_b"), stats], how="horizontal")
 
 
 def _stacked(v: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
