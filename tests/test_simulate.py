@@ -114,6 +114,18 @@ def _read(definition: dict, folder: Path) -> tuple[pl.DataFrame, dict]:
         k: [r["lo"] for r in v] for k, v in meta.missing_ranges.items()}}
 
 
+def _tokens(definition: dict) -> dict[str, str]:
+    """County key -> the token its variables carry: `[targets] order` positions, or the tokens."""
+    targets = definition["targets"]
+    if "order" in targets:
+        return {county: str(i) for i, county in enumerate(targets["order"], start=1)}
+    return dict(targets)
+
+
+def _variable(template: str, token: str) -> str:
+    return template.replace("{target}", token).replace("{i}", token)
+
+
 @pytest.mark.parametrize("round", REPUTATION_ROUNDS)
 def test_every_shipped_reputation_round_has_the_variables_its_definition_names(round: int) -> None:
     folder = SURVEYS / str(round)
@@ -123,16 +135,19 @@ def test_every_shipped_reputation_round_has_the_variables_its_definition_names(r
     assert meta["file_label"].startswith("SYNTETISKE DATA")
     r = definition["respondent"]
     names = [definition["design"]["id"], definition["design"]["weight"], r["age"], r["sex"], r["sample"], r["kommune"]]
+    tokens = _tokens(definition)
     for q in definition["questions"].values():
-        templates = [q["variable"]] if "variable" in q else [*q["variables"], q["text"]]
-        names += [t.format(target=token) for t in templates for token in definition["targets"].values()]
+        templates = ([q["variable"]] if "variable" in q else
+                     [*q.get("variables", []), *q.get("dichotomies", {}).values(), q["text"]])
+        names += [_variable(t, token) for t in templates for token in tokens.values()]
     missing = [n for n in names if n not in frame.columns]
     assert not missing, missing
-    # «vet ikke» is user-missing (SPSS) or listed as missing in the codebook (CSV), with the definition's code.
-    vi = definition["questions"]["kjennskap"]["vet_ikke"][0]
-    kj = definition["questions"]["kjennskap"]["variable"].format(target=definition["targets"]["ostfold"])
-    assert [float(v) for v in meta["missing"][kj]] == [float(vi)]
-    assert (frame[kj].cast(pl.Float64) == vi).sum() > 100
+    # «vet ikke» is user-missing (SPSS) or listed as missing in the codebook (CSV), with the definition's
+    # code; so is a refusal code (vendor C's 99 «Ønsker ikke å svare»).
+    q = definition["questions"]["kjennskap"]
+    kj = _variable(q["variable"], tokens["ostfold"])
+    assert [float(v) for v in meta["missing"][kj]] == [float(v) for v in q["vet_ikke"] + q.get("nonresponse", [])]
+    assert (frame[kj].cast(pl.Float64) == q["vet_ikke"][0]).sum() > 100
 
 
 @pytest.mark.parametrize("round", INNOVATION_ROUNDS)
@@ -180,6 +195,9 @@ def test_municipality_codes_belong_to_the_round_year() -> None:
         definition = tomllib.loads((folder / "omdomme.toml").read_text(encoding="utf-8"))
         frame, _ = _read(definition, folder)
         codes = frame[definition["respondent"]["kommune"]]
+        if codes.dtype.is_numeric():  # vendor C writes numbers: 301 is Oslo's 0301
+            assert round == 2026 and int(codes.min()) == 301
+            codes = codes.cast(pl.Int64).cast(pl.String).str.zfill(4)
         assert codes.str.len_chars().eq(4).all()
         assert set(codes.str.slice(0, 2).unique().to_list()) <= set(allowed), round
 
@@ -199,7 +217,9 @@ def _vet_ikke_ostfold(round: int) -> tuple[pl.DataFrame, np.ndarray, np.ndarray,
     definition = tomllib.loads((folder / "omdomme.toml").read_text(encoding="utf-8"))
     data, _ = omdomme.read(folder / definition["data"]["file"])
     q = definition["questions"]["kjennskap"]
-    var = q["variable"].format(target=definition["targets"]["ostfold"])
+    # A refusal (vendor C) is no answer: it leaves the base.
+    data = data.filter(~pl.col(_variable(q["variable"], _tokens(definition)["ostfold"])).is_in([float(c) for c in q.get("nonresponse", [])]))
+    var = _variable(q["variable"], _tokens(definition)["ostfold"])
     y = (data[var] == q["vet_ikke"][0]).cast(pl.Float64).to_numpy()
     w = data[definition["design"]["weight"]].to_numpy()
     truth = _truth(round).filter(indicator="vet_ikke", target="ostfold", domain="alle")["truth"].item()

@@ -40,6 +40,12 @@ from omdomme.simulate.reputation import (
     reputation_population,
 )
 from omdomme.simulate.truth import innovation_truth, reputation_truth
+from omdomme.simulate.vendor_c import (
+    VENDOR_C_ROUNDS,
+    vendor_c_definition,
+    vendor_c_layout,
+    vendor_c_metadata,
+)
 from omdomme.simulate.vendors import (
     innovation_metadata,
     reputation_layout,
@@ -104,6 +110,17 @@ def write_reputation_round(out_dir: str | Path, round: int, *, raw: pl.DataFrame
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    previous = _previous(round, REPUTATION_ROUNDS)
+    definition = folder / "omdomme.toml"
+    if round in VENDOR_C_ROUNDS:
+        c = vendor_c_layout(round)
+        data_path = folder / c.file_name
+        write_spss(raw, data_path, vendor_c_metadata(c), stamp_year=round)
+        definition.write_text(vendor_c_definition(c, previous=previous, seed=seed), encoding="utf-8")
+        written = [data_path, definition]
+        if truth is not None:
+            written.append(_write_truth(truth, folder / "truth.csv"))
+        return written
     layout = reputation_layout(round)
     meta = reputation_metadata(layout)
     data_path = folder / layout.file_name
@@ -112,10 +129,7 @@ def write_reputation_round(out_dir: str | Path, round: int, *, raw: pl.DataFrame
         written.append(write_csv_with_codebook(raw, data_path, meta, decimal_columns=(layout.weight,)))
     else:
         write_spss(raw, data_path, meta, stamp_year=round)
-    definition = folder / "omdomme.toml"
-    definition.write_text(
-        reputation_definition(layout, previous=_previous(round, REPUTATION_ROUNDS), seed=seed), encoding="utf-8"
-    )
+    definition.write_text(reputation_definition(layout, previous=previous, seed=seed), encoding="utf-8")
     written.append(definition)
     if truth is not None:
         written.append(_write_truth(truth, folder / "truth.csv"))
@@ -224,9 +238,10 @@ def simulate_rounds(out_dir: str | Path = "surveys", seed: int = DEFAULT_SEED, *
         folder = root / str(round)
         pop = reputation_population(round, seed=seed)
         raw, info = draw_reputation_sample(pop, round, seed=seed)
-        written += write_reputation_round(folder, round, raw=raw, truth=reputation_truth(pop, round), seed=seed)
+        files = write_reputation_round(folder, round, raw=raw, truth=reputation_truth(pop, round), seed=seed)
+        written += files
         say(f"{round}: omdømme – {raw.height} respondenter (populasjon {pop.height}, "
-            f"Kish deff {info.kish_deff:.2f}) -> {folder / reputation_layout(round).file_name}")
+            f"Kish deff {info.kish_deff:.2f}) -> {files[0]}")
         if round in INNOVATION_ROUNDS:
             firms = innovation_population(round, seed=seed)
             sample, strata = draw_innovation_sample(firms, round, seed=seed)

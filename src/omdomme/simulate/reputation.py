@@ -311,7 +311,12 @@ def draw_reputation_sample(population: pl.DataFrame, round: int, seed: int) -> t
         sample["county"].to_numpy(), sample["sex"].to_numpy(), sample["age"].to_numpy(), round
     )
     sample = sample.with_columns(pl.Series("vekt", weight), pl.Series("respid", 100001 + np.arange(sample.height)))
-    raw = to_vendor(sample, reputation_layout(round))
+    from omdomme.simulate.vendor_c import VENDOR_C_ROUNDS, to_vendor_c, vendor_c_layout
+
+    if round in VENDOR_C_ROUNDS:
+        raw = to_vendor_c(sample, vendor_c_layout(round), seed=seed)
+    else:
+        raw = to_vendor(sample, reputation_layout(round))
     return raw, ReputationSample(persons, invited_main, invited_boost, iterations, deff)
 
 
