@@ -340,3 +340,38 @@ def test_what_the_labels_do_not_say_is_a_todo(tmp_path: Path) -> None:
     # Every TODO of the list is in the file, above the key it is about.
     for todo in draft.todos:
         assert todo.split("] ", 1)[1] in draft.text
+
+
+# --------------------------------------------------------------------------- --like
+
+
+def _relabelled_copy(source: Path, target: Path, old: str, new: str) -> None:
+    """``source`` rewritten with one value label changed everywhere it occurs."""
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(source), user_missing=True)
+    labels = {var: {code: (new if label == old else label) for code, label in codes.items()}
+              for var, codes in meta.variable_value_labels.items()}
+    missing = {var: [r["lo"] for r in ranges] for var, ranges in meta.missing_ranges.items()}
+    pyreadstat.write_sav(frame, str(target), file_label=meta.file_label, column_labels=meta.column_labels,
+                         variable_value_labels=labels, missing_ranges=missing)
+
+
+def test_like_gives_a_relabelled_scale_a_new_scale_id_and_says_why(tmp_path: Path) -> None:
+    previous = tmp_path / "surveys" / "2018"
+    previous.mkdir(parents=True)
+    for name in ("omdomme.toml", "omdomme-2018.sav"):
+        shutil.copy(REPO / "surveys" / "2018" / name, previous / name)
+    folder = tmp_path / "surveys" / "2020"
+    folder.mkdir()
+    _relabelled_copy(REPO / "surveys" / "2018" / "omdomme-2018.sav", folder / "omdomme-2020.sav",
+                     "Ganske enig", "Delvis enig")
+    path, draft = write_draft(folder / "omdomme-2020.sav", 2020, root=tmp_path, like=2018)
+    d = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert d["survey"]["previous"] == 2018
+    assert d["questions"]["moderne"]["scale_id"] == "moderne-5-2020"
+    assert d["questions"]["inntrykk"]["scale_id"] == "inntrykk-5"  # unchanged labels: the same series
+    assert ("# the scale's labels changed since 2018 (moderne_aker): «Ganske enig» → «Delvis enig»; "
+            "a new scale_id, so the series of indicators counting them break") in draft.text
+    # «Delvis enig» still reads as agreement: the indicator counts it, as the labels say.
+    assert d["indicators"]["moderne_ungdom"]["count"] == [4, 5]

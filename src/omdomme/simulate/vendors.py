@@ -1,10 +1,10 @@
 """The survey vendors' file layouts: variable names, codes, labels and file formats per round.
 
-Two reputation vendors: vendor A (2016, 2018) names variables in Norwegian after the county
-(``kj_ostf``, ``inntrykk_ostf``) and codes «vet ikke» 9; vendor B (2020 onwards) numbers the
-questions (``q3_1`` … ``q3_5``, county 5 = Østfold), codes «vet ikke» 99 and sex the other way
-round (1 = kvinne). A round's definition (written by :mod:`omdomme.simulate.definitions`)
-maps both to the same harmonised concepts.
+Vendor A (2016, 2018) names variables in Norwegian after the county (``kj_ostf``,
+``inntrykk_ostf``) and codes «vet ikke» 9; vendor B (2020–2024) numbers the questions
+(``q3_1`` … ``q3_5``, county 5 = Østfold), codes «vet ikke» 99 and sex the other way round
+(1 = kvinne). Vendor C (2026) is in :mod:`omdomme.simulate.vendor_c`. A round's definition
+(written by :mod:`omdomme.simulate.definitions`) maps them to the same harmonised concepts.
 """
 
 from __future__ import annotations

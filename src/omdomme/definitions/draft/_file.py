@@ -44,9 +44,8 @@ from omdomme.definitions.draft._words import (
     wording_of,
 )
 from omdomme.errors import GeographyError
-from omdomme.geography import COUNTIES, COUNTY_NAMES, county_of
-
-ORDER_FORM = False  # A's schema: [targets] order = [...] and {i}
+from omdomme.geography import county_of
+from omdomme.labels import COUNTIES, COUNTY_NAMES
 
 # --------------------------------------------------------------------------- templates
 
@@ -138,6 +137,8 @@ class Facts:
 
 
 class Reader:
+    """Reads one file: the question grids first (they claim their variables), then the rest."""
+
     def __init__(self, data: pl.DataFrame, meta: Any, round: int) -> None:
         self.data = data
         self.meta = meta
@@ -222,9 +223,6 @@ class Reader:
             else:
                 scale.append(code)
         direction = scale_direction([labels.get(c, "") for c in scale])
-        if direction is None and scale:
-            todos.append(f"the labels {quote(labels.get(scale[0], ''))} … {quote(labels.get(scale[-1], ''))} "
-                         f"do not say which end is most; assumed ascending (the last code is the most)")
         first = self.meta[names[0]].label if names else None
         wording = wording_of(first)
         return Scale(role, variables, {c: labels[c] for c in scale if c in labels}, scale, vet_ikke, nonresponse,
@@ -336,7 +334,7 @@ class Reader:
             found = grid_template(names, None)
             if found is not None:
                 tokens = found[1]
-                order = (positional(tokens) or []) if ORDER_FORM else []
+                order = positional(tokens) or []
                 return tokens, order
         return None, []
 

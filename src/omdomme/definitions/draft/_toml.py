@@ -26,7 +26,7 @@ from omdomme.definitions.draft._words import (
     toml_key,
     toml_str,
 )
-from omdomme.geography import COUNTIES, COUNTY_NAMES
+from omdomme.labels import COUNTIES, COUNTY_NAMES
 
 # --------------------------------------------------------------------------- the standard set
 
@@ -143,8 +143,6 @@ def _scale_change(role: str, s: Scale, prev: Previous, round: int) -> tuple[str 
 
 
 
-SCALE_TABLES = False  # A's schema: scale = { code = "label" } + direction
-
 
 def _where(file: Path, definition_path: Path) -> str:
     """``file`` relative to the definition's folder (paths in a definition are)."""
@@ -257,20 +255,15 @@ def _scale_question(t: _Toml, f: Facts, s: Scale, prev: Previous | None) -> str:
     if s.wording:
         notes = []
         old = prev.definition.questions.get(s.role) if prev is not None else None
-        if old is not None and old.wording and old.wording != s.wording:
-            notes.append(f"TODO: the label's wording differs from {prev.round if prev else ''}'s "
-                         f"{quote(old.wording)}; with a plain list `scale` in either round a changed "
-                         "wording breaks the series: keep the label's if the question changed, else "
-                         f"{prev.round if prev else ''}'s")
+        if prev is not None and old is not None and old.wording and old.wording != s.wording:
+            notes.append(f"TODO: the label's wording differs from {prev.round}'s {quote(old.wording)}, and a "
+                         f"changed wording breaks the series: keep {prev.round}'s if the question was asked "
+                         "as before (a label is often a shortened question), else the label's")
         t.set("wording", toml_str(s.wording), notes)
     direction = s.direction or "ascending"
-    if SCALE_TABLES:
-        t.set("scale", _inline({str(num(c)): toml_str(s.labels.get(c, "")) for c in s.scale}))
-        t.set("direction", toml_str(direction))
-    else:
-        t.note(" · ".join(f"{num(c)} {quote(s.labels.get(c, ''))}" for c in s.scale)
-               + f" ({'the first' if direction == 'descending' else 'the last'} code is the most)")
-        t.set("scale", _codes(s.scale))
+    t.set("scale", _inline({str(num(c)): toml_str(s.labels.get(c, "")) for c in s.scale}))
+    t.set("direction", toml_str(direction), [] if s.direction else
+          ["TODO: the labels do not say which end is most; ascending (the last code is the most) assumed"])
     scale_id, change = (None, []) if prev is None else _scale_change(s.role, s, prev, f.round)
     t.set("scale_id", toml_str(scale_id or f"{s.role}-{len(s.scale)}"), change)
     t.set("vet_ikke", _codes(s.vet_ikke))
