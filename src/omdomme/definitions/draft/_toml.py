@@ -59,6 +59,7 @@ class _Toml:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.todos: list[str] = []
+        self.changes: list[str] = []  # what differs from the previous round (--like)
         self.section = ""
 
     def head(self, name: str) -> None:
@@ -72,6 +73,11 @@ class _Toml:
             self.lines.append(f"# {line}")
         if text.startswith("TODO:"):
             self.todos.append(f"[{self.section}] {text[len('TODO: '):]}" if self.section else text[6:])
+
+    def change(self, text: str) -> str:
+        """A difference from the previous round: a comment in the file and a line for the terminal."""
+        self.changes.append(f"[{self.section}] {text}")
+        return text
 
     def set(self, key: str, value: str, notes: Iterable[str] = ()) -> None:
         for n in notes:
@@ -194,8 +200,8 @@ def _respondent(t: _Toml, p: People, prev: Previous | None) -> None:
     if prev is not None and prev.definition.respondent is not None:
         old = {k: num(v) for k, v in prev.definition.respondent.sex_codes.items()}
         if p.sex_codes and old != p.sex_codes:
-            sex_notes.append(f"sex is coded the other way than in {prev.round} "
-                             f"({', '.join(f'{k} = {v}' for k, v in old.items())} there)")
+            sex_notes.append(t.change(f"sex is coded the other way than in {prev.round} "
+                                      f"({', '.join(f'{k} = {v}' for k, v in old.items())} there)"))
     t.set("sex", toml_str(p.sex or "kjonn"), sex_notes)
     t.set("sex_codes", _inline(p.sex_codes or {"mann": 1, "kvinne": 2}))
     if p.nonresponse:
@@ -233,7 +239,7 @@ def _targets(t: _Toml, f: Facts, prev: Previous | None) -> None:
         old = dict(prev.definition.targets)
         new = {c: str(i + 1) for i, c in enumerate(f.order)} if f.order else f.tokens
         if old and old != new and set(old.values()) == set(new.values()):
-            t.note(f"the same tokens name other counties than in {prev.round}: do not copy its [targets]")
+            t.note(t.change(f"the same tokens name other counties than in {prev.round}: do not copy its [targets]"))
 
 
 def _template(t: _Toml, f: Facts, names: Mapping[str, str]) -> str:
@@ -265,7 +271,7 @@ def _scale_question(t: _Toml, f: Facts, s: Scale, prev: Previous | None) -> str:
     t.set("direction", toml_str(direction), [] if s.direction else
           ["TODO: the labels do not say which end is most; ascending (the last code is the most) assumed"])
     scale_id, change = (None, []) if prev is None else _scale_change(s.role, s, prev, f.round)
-    t.set("scale_id", toml_str(scale_id or f"{s.role}-{len(s.scale)}"), change)
+    t.set("scale_id", toml_str(scale_id or f"{s.role}-{len(s.scale)}"), [t.change(c) for c in change])
     t.set("vet_ikke", _codes(s.vet_ikke))
     if s.nonresponse:
         t.set("nonresponse", _codes(s.nonresponse))
@@ -383,4 +389,6 @@ def render(f: Facts, file: Path, definition_path: Path, prev: Previous | None) -
     n = len(t.todos)
     t.lines.insert(1, f"# {n} guess(es) to check, each marked «TODO:» below; then run `omdomme validate {f.round}`."
                    if n else f"# Nothing is guessed: every value comes from the labels. Run `omdomme validate {f.round}`.")
+    if prev is not None:
+        found += [f"since {prev.round}: {c}" for c in t.changes] or [f"since {prev.round}: the same codes and labels"]
     return t.text(), t.todos, found + f.people.found
