@@ -68,3 +68,18 @@ def test_draft_errors_exit_2_with_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "surveys" / "2020" / "omdomme.toml").exists()
     code, out = _draft(tmp_path, str(data))
     assert code == 2 and "Missing option '--round'" in out
+
+
+def test_draft_of_the_2026_vendor_c_file_like_2024_snapshot(tmp_path: Path) -> None:
+    # A new vendor's file delivered outside surveys/, drafted like the previous round: the
+    # terminal lists what differs from 2024 (sex codes, county positions, the reversed scale).
+    _round(tmp_path, 2024)
+    shutil.copy(REPO / "surveys" / "2024" / "omdomme.toml", tmp_path / "surveys" / "2024" / "omdomme.toml")
+    delivered = tmp_path / "leveranse"
+    delivered.mkdir()
+    shutil.copy(REPO / "surveys" / "2026" / "omdomme-2026.sav", delivered / "omdomme-2026.sav")
+    code, out = _draft(tmp_path, str(delivered / "omdomme-2026.sav"), "--round", "2026", "--like", "2024")
+    assert code == 0, out
+    text = (tmp_path / "surveys" / "2026" / "omdomme.toml").read_text(encoding="utf-8")
+    assert 'file = "../../leveranse/omdomme-2026.sav"' in text
+    assert_snapshot("draft_2026_like_2024", out + "\n----- surveys/2026/omdomme.toml -----\n" + text)
