@@ -375,3 +375,28 @@ def test_like_gives_a_relabelled_scale_a_new_scale_id_and_says_why(tmp_path: Pat
             "a new scale_id, so the series of indicators counting them break") in draft.text
     # «Delvis enig» still reads as agreement: the indicator counts it, as the labels say.
     assert d["indicators"]["moderne_ungdom"]["count"] == [4, 5]
+
+
+def test_labels_with_their_code_in_front_and_a_refused_age(tmp_path: Path) -> None:
+    import numpy as np
+    import pyreadstat
+
+    rng = np.random.default_rng(3)
+    n = 60
+    age = rng.integers(18, 90, n).astype(float)
+    age[:3] = 99.0  # «Ønsker ikke å svare», not 99 years
+    frame = pl.DataFrame({
+        "Respondent_ID": np.arange(n, dtype=float) + 1, "Kjonn": rng.choice([1.0, 2.0], n), "Alder": age,
+        "Kommune": rng.choice(["0301", "3101"], n), "k1": rng.choice([1.0, 2.0], n), "k2": rng.choice([1.0, 2.0], n),
+    })
+    pyreadstat.write_sav(frame.to_pandas(), str(tmp_path / "f.sav"), column_labels={
+        "Kjonn": "Kjønn", "Alder": "Alder", "Kommune": "Bostedskommune",
+        "k1": "Kjennskap til næringslivet - Østfold", "k2": "Kjennskap til næringslivet - Oslo"},
+        variable_value_labels={"Kjonn": {1.0: "1 Mann", 2.0: "2 Kvinne"}, "Alder": {99.0: "Ønsker ikke å svare"},
+                               "k1": {1.0: "Svært godt", 2.0: "Ikke i det hele tatt"},
+                               "k2": {1.0: "Svært godt", 2.0: "Ikke i det hele tatt"}})
+    d = tomllib.loads(draft_definition(tmp_path / "f.sav", 2026).text)
+    assert d["design"]["id"] == "Respondent_ID"
+    assert d["respondent"]["sex_codes"] == {"mann": 1, "kvinne": 2}
+    assert d["respondent"]["age"] == "Alder" and d["respondent"]["nonresponse"] == [99]
+    assert d["questions"]["kjennskap"]["direction"] == "descending"

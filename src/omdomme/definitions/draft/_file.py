@@ -397,7 +397,7 @@ class _Respondents:
         return self.p
 
     def find_id(self) -> None:
-        candidates = [v for v in self.rest if norm(v.name) in ID_NAMES
+        candidates = [v for v in self.rest if re.sub(r"[^a-z0-9]", "", norm(v.name)) in ID_NAMES
                       or has(norm(v.label), ("respondent-id", "respondent id", "respondentid", "respondentnummer",
                                                "lopenummer", "serial number", "intervjunummer", "case id"))]
         for v in candidates:
@@ -464,24 +464,28 @@ class _Respondents:
                     "name the sex variable and its codes")
 
     def find_age(self) -> None:
-        years: list[Any] = []
+        years: list[tuple[Any, set[Any]]] = []
         banded: list[tuple[Any, dict[Any, tuple[int, int]]]] = []
         for v in self.rest:
             if v.type != "numeric" or not _mentions(v, AGE_WORDS):
                 continue
             bands = {num(c): b for c, lab in v.value_labels.items() if (b := age_band(lab)) is not None}
-            values = {x for x in self.d.values([v.name]) if not v.is_missing(x)}
+            # «99 = Ønsker ikke å svare» is no age, though 99 could be one.
+            refused = {num(c) for c, lab in v.value_labels.items() if code_role(lab) is not None}
+            values = {x for x in self.d.values([v.name]) if not v.is_missing(x)} - refused
             if len(bands) >= 2 and values <= set(bands):
                 banded.append((v, bands))
             elif values and all(float(x).is_integer() and 15 <= x <= 110 for x in values) and len(values) > 8:
-                years.append(v)
+                no_age = refused | {x for x in self.d.values([v.name]) if v.is_missing(x)}
+                years.append((v, {x for x in no_age if x in self.d.values([v.name])}))
         if years:
-            v = years[0]
+            v, no_age = years[0]
             self.p.age = v.name
             self.take(v.name)
+            self.p.nonresponse += sorted(no_age, key=float)
+            ages = self.d.values([v.name]) - no_age
             also = f"; age bands also in `{banded[0][0].name}` (years are used)" if banded else ""
-            self.p.found.append(f"age `{v.name}` in years ({int(min(self.d.values([v.name])))}–"
-                                f"{int(max(self.d.values([v.name])))}){also}")
+            self.p.found.append(f"age `{v.name}` in years ({int(min(ages))}–{int(max(ages))}){also}")
             if banded:
                 self.take(banded[0][0].name)
             return

@@ -82,8 +82,8 @@ SAMPLE = {"hoved": ("hoved", "main", "ordinaer", "landsrepresentativ", "represen
            "boost": ("tillegg", "boost", "ekstra", "oversample", "supplement")}
 
 # Respondent variables: words of the name or label.
-ID_NAMES = ("id", "respid", "resp_id", "respondent", "respondentid", "lopenr", "lnr", "serial", "caseid",
-             "case_id", "record", "intervjuid")
+ID_NAMES = ("id", "respid", "respondent", "respondentid", "respondentnr", "respnr", "lopenr", "lopenummer", "lnr",
+            "serial", "serialno", "caseid", "record", "recordid", "intervjuid", "responseid", "intnr")
 WEIGHT_WORDS = ("vekt", "weight", "wgt", "vektfaktor", "weighting")
 AGE_WORDS = ("alder", "age", "alder_kat", "aldersgruppe", "age group", "agegroup")
 _SEX_WORDS = ("kjonn", "gender", "sex")
@@ -225,7 +225,8 @@ def frame_category(label: str) -> str | None:
 
 
 def is_label(label: str | None, words: Sequence[str]) -> bool:
-    text = norm(label).strip(" .")
+    """Whether the whole label is one of ``words`` (a leading code, «1 Mann», «2. Kvinne», is ignored)."""
+    text = re.sub(r"^\d+\s*[.:)=-]?\s+", "", norm(label)).strip(" .")
     return text in words
 
 
