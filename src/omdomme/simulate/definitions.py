@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
+from omdomme.simulate._shared import ASSOCIATION_CODES
 from omdomme.simulate.places import COUNTIES
-from omdomme.simulate.reputation import ASSOCIATION_CODES
 from omdomme.simulate.truth import DOMAINS, INNOVATION_INDICATORS, REPUTATION_INDICATORS
 from omdomme.simulate.vendors import ReputationLayout
 

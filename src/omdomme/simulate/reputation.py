@@ -26,6 +26,7 @@ from omdomme.population import population_margins
 from omdomme.simulate._freetext import association_texts
 from omdomme.simulate._shared import ASSOCIATION_CODES, VI_ASSOC, VI_SCALE, _calibrate, _logistic
 from omdomme.simulate.places import COUNTIES, assign_kommune
+from omdomme.simulate.vendor_c import VENDOR_C_ROUNDS, to_vendor_c, vendor_c_layout
 from omdomme.simulate.vendors import reputation_layout, to_vendor
 
 __all__ = [
@@ -311,8 +312,6 @@ def draw_reputation_sample(population: pl.DataFrame, round: int, seed: int) -> t
         sample["county"].to_numpy(), sample["sex"].to_numpy(), sample["age"].to_numpy(), round
     )
     sample = sample.with_columns(pl.Series("vekt", weight), pl.Series("respid", 100001 + np.arange(sample.height)))
-    from omdomme.simulate.vendor_c import VENDOR_C_ROUNDS, to_vendor_c, vendor_c_layout
-
     if round in VENDOR_C_ROUNDS:
         raw = to_vendor_c(sample, vendor_c_layout(round), seed=seed)
     else:

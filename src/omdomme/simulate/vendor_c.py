@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from omdomme.simulate._shared import ASSOCIATION_CODES, VI_ASSOC, VI_SCALE
+from omdomme.simulate.definitions import REWEIGHTED_ROUNDS, _inline, _q
 from omdomme.simulate.places import COUNTIES
-from omdomme.simulate.reputation import ASSOCIATION_CODES, VI_ASSOC, VI_SCALE
+from omdomme.simulate.truth import DOMAINS, REPUTATION_INDICATORS
 from omdomme.simulate.vendors import COUNTY_NAMES, FILE_LABEL_PEOPLE, FileMetadata
 
 __all__ = ["VENDOR_C_ROUNDS", "VendorCLayout", "to_vendor_c", "vendor_c_layout", "vendor_c_metadata"]
@@ -200,9 +202,6 @@ def vendor_c_definition(layout: VendorCLayout, *, previous: int | None, seed: in
     >>> d["targets"]["order"][2], d["questions"]["kjennskap"]["nonresponse"]
     ('ostfold', [99])
     """
-    from omdomme.simulate.definitions import REWEIGHTED_ROUNDS, _inline, _q
-    from omdomme.simulate.truth import DOMAINS, REPUTATION_INDICATORS
-
     L = layout
 
     def table(codes: dict[int, str]) -> str:
