@@ -35,4 +35,4 @@ def simulate(out_dir: str, seed: int, rounds: str | None) -> None:
     from omdomme.simulate import simulate_rounds
 
     files = simulate_rounds(out_dir, seed=seed, rounds=_parse_rounds(rounds), progress=click.echo)
-    click.echo(f"{len(files)} filer skrevet under {out_dir}/ (syntetiske data, frø {seed}).")
+    click.echo(f"Wrote {len(files)} files under {out_dir}/ (synthetic data, seed {seed}).")
