@@ -207,7 +207,8 @@ def test_missing_codes_leave_the_base_and_are_reported(result) -> None:  # type:
     n_inno = est.filter(pl.col("indicator") == "innovasjonsaktivitet")["n"][0]
     n_fou = est.filter(pl.col("indicator") == "egen_fou")["n"][0]
     assert n_fou - n_inno == 12
-    reasons = result.manifest["rows"]["excluded"]
+    reasons = result.manifest["rows"]["item_nonresponse"]
+    assert result.manifest["rows"]["excluded"] == []
     assert [r["count"] for r in reasons if "innovasjonsaktivitet" in r["reason"]] == [12]
     assert result.manifest["rows"]["read"] == result.manifest["rows"]["used"]
     # The manifest is English; the Norwegian report reads `reason_nb`.

@@ -306,8 +306,10 @@ def test_csv_dialects(
     path = tmp_path / "x.csv"
     if expected_vekt is None:
         path.write_text("a;vekt\n1;1,5\n", encoding="utf-8")
-        data, _ = read(path, delimiter="tab")  # a wrong delimiter: one column, nothing invented
-        assert data.columns == ["a;vekt"]
+        # A wrong delimiter is said to be wrong (issue #14), not read as one column whose
+        # variables then all look missing.
+        with pytest.raises(ReadError, match=r"x.csv: the header line has no tab .* separated by ';'\. Set delimiter = \";\""):
+            read(path, delimiter="tab")
         return
     path.write_text(text, encoding="utf-8")
     data, _ = read(path, **options)

@@ -119,6 +119,7 @@ class _Prepared:
     survey: Survey
     excluded: tuple[dict[str, Any], ...]
     inputs: tuple[dict[str, Any], ...]
+    in_no_county: tuple[dict[str, Any], ...] = ()
 
 
 def _listing(values: Sequence[Any]) -> str:
@@ -378,8 +379,9 @@ def prepare_sample(
     _require_columns(data, roles, Path(definition.path))
     _check_design(data, definition, data_file)
     county, unplaced = _place_firms(data, spec, design.id, data_file)
+    # Neither kind of firm leaves the design: «Uoppgitt» firms are used for Norway (in no county),
+    # firms without an indicator's variable are item non-response of that indicator.
     exprs, excluded = _analysis_columns(data, spec, meta)
-    excluded = unplaced + excluded
     prepared = data.with_columns(county, *exprs)
     from omdomme.estimate.survey import Survey
 
@@ -391,7 +393,7 @@ def prepare_sample(
         fpc=design.fpc,
         lonely_psu=design.lonely_psu,
     )
-    return _Prepared(definition, spec, prepared, survey, tuple(excluded), inputs)
+    return _Prepared(definition, spec, prepared, survey, tuple(excluded), inputs, tuple(unplaced))
 
 
 # --------------------------------------------------------------------------- estimation
@@ -871,7 +873,9 @@ def analyse_innovation(
         "rows": {
             "read": prep.data.height,
             "used": prep.data.height,
-            "excluded": list(prep.excluded),
+            "excluded": [],
+            "in_no_county": list(prep.in_no_county),
+            "item_nonresponse": list(prep.excluded),
         },
         "parameters": {
             "design": {k: getattr(definition.design, k) for k in ("id", "weight", "strata", "psu", "fpc",

@@ -45,7 +45,7 @@ from omdomme.definitions import (
     previous_round,
 )
 from omdomme.definitions.harmonise import Harmonised, harmonise, input_provenance
-from omdomme.errors import AnalysisError
+from omdomme.errors import AnalysisError, InputError
 from omdomme.estimate.weighting import weight_diagnostics
 from omdomme.labels import TARGET_LABELS
 from omdomme.results.manifest import file_entry
@@ -525,16 +525,18 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
     }
     folder = root / "analyses" / str(definition.round)
     try:
-        manifest = read_manifest(folder)
+        manifest = read_manifest(folder, required=True)
         stored = manifest["surveys"]["omdomme"]
         current = (manifest.get("omdomme_version") == __version__
                    and manifest.get("schema_version") == SCHEMA_VERSION
                    and stored["definition"]["sha256"] == definition_entry["sha256"]
                    and [i["sha256"] for i in stored["inputs"]] == [data_entry["sha256"]])
-    except (OSError, ValueError, KeyError, TypeError):
-        current = False
-    if current:
-        estimates = read_table(folder, "estimates").filter(pl.col("survey") == "omdomme")
+        # A damaged stored table is no reason to stop: the round is estimated afresh below.
+        estimates = read_table(folder, "estimates", manifest) if current else None
+    except (InputError, KeyError, TypeError):
+        estimates = None
+    if estimates is not None:
+        estimates = estimates.filter(pl.col("survey") == "omdomme")
         if set(ESTIMATE_COLUMNS) <= set(estimates.columns):
             return estimates, info
     _say(progress, f"omdomme: estimating {definition.round} for the change since then")

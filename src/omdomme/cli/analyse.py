@@ -49,13 +49,14 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
     Example: omdomme analyse 2018
     """
     from omdomme.analysis.reputation import analyse_round
-    from omdomme.results.write import write_analysis
+    from omdomme.results.write import check_output_folder, write_analysis
     from omdomme.text.summary import summary_text
 
     progress = _Progress(quiet)
     # Flagged estimates warn (EstimationWarning); show them as plain notes, not Python warnings.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", OmdommeWarning)
+        check_output_folder(root / "analyses" / str(round))  # a file in the way: refuse before the work
         result = analyse_round(round, root=root, progress=progress)
         progress("writing analyses/")
         folder = write_analysis(result, root=root)

@@ -33,7 +33,10 @@ def validate(round: int, root: Path) -> None:
 
     result = check_round(round, root)
     if result.problems:
-        click.echo(f"{len(result.problems)} problem(s) in round {round}:", err=True)
+        # The first line names the files, so that it says on its own where to look.
+        files = sorted({str(p.where).split(" ")[0] for p in result.problems} - {""})
+        where = f" ({', '.join(files)})" if files else f" (surveys/{round}/)"
+        click.echo(f"{len(result.problems)} problem(s) in round {round}{where}:", err=True)
         for problem in result.problems:
             click.echo(f"- {problem}", err=True)
     else:

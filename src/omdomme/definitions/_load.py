@@ -426,6 +426,9 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise DefinitionError(f"{path}: definition file not found; create it (see docs/definitions.md).") from error
+    except IsADirectoryError as error:
+        raise DefinitionError(f"{path} is a folder, not a definition file; move it away and put the "
+                              "round's definition there (see docs/definitions.md).") from error
     except UnicodeDecodeError as error:
         raise DefinitionError(f"{path}: not UTF-8 ({error}); save the definition as UTF-8.") from error
     except tomllib.TOMLDecodeError as error:
@@ -471,6 +474,11 @@ def parse_definition(path: str | Path) -> Definition:
     synthetic = survey.get("synthetic", (bool,), default=False)
     note = survey.get("note", (str,), default="")
     previous = survey.get("previous", (int,))
+    if previous is not None and previous >= round_:
+        raise DefinitionError(
+            f"{path}: [survey] previous = {previous} is not earlier than the round itself ({round_}); "
+            f"name an earlier round to compare with, or remove previous to use the latest earlier one."
+        )
 
     data = _Section(path, "data", raw["data"] if "data" in raw else _missing(path, "data"))
     data.check_unknown(("file", "delimiter", "decimal", "encoding", "codebook"))
@@ -1285,7 +1293,8 @@ def find_definitions(round: int, root: str | Path = ".") -> list[Definition]:
     """
     root = Path(root)
     folder = root / "surveys" / str(round)
-    found = [load_definition(round, s, root) for s in SURVEYS if (folder / f"{s}.toml").is_file()]
+    # exists(), not is_file(): a folder in place of a definition is an error, not a survey skipped.
+    found = [load_definition(round, s, root) for s in SURVEYS if (folder / f"{s}.toml").exists()]
     if not found:
         raise _unknown_round(round, root, "definition (omdomme.toml or innovasjon.toml)")
     return found

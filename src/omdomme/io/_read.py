@@ -433,10 +433,27 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
                 str(p), parser_format="por", user_missing=True, output_format="polars"
             )
         else:
-            df, m = pyreadstat.read_sav(
-                str(p), user_missing=True, encoding=iconv, output_format="polars"
-            )
+            try:
+                df, m = pyreadstat.read_sav(
+                    str(p), user_missing=True, encoding=iconv, output_format="polars"
+                )
+            except (ValueError, OverflowError) as error:
+                if isinstance(error, pyreadstat.PyreadstatError | pyreadstat.ReadstatError):
+                    raise
+                # A date beyond what Python's datetime holds (year 201416): read the raw numbers
+                # and convert the date variables that can be converted ourselves.
+                df, m = pyreadstat.read_sav(
+                    str(p), user_missing=True, encoding=iconv, output_format="polars",
+                    disable_datetime_conversion=True,
+                )
+                df = _convert_dates(p, df, {k: v for k, v in (m.original_variable_types or {}).items() if v})
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
+        if ("character set" in str(error) or "encoding" in str(error).lower()) and encoding is None:
+            raise ReadError(
+                f"{p}: its text cannot be converted from the encoding the file declares ({error}). "
+                'Set the right one in the definition\'s [data] (e.g. encoding = "windows-1252"), '
+                "or open it in SPSS and save it again."
+            ) from None
         if "character set" in str(error) or "encoding" in str(error).lower():
             raise ReadError(
                 f"{p}: the text cannot be converted from {encoding or 'the encoding the file declares'} "
@@ -449,6 +466,13 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
             "it again."
         ) from None
     assert isinstance(df, pl.DataFrame)
+    df = _dates_beyond_python(p, df, m.original_variable_types or {})
+    stated = getattr(m, "number_rows", None)
+    if isinstance(stated, int) and stated >= 0 and stated != df.height:
+        raise ReadError(
+            f"{p}: its header says {stated} cases but {df.height} were read; the file is "
+            "incomplete or damaged. Ask the sender for a new copy, or open it in SPSS and save it again."
+        )
     labels = m.column_names_to_labels or {}
     value_labels = m.variable_value_labels or {}
     ranges = m.missing_ranges or {}
@@ -487,6 +511,86 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
         created=m.creation_time.isoformat() if getattr(m, "creation_time", None) else None,
     )
     return df, meta
+
+
+# SPSS stores dates as seconds since 1582-10-14; Python's datetime holds years 1 to 9999.
+_SPSS_EPOCH_TO_UNIX = 12_219_379_200
+_SPSS_MIN, _SPSS_MAX = -49_916_217_600, 265_621_679_999
+_DATE_FORMATS = re.compile(r"^(ADATE|EDATE|JDATE|SDATE|DATE|QYR|MOYR|WKYR)\d*", re.IGNORECASE)
+_DATETIME_FORMATS = re.compile(r"^(DATETIME|YMDHMS)\d*", re.IGNORECASE)
+_TIME_FORMATS = re.compile(r"^(TIME|DTIME|MTIME)\d*", re.IGNORECASE)
+
+
+def _convert_dates(p: Path, df: pl.DataFrame, formats: dict[str, str]) -> pl.DataFrame:
+    """Date, datetime and time variables from raw SPSS numbers, as pyreadstat would convert
+    them; a variable with a value beyond Python's dates stays numeric, with a note naming it."""
+    import warnings
+
+    from omdomme.errors import OmdommeWarning
+
+    exprs = []
+    for name, fmt in formats.items():
+        if name not in df.columns or not df.schema[name].is_numeric():
+            continue
+        kind = ("date" if _DATE_FORMATS.match(fmt) else "datetime" if _DATETIME_FORMATS.match(fmt)
+                else "time" if _TIME_FORMATS.match(fmt) else None)
+        if kind is None:
+            continue
+        values = df[name].drop_nulls().drop_nans()
+        low, high = (0, 86_399) if kind == "time" else (_SPSS_MIN, _SPSS_MAX)
+        outside = values.filter((values < low) | (values > high))
+        if outside.len():
+            warnings.warn(
+                f"{p}: variable {name} has format {fmt} but holds {outside[0]:.17g}, beyond the "
+                f"{'times of a day' if kind == 'time' else 'dates Python can represent (years 1 to 9999)'}; "
+                f"it is read as a number (seconds{' since 1582-10-14' if kind != 'time' else ''}).",
+                OmdommeWarning,
+                stacklevel=2,
+            )
+            continue
+        col = pl.col(name)
+        if kind == "date":
+            exprs.append(((col - _SPSS_EPOCH_TO_UNIX) // 86_400).cast(pl.Int32).cast(pl.Date).alias(name))
+        elif kind == "datetime":
+            exprs.append(((col - _SPSS_EPOCH_TO_UNIX) * 1_000_000).round().cast(pl.Int64)
+                         .cast(pl.Datetime("us")).alias(name))
+        else:
+            exprs.append((col * 1_000_000_000).round().cast(pl.Int64).cast(pl.Time).alias(name))
+    return df.with_columns(exprs) if exprs else df
+
+
+def _dates_beyond_python(p: Path, df: pl.DataFrame, formats: dict[str, str | None]) -> pl.DataFrame:
+    """Dates polars holds but Python cannot (year 201416, as in haven's datetime.sav) would
+    break everything that turns values into Python objects: keep such a variable as the SPSS
+    number (seconds since 1582-10-14), with a note naming the variable and the value."""
+    import warnings
+
+    from omdomme.errors import OmdommeWarning
+
+    exprs = []
+    for name in df.columns:
+        dtype = df.schema[name]
+        if not (dtype == pl.Date or isinstance(dtype, pl.Datetime)):
+            continue
+        years = df[name].dt.year().drop_nulls()
+        bad = years.filter((years < 1) | (years > 9999))
+        if not bad.len():
+            continue
+        if dtype == pl.Date:
+            seconds = pl.col(name).cast(pl.Int64).cast(pl.Float64) * 86_400 + _SPSS_EPOCH_TO_UNIX
+        else:
+            seconds = (pl.col(name).dt.cast_time_unit("us").cast(pl.Int64).cast(pl.Float64) / 1_000_000
+                       + _SPSS_EPOCH_TO_UNIX)
+        value = df.select(seconds.filter(pl.col(name).dt.year().is_between(1, 9999).not_())).item(0, 0)
+        warnings.warn(
+            f"{p}: variable {name} has format {formats.get(name) or 'DATE'} but holds {value:.17g} "
+            f"(year {bad[0]}), beyond the dates Python can represent (years 1 to 9999); it is read "
+            "as a number (seconds since 1582-10-14).",
+            OmdommeWarning,
+            stacklevel=3,
+        )
+        exprs.append(seconds.alias(name))
+    return df.with_columns(exprs) if exprs else df
 
 
 def _check_spss_text(
@@ -563,6 +667,9 @@ def _read_csv(
         raise ReadError(
             f"{p}: column name(s) {', '.join(map(repr, duplicated))} appear more than once in the header; make every column name unique."
         )
+    _check_truncated(p, text, sep, len(header))
+    _check_bare_cr(p, text)
+    records = _count_records(p, text, sep, len(header))
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -576,12 +683,17 @@ def _read_csv(
         ) from None
     except pl.exceptions.ComputeError as error:
         raise ReadError(_ragged_message(p, text, sep, len(header), error)) from None
-    _check_truncated(p, text, sep, len(header))
     frame = _drop_blank(p, frame)
     if frame.height == 0:
         raise ReadError(
             f"{p} has a header ({frame.width} columns) but no data rows; the export stopped early. "
             "Ask the sender for the complete file."
+        )
+    if frame.height != records:
+        raise ReadError(
+            f"{p}: the CSV parser read {frame.height} rows but the file holds {records} records; "
+            "a quote or line break in a field confuses it. Check the quoting of the free-text "
+            "fields, or ask the sender for a new export."
         )
     book = _find_codebook(p, codebook)
     cb_vars, file_label = _load_codebook(book, p) if book is not None else ({}, None)
@@ -593,6 +705,13 @@ def _read_csv(
                 f"(columns: {', '.join(frame.columns[:12])}{', ...' if frame.width > 12 else ''}); "
                 "fix the codebook or ask for the complete file."
             )
+    stated = _stated_rows(book) if book is not None else None
+    if book is not None and stated is not None and stated != frame.height:
+        raise ReadError(
+            f"{p} has {frame.height} data rows but its codebook {book.name} says {stated} (n_rows): "
+            f"{'respondents are missing (the file is incomplete or cut at a line end)' if frame.height < stated else 'the codebook belongs to another export'}. "
+            "Ask the sender for the complete file and its codebook."
+        )
     data = _type_columns(p, frame, decimal, {n: v.type for n, v in cb_vars.items()})
     variables = []
     for name in data.columns:
@@ -689,6 +808,12 @@ def _decode(p: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
             text = raw.decode({"windows-1252": "cp1252"}.get(enc, enc))
     else:
         codec, enc = _canonical_encoding(p, encoding)
+        if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not codec.startswith("utf-16"):
+            raise ReadError(
+                f"{p} is UTF-16 text (it starts with a UTF-16 byte-order mark), not {enc} as the "
+                'definition says. Set encoding = "utf-16" in [data] or leave encoding out to detect '
+                "it, or export the file again as UTF-8 or windows-1252."
+            )
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError as error:
@@ -731,6 +856,19 @@ def _delimiter(p: Path, header_line: str, delimiter: str | None) -> str:
             raise ReadError(
                 f'{p}: delimiter {delimiter!r} is not supported; use ";", "," or "\\t" (tab).'
             )
+        unquoted = re.sub(r'"[^"]*"', "", header_line)
+        if sep not in unquoted:
+            counts = {c: unquoted.count(c) for c in _DELIMITER_ORDER if c != sep}
+            other = max(counts, key=lambda c: counts[c])
+            if counts[other]:
+                names = {";": "';'", ",": "','", "\t": "tab"}
+                setting = {";": '";"', ",": '","', "\t": '"\\t"'}[other]
+                raise ReadError(
+                    f"{p}: the header line has no {names[sep]} (the delimiter the definition sets) "
+                    f"but {counts[other]} {names[other]} characters: the file is separated by "
+                    f"{names[other]}. Set delimiter = {setting} in [data], or leave delimiter out "
+                    "to detect it."
+                )
         return sep
     # Count candidates outside quotes: a quoted "Oslo, sentrum" must not vote for `,`.
     unquoted = re.sub(r'"[^"]*"', "", header_line)
@@ -741,14 +879,72 @@ def _delimiter(p: Path, header_line: str, delimiter: str | None) -> str:
 
 def _ragged_message(p: Path, text: str, sep: str, width: int, error: Exception) -> str:
     shown = {";": "';'", ",": "','", "\t": "tab"}[sep]
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
-        if len(row) > width:
-            return (
-                f"{p}: line {number} has {len(row)} fields but the header has {width} "
-                f"(delimiter {shown}). Check the delimiter and quoting of that line, or set "
-                "delimiter in the definition's [data]."
-            )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        for row in reader:
+            if len(row) > width:
+                return (
+                    f"{p}: line {reader.line_num} has {len(row)} fields but the header has {width} "
+                    f"(delimiter {shown}). Check the delimiter and quoting of that line, or set "
+                    "delimiter in the definition's [data]."
+                )
+    except csv.Error:
+        pass
     return f"{p}: cannot be parsed as CSV with delimiter {shown} ({str(error).splitlines()[0]})."
+
+
+def _check_bare_cr(p: Path, text: str) -> None:
+    """A carriage return that is not part of a line end, outside quotes, splits a line in two
+    for some programs and not for others: refuse it, naming the line."""
+    for match in re.finditer(r"\r(?!\n)", text):
+        before = text[: match.start()]
+        if before.count('"') % 2:
+            continue  # inside a quoted field: part of the text
+        line = before.count("\n") + 1
+        raise ReadError(
+            f"{p}: line {line} contains a carriage return (CR) that is not part of a line end, "
+            f"{len(before) - before.rfind(chr(10)) - 1} characters into the line. Remove it "
+            "(or quote that field), or ask the sender for a new export."
+        )
+
+
+def _count_records(p: Path, text: str, sep: str, width: int) -> int:
+    """Walk the file with the standard library's strict CSV parser: the number of data records.
+
+    Every structural fault becomes a ReadError naming the line where its record starts: a
+    quoted field the file ends inside (truncated, or a stray quote that would swallow the
+    rest of the file), a lone quote inside a quoted field, a record with more or fewer fields
+    than the header (polars would fill a short line with nulls, silently).
+    """
+    shown = {";": "';'", ",": "','", "\t": "tab"}[sep]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    records = 0
+    start = 1
+    try:
+        for row in reader:
+            here, start = start, reader.line_num + 1
+            if here == 1 or not any(row):
+                continue  # the header; blank lines are not respondents
+            if len(row) != width:
+                what = "is missing a field" if len(row) < width else "has a field too many"
+                raise ReadError(
+                    f"{p}: line {here} has {len(row)} fields but the header has {width} "
+                    f"(delimiter {shown}): the line {what}. Fix that line (a delimiter inside an "
+                    "unquoted text?), or set delimiter in the definition's [data]."
+                )
+            records += 1
+    except csv.Error as error:
+        if "end of data" in str(error):
+            raise ReadError(
+                f"{p}: the quoted field that starts on line {start} is never closed, so the file "
+                f"ends inside it. The file is truncated (ask the sender for the complete file), or "
+                f"line {start} has a stray quote (\") that must be removed or doubled."
+            ) from None
+        raise ReadError(
+            f"{p}: line {start} has a stray quote (\") inside a quoted field ({error}); a quote in "
+            "a quoted text must be doubled (\"\"). Fix that line or ask for a new export."
+        ) from None
+    return records
 
 
 def _check_truncated(p: Path, text: str, sep: str, width: int) -> None:
@@ -913,6 +1109,16 @@ def _load_codebook(book: Path, data_file: Path) -> tuple[dict[str, VariableInfo]
             raise ReadError(f"{where}: {error}; fix the codebook.") from None
     label = doc.get("file_label")
     return out, label if isinstance(label, str) and label else None
+
+
+def _stated_rows(book: Path) -> int | None:
+    """The ``n_rows`` a codebook states for its data file, or None when it states none."""
+    try:
+        doc = json.loads(book.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None  # _load_codebook has already reported a codebook that cannot be read
+    n = doc.get("n_rows") if isinstance(doc, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else None
 
 
 def _code(key: float | str, numeric: bool, book: Path | None, name: str) -> float | str:

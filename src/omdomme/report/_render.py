@@ -7,6 +7,8 @@ the cells serves every requested format of the built-in engine.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from omdomme.report import _builtin
 from omdomme.report._qmd import parse_qmd
 from omdomme.report._text import PHRASES, phrase
 from omdomme.results.read import load_round
+from omdomme.results.write import check_output_folder
 
 FORMATS = ("html", "docx", "pdf", "pptx")
 ENGINES = ("auto", "quarto", "builtin")
@@ -147,6 +150,7 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
     if reference_doc is not None and not Path(reference_doc).is_file():
         raise UsageError(f"--reference-doc {reference_doc} does not exist; give a .pptx with the slide master to use.")
     pages = [f for f in formats if f != "pptx"]
+    _check_writable(out_dir)  # before minutes of rendering, not after
     written: list[Path] = []
     for name in wanted:
         template = find_template(name, root, Path(templates) if templates is not None else None)
@@ -180,6 +184,15 @@ def _render_pptx(survey: str, params: dict, output: Path, title: str, subtitle: 
                     lang=params["lang"])
     with tempfile.TemporaryDirectory(prefix="omdomme-slides-") as tmp:
         return write_pptx(report, output, title=title, subtitle=subtitle, reference_doc=reference_doc, media=Path(tmp))
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse a report folder that cannot be written (an OSError naming it; a file in the way
+    is an AnalysisError), before any rendering starts."""
+    check_output_folder(folder)
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, "Permission denied", str(existing))
 
 
 def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,

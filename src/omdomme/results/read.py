@@ -108,24 +108,132 @@ def analyses_path(round: int, root: str | Path = ".") -> Path:
     return Path(root) / "analyses" / str(round)
 
 
-def read_table(folder: Path, name: str) -> pl.DataFrame:
+def _round_of(folder: Path) -> str:
+    """The round a folder under ``analyses/`` belongs to, as the `omdomme analyse` argument."""
+    return folder.name if folder.name.isdigit() else "<round>"
+
+
+def damaged(path: Path, error: BaseException | str, rerun: str | None = None) -> InputError:
+    """The one error for a damaged file under ``analyses/``: which file, what is wrong, the fix."""
+    what = error if isinstance(error, str) else f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    fix = rerun or f"omdomme analyse {_round_of(path.parent)}"
+    return InputError(
+        f"{path} is damaged or incomplete ({str(what).rstrip('.')}); rerun `{fix}` to write it again."
+    )
+
+
+def read_manifest(folder: Path, required: bool = False) -> dict[str, Any]:
+    """``manifest.json`` of an output folder as a dict; ``{}`` when absent (and not required).
+
+    Raises
+    ------
+    InputError
+        The file is not readable JSON object (truncated, hand-edited, a folder).
+
+    Examples
+    --------
+    >>> read_manifest(Path("/nonexistent/analyses/2018"))
+    {}
+    """
+    path = folder / "manifest.json"
+    if not path.exists() and not required:
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise damaged(path, error) from None
+    if not isinstance(manifest, dict):
+        raise damaged(path, f"a JSON {type(manifest).__name__}, not an object")
+    return manifest
+
+
+def _sha256_of(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_outputs(folder: Path, manifest: dict[str, Any], names: list[str] | None = None) -> None:
+    """Check files of an output folder against the sha256 the writer put in the manifest.
+
+    A table's CSV and parquet are written together from one frame; the report, ``compare`` and
+    ``trend`` read the parquet. A CSV edited by hand (in Excel, say) or a parquet changed since
+    no longer agree, so reading either would mislead: the message says which file changed and
+    which one omdomme reads. Manifests from before the checksums (no ``outputs``) pass.
+
+    Raises
+    ------
+    InputError
+        Naming the file that changed.
+    """
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict):
+        return
+    for name in names if names is not None else sorted(outputs):
+        expected = outputs.get(name)
+        path = folder / name
+        if expected is None or not path.is_file():
+            continue
+        try:
+            actual = _sha256_of(path)
+        except OSError as error:
+            raise damaged(path, error) from None
+        if actual == expected:
+            continue
+        fix = f"omdomme analyse {_round_of(folder)}"
+        if name.endswith(".csv"):
+            stem = name.removesuffix(".csv")
+            raise InputError(
+                f"{path} was changed after omdomme wrote it (its sha256 is not the one in "
+                f"{folder / 'manifest.json'}), so it no longer agrees with {stem}.parquet, which "
+                f"omdomme reads. Undo the edit (edit a copy instead), or rerun `{fix}` to write both again."
+            )
+        raise damaged(path, f"its sha256 is not the one in {folder / 'manifest.json'}")
+
+
+def read_output(path: Path, manifest: dict[str, Any] | None = None) -> pl.DataFrame:
+    """Read one table file (parquet or CSV) under ``analyses/``; any damage is one InputError.
+
+    With ``manifest``, the file and its CSV/parquet twin are checked against its checksums
+    first (:func:`check_outputs`).
+
+    Examples
+    --------
+    >>> read_output(Path("/nonexistent/analyses/2018/estimates.parquet"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    omdomme.errors.InputError: /nonexistent/analyses/2018/estimates.parquet is damaged or incomplete (FileNotFoundError...
+    """
+    if manifest is not None:
+        stem = path.name.rsplit(".", 1)[0]
+        check_outputs(path.parent, manifest, [f"{stem}.parquet", f"{stem}.csv"])
+    try:
+        if path.suffix == ".csv":
+            return pl.read_csv(path, infer_schema_length=None)
+        return pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError, ValueError) as error:
+        raise damaged(path, error) from None
+
+
+def read_table(folder: Path, name: str, manifest: dict[str, Any] | None = None) -> pl.DataFrame:
     """One table of a folder under ``analyses/``: ``<name>.parquet``, else ``<name>.csv``, else empty.
 
     The one place a table of the output contract is read from disk (the report, ``compare``
-    and ``trend`` all come here).
+    and ``trend`` all come here). The files are checked against the checksums of the folder's
+    manifest (read here when not given) and any damage is one :class:`InputError` naming the
+    file and the rerun.
     """
+    if manifest is None:
+        manifest = read_manifest(folder)
     parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
     if parquet.exists():
-        return pl.read_parquet(parquet)
+        return read_output(parquet, manifest)
     if csv.exists():
-        return pl.read_csv(csv, infer_schema_length=None)
+        return read_output(csv, manifest)
     return pl.DataFrame()
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """``manifest.json`` of a folder under ``analyses/`` as a dict (``{}`` when absent)."""
-    path = folder / "manifest.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def load_round(round: int, root: str | Path = ".", *, tables: bool = False) -> RoundResults:
@@ -156,7 +264,7 @@ def load_round(round: int, root: str | Path = ".", *, tables: bool = False) -> R
             + ", then `omdomme report " + str(round) + "`."
         )
     manifest = read_manifest(folder)
-    frames = {name: read_table(folder, name) for name in TABLES}
+    frames = {name: read_table(folder, name, manifest) for name in TABLES}
     if not tables:
         frames["estimates"] = main_estimates(frames["estimates"])
         frames["comparisons"] = main_comparisons(frames["comparisons"])
@@ -183,7 +291,7 @@ def trend_estimates(survey: str, upto: int, root: str | Path = ".") -> pl.DataFr
     trend_file = Path(root) / "analyses" / "trend" / "trend.parquet"
     needed = {"round", "indicator", "target", "domain", "estimate", "ci_low", "ci_high"}
     if trend_file.exists():
-        frame = pl.read_parquet(trend_file)
+        frame = read_output(trend_file, read_manifest(trend_file.parent))
         if needed <= set(frame.columns):
             if "survey" in frame.columns:
                 frame = frame.filter(pl.col("survey") == survey)
@@ -283,7 +391,7 @@ def analysed_rounds(root: Path | str = ".") -> list[int]:
     return sorted(
         int(p.name)
         for p in analyses.iterdir()
-        if p.is_dir() and p.name.isdigit() and (p / "estimates.parquet").is_file()
+        if p.is_dir() and p.name.isdigit() and (p / "estimates.parquet").exists()
     )
 
 
@@ -297,7 +405,7 @@ def read_estimates(round: int, root: Path | str = ".") -> pl.DataFrame:
     omdomme.errors.UsageError: round 2018 is not analysed: ...
     """
     path = Path(root) / "analyses" / str(round) / "estimates.parquet"
-    if not path.is_file():
+    if not path.exists():
         raise UsageError(
             f"round {round} is not analysed: {path} not found; run `omdomme analyse {round}` first."
         )

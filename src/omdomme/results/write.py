@@ -15,12 +15,16 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -89,39 +93,151 @@ def write_folder(
     Raises
     ------
     AnalysisError
-        The folder cannot be written (the previous outputs are left as they were).
+        The folder cannot be written (the previous outputs are left as they were), or a file
+        stands where it goes (left where it is).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    old = target.parent / f".{target.name}.old"
+    check_output_folder(target)
+    parent = target.parent
+    staging: Path | None = None
     try:
-        for name, table in tables.items():
-            _write_table(table, staging, name)
-        for name, write in (extra or {}).items():
-            write(staging / name)
-        text = json.dumps(manifest, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-        (staging / "manifest.json").write_text(text, encoding="utf-8")
-        os.chmod(staging, 0o755)
-        # Swap: move the previous folder aside, move the new one in, then delete the old one.
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old.exists():
-            shutil.rmtree(old)
+        # Inside the error handling: a parent that cannot be made or written is a message too.
+        parent.mkdir(parents=True, exist_ok=True)
+        with _locked(parent):
+            _clean_stale(target)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+            for name, table in tables.items():
+                _write_table(table, staging, name)
+            for name, write in (extra or {}).items():
+                write(staging / name)
+            # The sha256 of every file, so that a reader can tell a hand-edited CSV or a damaged
+            # parquet from what was written (results.read.check_outputs).
+            outputs = {p.name: _sha256(p) for p in sorted(staging.iterdir()) if p.is_file()}
+            text = json.dumps({**manifest, "outputs": outputs}, ensure_ascii=False, indent=2,
+                              default=_json_default) + "\n"
+            (staging / "manifest.json").write_text(text, encoding="utf-8")
+            os.chmod(staging, 0o755)
+            _swap_in(staging, target)
+            staging = None
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not target.exists():
-            os.replace(old, target)
+        reason = (error.strerror or str(error)).lower()
+        where = f" ({error.filename})" if error.filename else ""
         raise AnalysisError(
-            f"could not write {target}: {error}; the previous outputs are unchanged. Check that the "
-            f"folder is writable and not open in another program (Excel locks its files)."
+            f"could not write {target}: {reason}{where}; the previous outputs are unchanged. Check "
+            f"that {parent} is writable, the disk is not full, and no other program holds the "
+            f"files open (Excel locks them)."
         ) from error
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_output_folder(target: Path) -> None:
+    """Refuse early when ``target`` cannot become an output folder: a file stands there or on
+    its path. Nothing is moved or removed: the user's file stays where it is.
+
+    Raises
+    ------
+    AnalysisError
+        Naming the file in the way.
+
+    Examples
+    --------
+    >>> check_output_folder(Path("/nonexistent/analyses/2018"))
+    """
+    for path in (target, *target.parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                raise AnalysisError(
+                    f"{path} is a file, not a folder, so omdomme cannot write {target} there; the "
+                    f"file was left as it is. Move or rename it, then run again."
+                )
+            return
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (flock on POSIX; nothing where there is no fcntl), so
+    that two runs writing beside each other take turns and never swap at the same moment."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks on folders
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove what a killed run writing ``target`` left: ``.<name>.tmp-*`` and ``.<name>.old*``.
+
+    Called under the lock, so no live run is using them; other targets' folders are left
+    alone. A killed two-rename swap may have left the previous outputs only in ``.old``: they
+    are put back first.
+    """
+    parent = target.parent
+    olds = sorted(p for p in parent.glob(f".{target.name}.old*") if p.is_dir())
+    if not target.exists() and olds:
+        os.replace(olds[0], target)
+        olds = olds[1:]
+    for stale in [*parent.glob(f".{target.name}.tmp-*"), *olds]:
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two folders (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put ``staging`` in place of ``target``; the previous folder is removed afterwards.
+
+    With an atomic exchange there is no moment without ``target``; the fallback (two
+    renames) leaves the previous outputs in ``.old`` if killed between them, and the next
+    run puts them back (:func:`_clean_stale`).
+    """
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the previous outputs now
+        return
+    old = target.parent / f".{target.name}.old"
+    os.replace(target, old)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_excel(result: AnalysisResult, path: Path) -> None:
