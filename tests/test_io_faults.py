@@ -137,11 +137,11 @@ def test_a_damaged_parquet_or_manifest_names_the_file_and_the_rerun(tmp_path: Pa
 
 def test_write_folder_records_checksums_and_a_hand_edited_csv_is_refused(tmp_path: Path) -> None:
     from omdomme.results.read import load_round
-    from omdomme.results.write import write_atomically
+    from omdomme.results.write import write_folder
 
     target = tmp_path / "analyses" / "2018"
     table = pl.DataFrame({"survey": ["omdomme"], "estimate": [0.5]})
-    write_atomically(target, {"estimates": table}, {"round": 2018})
+    write_folder(target, {"estimates": table}, {"round": 2018})
     manifest = json.loads((target / "manifest.json").read_text())
     assert set(manifest["outputs"]) == {"estimates.parquet", "estimates.csv"}
     assert load_round(2018, tmp_path).estimates.equals(table)
@@ -152,13 +152,13 @@ def test_write_folder_records_checksums_and_a_hand_edited_csv_is_refused(tmp_pat
 
 
 def test_stale_staging_of_a_killed_run_is_cleaned_and_only_its_own(tmp_path: Path) -> None:
-    from omdomme.results.write import write_atomically
+    from omdomme.results.write import write_folder
 
     analyses = tmp_path / "analyses"
     (analyses / ".2018.tmp-deadbeef").mkdir(parents=True)
     (analyses / ".2016.tmp-other").mkdir()
     (analyses / "notes.txt").write_text("mine")
-    write_atomically(analyses / "2018", {"estimates": pl.DataFrame({"a": [1]})}, {})
+    write_folder(analyses / "2018", {"estimates": pl.DataFrame({"a": [1]})}, {})
     assert sorted(p.name for p in analyses.iterdir()) == [".2016.tmp-other", "2018", "notes.txt"]
 
 
@@ -173,12 +173,12 @@ def test_a_killed_two_rename_swap_gets_the_previous_outputs_back(tmp_path: Path)
 
 
 def test_a_file_where_the_round_folder_goes_is_left_alone(tmp_path: Path) -> None:
-    from omdomme.results.write import write_atomically
+    from omdomme.results.write import write_folder
 
     (tmp_path / "analyses").mkdir()
     (tmp_path / "analyses" / "2018").write_text("the user's file")
     with pytest.raises(AnalysisError, match=r"analyses/2018 is a file, not a folder, .* left as it is"):
-        write_atomically(tmp_path / "analyses" / "2018", {"estimates": pl.DataFrame({"a": [1]})}, {})
+        write_folder(tmp_path / "analyses" / "2018", {"estimates": pl.DataFrame({"a": [1]})}, {})
     assert (tmp_path / "analyses" / "2018").read_text() == "the user's file"
     assert sorted(p.name for p in (tmp_path / "analyses").iterdir()) == ["2018"]
 
