@@ -303,10 +303,21 @@ def test_previous_round_from_analyses_equals_afresh(tmp_path: Path) -> None:
     reused = analyse_round(2018, root=tmp_path)
     assert reused.comparisons.equals(afresh.comparisons)
     assert reused.manifest == afresh.manifest
-    # The stored table is what was used (tamper with it: the change follows) ...
+    # The stored table is what was used (change it, and its checksum in the manifest as a
+    # writer would: the change follows) ...
+    import hashlib
+    import json
+
     stored = tmp_path / "analyses" / "2016" / "estimates.parquet"
     pl.read_parquet(stored).with_columns(estimate=pl.lit(0.5)).write_parquet(stored)
     rounds = pl.col("comparison") == "round"
+    # ... a table that differs from its checksum is damaged: estimated afresh (issue #14) ...
+    damaged = analyse_round(2018, root=tmp_path).comparisons.filter(rounds)
+    assert damaged["estimate_b"].to_list() == afresh.comparisons.filter(rounds)["estimate_b"].to_list()
+    manifest_path = stored.parent / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["outputs"]["estimates.parquet"] = hashlib.sha256(stored.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     tampered = analyse_round(2018, root=tmp_path).comparisons.filter(rounds)
     shown = tampered.filter(~pl.col("note").str.contains("undertrykt"))  # withheld rows have no numbers
     assert shown.height and shown["estimate_b"].to_list() == [0.5] * shown.height
