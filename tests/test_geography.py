@@ -204,7 +204,7 @@ def test_bad_arguments() -> None:
         county_of([101], year=2018, level="grunnkrets")  # type: ignore[arg-type]
     with pytest.raises(GeographyError, match="whole numbers; found 101.5"):
         county_of([101.5], year=2018)
-    with pytest.raises(GeographyError, match='a county code\\? use level="fylke"'):
+    with pytest.raises(GeographyError, match='a county code\\? then the definition names the variable as `fylke`'):
         county_of([1], year=2018)
 
 

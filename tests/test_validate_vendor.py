@@ -38,7 +38,8 @@ def test_one_line_per_cause(tmp_path: Path) -> None:
     code, _, err = _run(tmp_path)
     assert code == 2
     lines = err.splitlines()
-    assert lines[0] == "7 problem(s) in round 2028:"
+    # The first line names the files the problems are in (issue #14 item 8).
+    assert lines[0].startswith("7 problem(s) in round 2028 (") and "omdomme.toml" in lines[0]
     assert len(lines) == 8
     assert_snapshot("validate_vendor_causes", err)
 

@@ -294,7 +294,7 @@ def _raise_unknown(
             elif span is None:
                 why = f"not a kommune code in any year {_FIRST_YEAR}–2024"
                 if len(code.lstrip("0")) <= 2:
-                    why += '; a county code? use level="fylke"'
+                    why += "; a county code? then the definition names the variable as `fylke`, not `kommune`"
             else:
                 why = f"valid {span[0]}–{span[1]}"
         else:

@@ -154,6 +154,15 @@ def _check_design(data: pl.DataFrame, definition: Any, data_file: str) -> None:
             f"{data_file}: firm id `{ident}` is not unique: {_listing(duplicated)} occur more than "
             f"once; remove the duplicate rows."
         )
+    for role in ("weight", "fpc"):
+        column = getattr(design, role)
+        if column is not None and not data.schema[column].is_numeric():
+            examples = ", ".join(repr(v) for v in data[column].drop_nulls().unique(maintain_order=True).head(3).to_list())
+            raise DesignError(
+                f"{data_file}: {'weight' if role == 'weight' else 'population count'} `{column}` "
+                f"([design] {role}) is stored as text, not numbers (values such as {examples}); store "
+                f"it as a numeric variable (in SPSS: Variable View, Type Numeric) or fix the values."
+            )
     if design.weight is not None:
         w = pl.col(design.weight)
         bad = data.filter(w.is_null() | w.is_nan() | (w <= 0))
@@ -250,6 +259,8 @@ def _place_firms(
     codes = data[column]
     if codes.dtype.is_float():
         codes = codes.fill_nan(None)
+    elif codes.dtype == pl.String:
+        codes = codes.str.strip_chars().replace("", None)  # SPSS writes a blank code as spaces
     if codes.null_count():
         firms = data.filter(codes.is_null())[ident].to_list()
         raise GeographyError(
@@ -259,12 +270,15 @@ def _place_firms(
         )
     text = _code_strings(codes, spec.firm.level)
     not_stated = text == NOT_STATED[spec.firm.level]
-    placed = county_of(
-        text.filter(~not_stated),
-        year=spec.firm.code_year,
-        level=spec.firm.level,
-        borders=spec.firm.borders,
-    )
+    try:
+        placed = county_of(
+            text.filter(~not_stated),
+            year=spec.firm.code_year,
+            level=spec.firm.level,
+            borders=spec.firm.borders,
+        )
+    except GeographyError as error:
+        raise GeographyError(f"{data_file}: `{column}`: {error}") from None
     county = pl.Series(COUNTY, [UNPLACED] * data.height, dtype=pl.String)
     county = county.scatter(np.flatnonzero(~not_stated.to_numpy()), placed.cast(pl.String))
     notes: list[dict[str, Any]] = []
@@ -328,6 +342,46 @@ def _analysis_columns(
     return exprs, excluded
 
 
+def _check_share_codes(data: pl.DataFrame, spec: InnovationSpec, meta: Any, ident: str,
+                       data_file: str, definition: Path) -> None:
+    """A share's codes must be known, and its ``count`` codes must occur.
+
+    A code the file does not label (7 where the labels are 0 «Nei» and 1 «Ja»), and that is
+    neither counted nor missing, would silently count as «no»; a ``count`` code no firm has
+    is a definition mistake (the reputation survey refuses the same). Variables without value
+    labels (a CSV without codebook) are only checked for the second.
+    """
+    for ind in spec.indicators:
+        if ind.kind != "share" or ind.variable is None:
+            continue
+        col = pl.col(ind.variable).cast(pl.Float64)
+        valid = data.filter(col.is_not_null() & col.is_not_nan() & ~_user_missing(meta, ind.variable)
+                            & ~col.is_in(list(ind.missing) or [float("nan")]))
+        values = valid[ind.variable].cast(pl.Float64)
+        try:
+            labelled = {float(k) for k in meta[ind.variable].value_labels}
+        except Exception:  # noqa: BLE001 - no metadata for the column: nothing to check against
+            labelled = set()
+        if labelled:
+            known = labelled | set(ind.count) | set(ind.missing)
+            unknown = valid.filter(~values.is_in(sorted(known)))
+            if unknown.height:
+                codes = sorted(set(unknown[ind.variable].cast(pl.Float64).to_list()))
+                raise DefinitionError(
+                    f"{data_file}: `{ind.variable}` ([indicators.{ind.id}] in {definition}) holds "
+                    f"{', '.join(f'{c:g}' for c in codes)} for {unknown.height} firm(s) "
+                    f"({ident} {_listing(unknown[ident].to_list())}), a code the file does not label "
+                    f"and that is neither counted (count = {[f'{c:g}' for c in ind.count]}) nor missing; "
+                    f"it would count as «no». Fix the data, or add the code to count or missing."
+                )
+        if values.len() and not values.is_in(list(ind.count)).any():
+            raise DefinitionError(
+                f"{definition}: [indicators.{ind.id}] count = {[f'{c:g}' for c in ind.count]}, but no "
+                f"firm in {data_file} has that code in `{ind.variable}` (codes present: "
+                f"{', '.join(f'{c:g}' for c in sorted(set(values.to_list()))[:10])}); fix count."
+            )
+
+
 def _user_missing(meta: Any, column: str) -> pl.Expr:
     # The reader keeps SPSS user-missing codes as values; for firm data they are non-response.
     try:
@@ -382,6 +436,7 @@ def prepare_sample(
     # Neither kind of firm leaves the design: «Uoppgitt» firms are used for Norway (in no county),
     # firms without an indicator's variable are item non-response of that indicator.
     exprs, excluded = _analysis_columns(data, spec, meta)
+    _check_share_codes(data, spec, meta, design.id, data_file, Path(definition.path))
     prepared = data.with_columns(county, *exprs)
     from omdomme.estimate.survey import Survey
 

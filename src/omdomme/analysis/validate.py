@@ -83,6 +83,7 @@ def check_data(definition: Definition, data: pl.DataFrame, meta: Metadata | None
         return []
     return [
         *_missing_variables(definition, data),
+        *_text_variables(definition, data),
         *_unused_codes(definition, data),
         *(Problem(str(definition.data_path), u.message(definition), u.variables)
           for u in undeclared_codes(definition, data, meta)),
@@ -94,6 +95,30 @@ def check_data(definition: Definition, data: pl.DataFrame, meta: Metadata | None
         *_ids_and_weights(definition, data),
         *_residence(definition, data, meta),
     ]
+
+
+#: Roles whose variable must hold numbers (codes, ages, weights); ids, strata, PSUs,
+#: municipality codes and free text may be text.
+_NUMERIC_ROLES = ("[design] weight", "[design] fpc", "[respondent] age", "[respondent] sex",
+                  "[respondent] sample")
+
+
+def _text_variables(definition: Definition, data: pl.DataFrame) -> list[Problem]:
+    """A variable stored as text where numbers are needed (an SPSS string variable holding
+    codes, a CSV column with words in it), named with examples instead of failing later."""
+    data_file = str(definition.data_path)
+    out = []
+    for variable, why in required_variables(definition):
+        numeric_role = why in _NUMERIC_ROLES or (why.startswith("[questions.") and " text for " not in why)
+        if not numeric_role or variable not in data.columns or data.schema[variable] != pl.String:
+            continue
+        values = data.get_column(variable).drop_nulls().unique(maintain_order=True).head(3).to_list()
+        out.append(Problem(
+            f"{data_file} `{variable}`",
+            f"`{variable}` ({why}) is stored as text, not numbers (values such as "
+            f"{', '.join(repr(v) for v in values)}); store it as a numeric variable (in SPSS: "
+            f"Variable View, Type Numeric) or fix the values.", (variable,)))
+    return out
 
 
 def _section_of(why: str) -> str:
@@ -286,7 +311,7 @@ def _ids_and_weights(definition: Definition, data: pl.DataFrame) -> list[Problem
             out.append(Problem(f"{data_file} `{id_}`", f"{ids.null_count()} respondent(s) have no id; fill them in.",
                                (id_,)))
     weight = definition.design.weight
-    if weight and weight in data.columns:
+    if weight and weight in data.columns and data.schema[weight] != pl.String:  # text: _text_variables
         w = data.get_column(weight).cast(pl.Float64, strict=False)
         bad = int((w.is_null() | ~w.is_finite().fill_null(False) | (w < 0).fill_null(False)).sum())
         if bad:
@@ -403,7 +428,7 @@ def check_round(round: int, root: str | Path = ".") -> Validation:
     """
     root = Path(root)
     folder = root / "surveys" / str(round)
-    files = [folder / f"{s}.toml" for s in SURVEYS if (folder / f"{s}.toml").is_file()]
+    files = [folder / f"{s}.toml" for s in SURVEYS if (folder / f"{s}.toml").exists()]
     if not files:
         raise _unknown_round(round, root, "definition (omdomme.toml or innovasjon.toml)")
     problems: list[Problem] = []

@@ -14,13 +14,14 @@ import errno
 import functools
 import os
 import signal
+import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from omdomme.errors import OmdommeError
+from omdomme.errors import OmdommeError, OmdommeWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,7 +99,20 @@ def handle_errors(func: F) -> F:
         except ValueError:  # not the main thread (a test runner): nothing to install
             previous = None
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings():
+                # omdomme's notes (a date read as a number, firms in no county) as «Note: …»
+                # lines, the same in every command; other warnings as Python shows them.
+                shown = warnings.showwarning
+
+                def note(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                         file: TextIO | None = None, line: str | None = None) -> None:
+                    if issubclass(category, OmdommeWarning):
+                        click.echo(f"Note: {message}", err=True)
+                    else:
+                        shown(message, category, filename, lineno, file, line)
+
+                warnings.showwarning = note
+                return func(*args, **kwargs)
         except OmdommeError as error:
             raise OmdommeClickError(error) from error
         except OSError as error:

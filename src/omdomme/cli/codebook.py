@@ -11,7 +11,7 @@ from omdomme.cli._common import handle_errors
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--format",
     "output_format",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from omdomme.cli._common import handle_errors
+
+#: A file a problem names (definitions, data files, codebooks).
+_FILE = re.compile(r"[^\s(),;:`'\"]+\.(?:toml|sav|zsav|por|csv|json)\b")
 
 
 @click.command("validate")
@@ -34,7 +38,7 @@ def validate(round: int, root: Path) -> None:
     result = check_round(round, root)
     if result.problems:
         # The first line names the files, so that it says on its own where to look.
-        files = sorted({str(p.where).split(" ")[0] for p in result.problems} - {""})
+        files = sorted({name for p in result.problems for name in _FILE.findall(str(p))})
         where = f" ({', '.join(files)})" if files else f" (surveys/{round}/)"
         click.echo(f"{len(result.problems)} problem(s) in round {round}{where}:", err=True)
         for problem in result.problems:

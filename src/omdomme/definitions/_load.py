@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from omdomme.errors import DefinitionError, UsageError
+from omdomme.errors import DefinitionError, ReadError, UsageError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -308,6 +308,12 @@ class Definition:
         """
         from omdomme.io import read
 
+        if not self.data_path.exists() and not self.data_path.is_symlink():
+            # Name the definition too: the mistake may be the name in [data], not a lost file.
+            raise ReadError(
+                f"{self.data_path}: file not found, named by [data] file in {self.path} (looked in "
+                f"{self.data_path.resolve().parent}); check the name there and the file's spelling."
+            )
         return read(self.data_path, **self.data_options)
 
 
@@ -1267,7 +1273,7 @@ def load_definition(round: int, survey: str = "omdomme", root: str | Path = ".")
         raise UsageError(f"unknown survey {survey!r}; use one of {', '.join(SURVEYS)}.")
     root = Path(root)
     path = root / "surveys" / str(round) / f"{survey}.toml"
-    if not path.is_file():
+    if not path.exists():  # a folder in its place is parse_definition's error, not «no such round»
         raise _unknown_round(round, root, f"{survey}.toml")
     definition = parse_definition(path)
     if definition.round != int(round):

@@ -437,7 +437,7 @@ def _read_spss(p: Path, fmt: str, encoding: str | None) -> tuple[pl.DataFrame, M
                 df, m = pyreadstat.read_sav(
                     str(p), user_missing=True, encoding=iconv, output_format="polars"
                 )
-            except (ValueError, OverflowError) as error:
+            except (ValueError, OverflowError, pl.exceptions.PolarsError) as error:
                 if isinstance(error, pyreadstat.PyreadstatError | pyreadstat.ReadstatError):
                     raise
                 # A date beyond what Python's datetime holds (year 201416): read the raw numbers

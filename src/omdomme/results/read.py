@@ -391,7 +391,10 @@ def analysed_rounds(root: Path | str = ".") -> list[int]:
     return sorted(
         int(p.name)
         for p in analyses.iterdir()
-        if p.is_dir() and p.name.isdigit() and (p / "estimates.parquet").exists()
+        # A folder with a manifest but no estimates is a damaged analysis, not no analysis:
+        # listed here, so that reading it says which file is missing.
+        if p.is_dir() and p.name.isdigit()
+        and ((p / "estimates.parquet").exists() or (p / "manifest.json").exists())
     )
 
 
