@@ -10,27 +10,35 @@ from omdomme.analysis.disclosure import (
     disclosure_verdict,
     display_text,
     dominance_shares,
-    norwegian_number,
 )
+from omdomme.labels import MINUS, NBSP, fmt_number
 
 
-def _fmt(values: list[float | None], unit: str, suppressed: bool = False) -> list[str]:
+def _fmt(values: list[float | None], unit: str, suppressed: bool = False, kind: str = "ratio") -> list[str]:
     df = pl.DataFrame({"v": values}, schema={"v": pl.Float64})
-    return df.select(display_text(pl.col("v"), pl.lit(unit), pl.lit(suppressed))).to_series().to_list()
+    shown = display_text(pl.col("v"), pl.lit(unit), pl.lit(suppressed), pl.lit(kind))
+    return df.select(shown).to_series().to_list()
 
 
 def test_percent_display_uses_decimal_comma_and_space() -> None:
-    assert _fmt([0.4534, 0.0, 1.0, 0.99996], "percent") == ["45,3 %", "0,0 %", "100,0 %", "100,0 %"]
+    # 0.4525 rounds up: on the decimal a spreadsheet shows, not on the binary float.
+    assert _fmt([0.4534, 0.4525, 0.0, 1.0, 0.99996], "percent") == [
+        f"{v}{NBSP}%" for v in ("45,3", "45,3", "0,0", "100,0", "100,0")]
 
 
 def test_nok_display_groups_thousands_with_spaces() -> None:
     assert _fmt([1234567.4, 999.5, 1000.0, 12.0, 0.0], "nok") == [
-        "1 234 567 kr", "1 000 kr", "1 000 kr", "12 kr", "0 kr"
+        f"1{NBSP}234{NBSP}567{NBSP}kr", f"1{NBSP}000{NBSP}kr", f"1{NBSP}000{NBSP}kr", f"12{NBSP}kr", f"0{NBSP}kr"
     ]
 
 
+def test_a_total_in_nok_shows_in_millions_as_the_reports_do() -> None:
+    assert _fmt([1404837234.4, -2.5e6], "nok", kind="total") == [
+        f"1{NBSP}404,8{NBSP}mill.{NBSP}kr", f"{MINUS}2,5{NBSP}mill.{NBSP}kr"]
+
+
 def test_number_display_and_negative_values() -> None:
-    assert _fmt([12.46, -1234.5, -0.04], "number") == ["12,5", "-1 234,5", "0,0"]
+    assert _fmt([12.46, -1234.5, -0.04], "number") == ["12,5", f"{MINUS}1{NBSP}234,5", "0,0"]
 
 
 def test_suppressed_and_missing_cells() -> None:
@@ -40,8 +48,9 @@ def test_suppressed_and_missing_cells() -> None:
 
 @pytest.mark.parametrize("value", [0.0, 5.0, 123.0, 1234.0, 99999.0, 1e9 + 7])
 def test_number_text_round_trips(value: float) -> None:
-    text = pl.select(norwegian_number(pl.lit(value), decimals=2)).item()
-    assert float(text.replace(" ", "").replace(",", ".")) == pytest.approx(value)
+    text = _fmt([value], "number")[0]
+    assert text == fmt_number(value, 1)
+    assert float(text.replace(NBSP, "").replace(",", ".")) == pytest.approx(value, abs=0.05)
 
 
 def test_dominance_share_of_the_largest_contributors() -> None:
@@ -74,5 +83,5 @@ def test_verdict_reasons_name_the_rule() -> None:
     out = df.select(s.alias("s"), r.alias("r"))
     assert out["s"].to_list() == [True, True, False, False]
     assert out["r"][0] == "undertrykt: færre enn 3 foretak i cellen (2)"
-    assert out["r"][1] == "undertrykt: de 2 største foretakene står for 86,0 % av totalen (grense 85 %)"
+    assert out["r"][1] == f"undertrykt: de 2 største foretakene står for 86,0{NBSP}% av totalen (grense 85{NBSP}%)"
     assert out["r"][2] == ""

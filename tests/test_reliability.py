@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from omdomme.analysis.reliability import apply_reliability, percent_display
+from omdomme.analysis.reliability import apply_reliability
 
 
 def _one(**kw: object) -> dict[str, object]:
@@ -16,7 +16,7 @@ def _one(**kw: object) -> dict[str, object]:
 
 def test_ok() -> None:
     r = _one()
-    assert (r["flag"], r["display"], r["note"]) == ("ok", "45,3 %", "")
+    assert (r["flag"], r["display"], r["note"]) == ("ok", "45,3\u00a0%", "")
 
 
 def test_each_rule() -> None:
@@ -29,13 +29,15 @@ def test_each_rule() -> None:
     small = _one(estimate=0.02, ci_low=0.01, ci_high=0.04)  # width 3 points: presented
     assert small["flag"] == "ok"
     comp = _one(estimate=0.97, ci_low=0.90, ci_high=0.995)
-    assert comp["flag"] == "flagged" and "komplementregelen" in comp["note"] and comp["display"] == "97,0 %"
+    assert comp["flag"] == "flagged" and "komplementregelen" in comp["note"] and comp["display"] == "97,0\u00a0%"
     assert _one(df=7.0)["flag"] == "flagged"
     assert _one(flag="p=1", estimate=1.0, ci_low=0.99, ci_high=1.0)["flag"] == "flagged"
     empty = _one(n=0, eff_n=0.0, estimate=None, ci_low=None, ci_high=None, flag="empty")
     assert empty["flag"] == "suppressed" and empty["display"] == ":" and "ingen estimat" in empty["note"]
 
 
-def test_percent_display_rounds_half_away_from_zero() -> None:
-    out = pl.select(percent_display(pl.Series([0.0, 0.1, 0.12345, 0.99999, 1.0]))).to_series().to_list()
-    assert out == ["0,0 %", "10,0 %", "12,3 %", "100,0 %", "100,0 %"]
+def test_display_rounds_half_away_from_zero_on_the_decimal() -> None:
+    # 0.12345 is below 0.12345 in binary and 0.4525 below 0.4525: the display rounds the decimal.
+    out = [_one(estimate=p, ci_low=max(p - 0.01, 0.0), ci_high=min(p + 0.01, 1.0))["display"]
+           for p in (0.0, 0.1, 0.12345, 0.4525, 0.99999, 1.0)]
+    assert out == [f"{v}\u00a0%" for v in ("0,0", "10,0", "12,3", "45,3", "100,0", "100,0")]

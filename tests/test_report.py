@@ -169,8 +169,8 @@ def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dic
         assert ostfold.rstrip("*") == (":" if o["flag"] == "suppressed" else fmt_pct(o["estimate"]))
         assert ci == (":" if o["flag"] == "suppressed" else fmt_range(o["ci_low"], o["ci_high"]))
         assert akershus.rstrip("*") == (":" if a["flag"] == "suppressed" else fmt_pct(a["estimate"]))
-        # The analysis's own display text agrees with the report's formatting.
-        assert o["display"].replace(" ", "\u00a0") == ostfold.rstrip("*").replace(" ", "\u00a0")
+        # The analysis's own display text is the report's string, byte for byte.
+        assert ostfold.rstrip("*") == (":" if o["flag"] == "suppressed" else o["display"])
         pair = cmp.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)
                           & (pl.col("comparison") == "county") & (pl.col("target_a") == "ostfold")
                           & (pl.col("target_b") == "akershus"))
@@ -328,25 +328,20 @@ def test_quarto_engine_runs_quarto_render_with_the_parameters(fake: Path, tmp_pa
 
 
 def test_norwegian_number_formats() -> None:
-    import doctest
+    # The report formats with omdomme.labels (tests/test_labels.py has the rules); its re-exports.
+    from omdomme import labels, report
 
-    from omdomme.report import _format
-
-    assert doctest.testmod(_format).failed == 0
     nb = "\u00a0"
+    assert all(getattr(report, f) is getattr(labels, f) for f in report.__all__ if f.startswith("fmt_"))
     assert fmt_pct(0.4535) == f"45,4{nb}%"          # half away from zero, not to even
-    assert fmt_pct(0.0) == f"0,0{nb}%"
-    assert fmt_pp(-0.00004) == f"±0,0{nb}p.p."       # no «−0,0»
+    assert fmt_pct(0.4525) == f"45,3{nb}%"          # on the decimal, not the binary float
+    assert fmt_pp(-0.00004) == f"0,0{nb}p.p."        # no «−0,0»
     assert fmt_pp(-0.021) == f"\u22122,1{nb}p.p."    # a true minus sign
     assert fmt_range(0.0123, 0.5) == "1,2–50,0"
-    assert fmt_pct(float("nan")) == ":" and fmt_pct(None) == ":"
-    assert _format.fmt_int(1234567) == f"1{nb}234{nb}567"
-    assert _format.fmt_int(1234567, lang="en") == "1,234,567"
-    assert _format.fmt_unit(1.5e9, "mill_kr", lang="en") == f"1,500.0{nb}NOK{nb}m"
 
 
 def test_innovation_summary_numbers_equal_the_analysis(rendered: dict[str, object], project: Path) -> None:
-    from omdomme.report._format import fmt_unit, unit_of
+    from omdomme.labels import fmt_unit, unit_of
 
     parser = _Tables()
     parser.feed(_html(rendered, "innovasjon"))
@@ -422,3 +417,81 @@ def test_report_text_snapshot(fake: Path) -> None:
                           previous=report.previous)
     table = "\n".join(" | ".join(str(v) for v in row) for row in frame.drop("indicator").iter_rows())
     _assert_snapshot("report_text.md", "\n\n".join(words) + "\n\n" + table + "\n")
+
+
+def _xlsx_rows(path: Path, sheet: str) -> list[dict[str, str]]:
+    """A worksheet of the analysis workbook as it is stored: cell texts by header (numbers as written)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        shared = [("".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t")))
+                  for si in ElementTree.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        index = [s.get("name") for s in book.find("m:sheets", ns)].index(sheet) + 1  # type: ignore[union-attr]
+        root = ElementTree.fromstring(z.read(f"xl/worksheets/sheet{index}.xml"))
+    table = []
+    for row in root.iter(f"{{{ns['m']}}}row"):
+        cells = {}
+        for c in row.findall("m:c", ns):
+            v = c.find("m:v", ns)
+            column = re.match(r"[A-Z]+", c.get("r", "")).group(0)  # type: ignore[union-attr]
+            text = "" if v is None or v.text is None else v.text
+            cells[column] = shared[int(text)] if c.get("t") == "s" else text
+        table.append(cells)
+    header = table[0]
+    return [{header[k]: v for k, v in r.items()} for r in table[1:]]
+
+
+def test_summary_display_workbook_and_report_show_the_same_strings(rendered: dict[str, object],
+                                                                  project: Path) -> None:
+    """Decision 3 of issue 12, end to end on the shipped 2018 round: one number, one string."""
+    folder = project / "analyses" / str(ROUND)
+    est = pl.read_csv(folder / "estimates.csv")
+    # The terminal summary: «  Østfold        29,4 % (26,3 til 32,6)» under «… [vet_ikke, alle; …]».
+    summary = (project / "analyse-summary.txt").read_text(encoding="utf-8").splitlines()
+    shown: dict[tuple[str, str], str] = {}
+    indicator = None
+    for line in summary:
+        head = re.search(r"\[([a-z_]+)[,;]", line)
+        if head and not line.startswith(" "):
+            indicator = head.group(1)
+        for who, key in (("Østfold", "ostfold"), ("Norge", "norge")):
+            if indicator and line.startswith(f"  {who} "):
+                text = line[len(f"  {who}"):].strip()
+                shown[(indicator, key)] = text[: text.index(" (")] if " (" in text else text
+    first = est.group_by("survey", "indicator", maintain_order=True).agg(pl.col("domain").first())
+    rows = {(r["indicator"], r["target"]): r for r in est.join(first, on=["survey", "indicator", "domain"])
+            .iter_rows(named=True)}
+    compared = 0
+    for (ind, target), text in shown.items():
+        r = rows[(ind, target)]
+        if r["flag"] != "suppressed":
+            assert text.removesuffix(" *") == r["display"], (ind, target)
+            compared += 1
+    assert compared >= 2 * 6 + 5  # five reputation indicators; Østfold and Norway for innovation
+
+    # The report's summary tables show those same strings.
+    for survey in ("omdomme", "innovasjon"):
+        parser = _Tables()
+        parser.feed(_html(rendered, survey))
+        labels = {r["label"]: r["indicator"] for r in est.filter(pl.col("survey") == survey).iter_rows(named=True)}
+        for row in parser.tables["sammendrag"]:
+            ind = labels[row[0]]
+            cells = {"ostfold": row[1]} if survey == "omdomme" else {"ostfold": row[1], "norge": row[3]}
+            for target, cell in cells.items():
+                if (ind, target) in shown:
+                    assert cell.rstrip("*") == shown[(ind, target)].removesuffix(" *"), (survey, ind, target)
+
+    # The workbook: its display column is the CSV's, and each share cell, shown as Excel shows
+    # «0.0%» (15 significant digits of the stored number, rounded half away from zero), reads
+    # the same in Norwegian.
+    sheet = _xlsx_rows(folder / f"omdomme-{ROUND}.xlsx", "estimates")
+    assert [r.get("display", "") for r in sheet] == [d or "" for d in est["display"].to_list()]
+    checked = 0
+    for r in sheet:
+        if r["kind"] == "share" and r.get("flag") != "suppressed" and r.get("estimate"):
+            assert fmt_pct(float(r["estimate"])) == r["display"]
+            checked += 1
+    assert checked == est.filter((pl.col("kind") == "share") & (pl.col("flag") != "suppressed")).height > 50

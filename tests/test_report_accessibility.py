@@ -25,8 +25,8 @@ from click.testing import CliRunner
 
 from _report_project import ROUND, analysed_project
 from omdomme.cli import main
+from omdomme.labels import fmt_pct
 from omdomme.report import _palette
-from omdomme.report._format import fmt_pct
 from omdomme.results.read import load_round
 
 A11Y = Path(__file__).resolve().parent / "a11y"

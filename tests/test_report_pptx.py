@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from _report_project import ROUND, analysed_project
 from omdomme.cli import main
-from omdomme.report._format import fmt_pct
+from omdomme.labels import fmt_pct
 from omdomme.results.read import load_round
 
 pptx = pytest.importorskip("pptx", reason="python-pptx reads the deck (pip install -e '.[test]')")

@@ -323,15 +323,17 @@ def test_cli_compare_prints_the_summary_ostfold_first(tmp_path: Path) -> None:
         "",
         "omdomme: 30 comparisons, 2 significant after Holm, 0 series breaks",
         "  Østfold",
-        "    vet_ikke               alle         48.0 % →    39.0 %    -9.0 pp  [-13.2 pp; -4.8 pp]  ↓ ✓",
-        "    svaert_godt            alle         23.0 % →    23.0 %    +0.0 pp  [-3.6 pp; +3.6 pp]",
-        "    moderne_ungdom         unge         43.0 % →    43.0 %    +0.0 pp  [-15.4 pp; +15.4 pp]",
+        # omdomme.labels' English forms: «48.0%», a true minus, «pp» after a no-break space,
+        # and no sign on a change that rounds to zero.
+        "    vet_ikke               alle          48.0% →     39.0%    −9.0\u00a0pp  [−13.2\u00a0pp; −4.8\u00a0pp]  ↓ ✓",
+        "    svaert_godt            alle          23.0% →     23.0%     0.0\u00a0pp  [−3.6\u00a0pp; +3.6\u00a0pp]",
+        "    moderne_ungdom         unge          43.0% →     43.0%     0.0\u00a0pp  [−15.4\u00a0pp; +15.4\u00a0pp]",
     ]
     assert lines[7] == "  Akershus"
     at = lines.index("  Significant in other domains:")
     assert lines[at + 1] == (
-        "    Østfold: vet_ikke               utenfra      48.0 % →    39.0 %    -9.0 pp  "
-        "[-13.7 pp; -4.3 pp]  ↓ ✓"
+        "    Østfold: vet_ikke               utenfra       48.0% →     39.0%    −9.0\u00a0pp  "
+        "[−13.7\u00a0pp; −4.3\u00a0pp]  ↓ ✓"
     )
     assert lines[at + 2] == ""
     assert (

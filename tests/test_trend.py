@@ -317,11 +317,11 @@ def test_cli_trend_prints_levels_slopes_gap_and_goals(tmp_path: Path) -> None:
         "  indicator             county       2016   2018   2020   2022   slope/round [95 % CI]"
     )
     assert (
-        "  vet_ikke              Østfold      48.0   45.0   42.0   39.0   -3.0 pp [-5.9; -0.1]  ↓ ✓"
+        "  vet_ikke              Østfold      48.0   45.0   42.0   39.0   −3.0\u00a0pp [−5.9; −0.1]  ↓ ✓"
         in lines
     )
     assert (
-        "  vet_ikke              Akershus     30.0   30.0   30.0   30.0   +0.0 pp [-2.7; +2.7]"
+        "  vet_ikke              Akershus     30.0   30.0   30.0   30.0   0.0\u00a0pp [−2.7; +2.7]"
         in lines
     )
     assert (
@@ -329,7 +329,7 @@ def test_cli_trend_prints_levels_slopes_gap_and_goals(tmp_path: Path) -> None:
         in lines
     )
     assert (
-        "  vet_ikke              gap         +18.0  +15.0  +12.0   +9.0   2026 projected: +3.0 [-8.6; +14.6] "
+        "  vet_ikke              gap         +18.0  +15.0  +12.0   +9.0   2026 projected: +3.0 [−8.6; +14.6] "
         "undecided"
     ) in lines
     assert (
@@ -359,8 +359,8 @@ def test_summary_lists_significant_trends_of_the_domains_not_shown(result) -> No
     lines = trend_summary(result).splitlines()
     at = lines.index("  Significant trends in other domains:")
     assert lines[at + 1 : at + 3] == [
-        "    Østfold: vet_ikke innenfra: -2.5 pp [-4.7; -0.2]  ↓ ✓",
-        "    Østfold: vet_ikke utenfra: -2.7 pp [-3.9; -1.6]  ↓ ✓",
+        "    Østfold: vet_ikke innenfra: −2.5\u00a0pp [−4.7; −0.2]  ↓ ✓",
+        "    Østfold: vet_ikke utenfra: −2.7\u00a0pp [−3.9; −1.6]  ↓ ✓",
     ]
 
 

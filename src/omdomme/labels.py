@@ -128,9 +128,10 @@ UNITS: tuple[str, ...] = ("percent", "nok", "number")
 """How an indicator's value is shown (the ``unit`` column of ``estimates``): percent, NOK, number."""
 
 Lang = Literal["nb", "en"]
+"""The two languages: ``nb`` (bokmål) and ``en``. Any other ``lang`` is an error."""
 
 
-def target_label(key: str, lang: Lang = "nb") -> str:
+def target_label(key: str, lang: str = "nb") -> str:
     """The name of a target key: ``"ostfold"`` → «Østfold», ``"norge"`` → «Norge» (``en``: «Norway»).
 
     A key that is not a target is returned as it is.
@@ -155,6 +156,11 @@ _SHOWN_DIGITS = 15  # significant digits a spreadsheet shows of a double
 # Enough digits for any finite double at any scale used here (1.8e308 has 309 digits).
 _CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
 _ZEROS = "0" * 400
+
+
+def _check(lang: str) -> None:
+    if lang not in ("nb", "en"):
+        raise ValueError(f"lang must be 'nb' or 'en', got {lang!r}")
 
 
 def _missing(value: object) -> bool:
@@ -199,7 +205,7 @@ def round_half_up(value: float | int, decimals: int = 0, *, scale: int = 0) -> D
     return _CONTEXT.quantize(shown.scaleb(scale), Decimal(1).scaleb(-decimals))
 
 
-def fmt_number(value: float | int | None, decimals: int = 1, *, lang: Lang = "nb", sign: bool = False,
+def fmt_number(value: float | int | None, decimals: int = 1, *, lang: str = "nb", sign: bool = False,
                scale: int = 0) -> str:
     """Format a number with the separators of ``lang``, rounded half away from zero.
 
@@ -226,6 +232,7 @@ def fmt_number(value: float | int | None, decimals: int = 1, *, lang: Lang = "nb
     >>> fmt_number(1404837234.36, 1, scale=-6)
     '1\\xa0404,8'
     """
+    _check(lang)
     if _missing(value):
         return SUPPRESSED
     rounded = round_half_up(value, decimals, scale=scale)  # type: ignore[arg-type]
@@ -239,7 +246,7 @@ def fmt_number(value: float | int | None, decimals: int = 1, *, lang: Lang = "nb
     return text
 
 
-def fmt_int(value: float | int | None, *, lang: Lang = "nb") -> str:
+def fmt_int(value: float | int | None, *, lang: str = "nb") -> str:
     """Format a count: ``1234`` → ``1 234`` (non-breaking space), ``1,234`` in English.
 
     Examples
@@ -250,7 +257,7 @@ def fmt_int(value: float | int | None, *, lang: Lang = "nb") -> str:
     return fmt_number(value, 0, lang=lang)
 
 
-def fmt_pct(share: float | None, decimals: int = 1, *, lang: Lang = "nb", sign: bool = False,
+def fmt_pct(share: float | None, decimals: int = 1, *, lang: str = "nb", sign: bool = False,
             symbol: bool = True) -> str:
     """Format a share (0–1) as percent: ``0.453`` → ``45,3 %`` (``45.3%`` in English).
 
@@ -267,7 +274,7 @@ def fmt_pct(share: float | None, decimals: int = 1, *, lang: Lang = "nb", sign: 
     return f"{number}{NBSP}%" if lang == "nb" else f"{number}%"
 
 
-def fmt_pp(difference: float | None, decimals: int = 1, *, lang: Lang = "nb", symbol: bool = True) -> str:
+def fmt_pp(difference: float | None, decimals: int = 1, *, lang: str = "nb", symbol: bool = True) -> str:
     """Format a difference of two shares in percentage points, always signed.
 
     Examples
@@ -281,7 +288,7 @@ def fmt_pp(difference: float | None, decimals: int = 1, *, lang: Lang = "nb", sy
     return f"{number}{NBSP}p.p." if lang == "nb" else f"{number}{NBSP}pp"
 
 
-def fmt_range(low: float | None, high: float | None, decimals: int = 1, *, lang: Lang = "nb",
+def fmt_range(low: float | None, high: float | None, decimals: int = 1, *, lang: str = "nb",
               scale: int = 2, sign: bool = False, sep: str = EN_DASH) -> str:
     """Format an interval without its unit: ``41,2–49,5`` (shares in percent by default).
 
@@ -308,7 +315,7 @@ def fmt_range(low: float | None, high: float | None, decimals: int = 1, *, lang:
     return f"{lo}{sep}{hi}"
 
 
-def fmt_p(p: float | None, *, lang: Lang = "nb") -> str:
+def fmt_p(p: float | None, *, lang: str = "nb") -> str:
     """Format a p-value with three decimals; below 0.001 as ``< 0,001``.
 
     Examples
@@ -360,7 +367,7 @@ def unit_of(kind: str | None, display: str | None = None) -> Unit:
     return "number"
 
 
-def _unit_suffix(unit: Unit, lang: Lang) -> str:
+def _unit_suffix(unit: Unit, lang: str) -> str:
     if unit == "mill_kr":
         return f"{NBSP}mill.{NBSP}kr" if lang == "nb" else f"{NBSP}NOK{NBSP}m"
     if unit == "kr":
@@ -371,7 +378,7 @@ def _unit_suffix(unit: Unit, lang: Lang) -> str:
 _UNIT_NUMBER = {"pct": (1, 2), "mill_kr": (1, -6), "kr": (0, 0), "number": (1, 0)}  # decimals, scale
 
 
-def fmt_unit(value: float | None, unit: Unit, *, lang: Lang = "nb", sign: bool = False,
+def fmt_unit(value: float | None, unit: Unit, *, lang: str = "nb", sign: bool = False,
              difference: bool = False) -> str:
     """Format ``value`` in ``unit`` (:func:`display_unit`); a difference of percents in points.
 
@@ -390,19 +397,21 @@ def fmt_unit(value: float | None, unit: Unit, *, lang: Lang = "nb", sign: bool =
     return fmt_number(value, decimals, lang=lang, sign=sign, scale=scale) + _unit_suffix(unit, lang)
 
 
-def fmt_bound(value: float | None, unit: Unit, *, lang: Lang = "nb") -> str:
-    """One end of a difference's interval in ``unit``, signed and without the unit (``+1,8``).
+def fmt_bound(value: float | None, unit: Unit, *, lang: str = "nb", sign: bool = True) -> str:
+    """One end of an interval in ``unit``, without the unit: the number :func:`fmt_unit` shows.
+
+    Signed by default (the bounds of a difference: ``+1,8``).
 
     Examples
     --------
-    >>> fmt_bound(0.018, "pct"), fmt_bound(-3210.0, "kr")
-    ('+1,8', '−3\\xa0210')
+    >>> fmt_bound(0.018, "pct"), fmt_bound(-3210.0, "kr"), fmt_bound(1404837234, "mill_kr", sign=False)
+    ('+1,8', '−3\\xa0210', '1\\xa0404,8')
     """
     decimals, scale = _UNIT_NUMBER[unit]
-    return fmt_number(value, decimals, lang=lang, sign=True, scale=scale)
+    return fmt_number(value, decimals, lang=lang, sign=sign, scale=scale)
 
 
-def fmt_value(value: float | None, kind: str, *, decimals: int | None = None, lang: Lang = "nb") -> str:
+def fmt_value(value: float | None, kind: str, *, decimals: int | None = None, lang: str = "nb") -> str:
     """Format an estimate by its kind: a share as percent, any other kind as a number.
 
     Without ``decimals``, a number of 100 or more has none and a smaller one has two.
@@ -428,7 +437,7 @@ def _grouped(digits: pl.Expr, sep: str) -> pl.Expr:
     return digits.str.reverse().str.replace_all(r"(\d{3})", "${1}" + sep).str.strip_chars_end(sep).str.reverse()
 
 
-def _number_series(values: pl.Series, decimals: int, lang: Lang, sign: bool, scale: int) -> pl.Series:
+def _number_series(values: pl.Series, decimals: int, lang: str, sign: bool, scale: int) -> pl.Series:
     # Each step is a column of its own, so every intermediate is computed once.
     c = pl.col
     steps = [
@@ -476,7 +485,7 @@ def _number_series(values: pl.Series, decimals: int, lang: Lang, sign: bool, sca
     return frame.select(pl.when(missing).then(pl.lit(SUPPRESSED)).otherwise(out).alias(values.name)).to_series()
 
 
-def number_expr(value: pl.Expr, decimals: int = 1, *, lang: Lang = "nb", sign: bool = False,
+def number_expr(value: pl.Expr, decimals: int = 1, *, lang: str = "nb", sign: bool = False,
                 scale: int = 0) -> pl.Expr:
     """:func:`fmt_number` for a column: the same string for every value (null, NaN, inf → ``:``).
 
@@ -489,13 +498,14 @@ def number_expr(value: pl.Expr, decimals: int = 1, *, lang: Lang = "nb", sign: b
     >>> pl.select(number_expr(pl.lit(s), 1, scale=2)).to_series().to_list()
     ['45,3', '−140\\xa0483\\xa0723\\xa0436,0', ':', '0,0']
     """
+    _check(lang)
     if decimals < 0:
         raise ValueError(f"number_expr needs decimals >= 0, got {decimals}")
     return value.map_batches(lambda s: _number_series(s, decimals, lang, sign, scale),
                              return_dtype=pl.String, is_elementwise=True)
 
 
-def pct_expr(share: pl.Expr, decimals: int = 1, *, lang: Lang = "nb", sign: bool = False,
+def pct_expr(share: pl.Expr, decimals: int = 1, *, lang: str = "nb", sign: bool = False,
              symbol: bool = True) -> pl.Expr:
     """:func:`fmt_pct` for a column.
 
@@ -511,7 +521,7 @@ def pct_expr(share: pl.Expr, decimals: int = 1, *, lang: Lang = "nb", sign: bool
     return pl.when(number == SUPPRESSED).then(number).otherwise(pl.concat_str(number, pl.lit(suffix)))
 
 
-def unit_expr(value: pl.Expr, unit: pl.Expr, *, lang: Lang = "nb") -> pl.Expr:
+def unit_expr(value: pl.Expr, unit: pl.Expr, *, lang: str = "nb") -> pl.Expr:
     """:func:`fmt_unit` for a column, the unit per row (``pct``, ``kr``, ``mill_kr``, ``number``).
 
     Examples

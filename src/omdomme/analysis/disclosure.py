@@ -8,9 +8,9 @@ round definition's ``[disclosure]`` section:
 - **(n, k) dominance**: a total (or the numerator of a ratio of totals) whose ``n`` largest
   weighted contributions hold more than ``k`` of the cell's weighted total is suppressed.
 
-The rules are computed for every cell at once with polars expressions. Formatting follows
-Norwegian conventions: decimal comma, a space as the thousands separator, ``45,3 %``,
-``1 234 567 kr``.
+The rules are computed for every cell at once with polars expressions. A cell's ``display``
+text comes from :func:`omdomme.labels.unit_expr`, the formatter every surface uses
+(``45,3 %``, ``1 404,8 mill. kr``, ``18 695 kr``).
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from __future__ import annotations
 import polars as pl
 
 from omdomme.definitions.innovation import DisclosureRules
-from omdomme.labels import UNITS
+from omdomme.labels import NBSP, SUPPRESSED, UNITS, fmt_number, number_expr, unit_expr
 
 __all__ = ["UNITS", "DisclosureRules", "SUPPRESSED", "disclosure_verdict", "display_text", "dominance_shares"]
-
-SUPPRESSED = ":"
 
 
 def dominance_shares(
@@ -115,9 +113,9 @@ def disclosure_verdict(
         .when(dominated)
         .then(
             pl.format(
-                "undertrykt: de {} største foretakene står for {} % av totalen (grense {} %)",
+                f"undertrykt: de {{}} største foretakene står for {{}}{NBSP}% av totalen (grense {{}}{NBSP}%)",
                 pl.lit(rules.dominance_n),
-                (dominance * 100).round(1).cast(pl.String).str.replace(r"\.", ","),
+                number_expr(dominance, 1, scale=2),
                 pl.lit(_percent_text(rules.dominance_k)),
             )
         )
@@ -127,70 +125,43 @@ def disclosure_verdict(
 
 
 def _percent_text(fraction: float) -> str:
-    text = f"{fraction * 100:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    # A rule's limit as people write it: 0.9 -> «90», 0.855 -> «85,5».
+    return fmt_number(fraction, 1, scale=2).removesuffix(",0")
 
 
-def _grouped_digits(integer_text: pl.Expr) -> pl.Expr:
-    # Rust regex has no look-around, so insert the separator on the reversed digits.
-    return (
-        integer_text.str.reverse()
-        .str.replace_all(r"(\d{3})", "$1 ")
-        .str.strip_chars_end(" ")
-        .str.reverse()
-    )
-
-
-def norwegian_number(value: pl.Expr, *, decimals: int) -> pl.Expr:
-    """Format numbers the Norwegian way: ``1 234 567,8`` (space thousands, decimal comma).
-
-    Examples
-    --------
-    >>> pl.select(norwegian_number(pl.lit(-1234567.86), decimals=1)).item()
-    '-1 234 567,9'
-    """
-    rounded = value.abs().round(decimals)
-    integer = rounded.floor().cast(pl.Int64).cast(pl.String)
-    text = _grouped_digits(integer)
-    if decimals > 0:
-        fraction = (
-            ((rounded - rounded.floor()) * 10**decimals)
-            .round(0)
-            .cast(pl.Int64)
-            .cast(pl.String)
-            .str.zfill(decimals)
-        )
-        text = pl.concat_str([text, pl.lit(","), fraction])
-    sign = pl.when(value.round(decimals) < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    return pl.concat_str([sign, text])
-
-
-def display_text(value: pl.Expr, unit: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
-    """What a table shows for a cell: ``45,3 %``, ``1 234 567 kr``, ``12,5`` or ``:``.
+def display_text(value: pl.Expr, unit: pl.Expr, suppressed: pl.Expr, kind: pl.Expr | None = None) -> pl.Expr:
+    """What a table shows for a cell: ``45,3 %``, ``1 404,8 mill. kr``, ``18 695 kr``, ``12,5`` or ``:``.
 
     Parameters
     ----------
     value
         The estimate (a share as a proportion 0–1 when ``unit`` is ``percent``).
     unit
-        ``percent``, ``nok`` or ``number``.
+        ``percent``, ``nok`` or ``number`` (the definition's ``unit``).
     suppressed
         True where the cell must show ``:``.
+    kind
+        The estimate's kind: a total in NOK shows in millions
+        (:func:`omdomme.labels.display_unit`). Without it, NOK shows in kroner.
 
     Examples
     --------
-    >>> df = pl.DataFrame({"v": [0.4534, 1234567.4, 12.46], "u": ["percent", "nok", "number"]})
-    >>> df.select(display_text(pl.col("v"), pl.col("u"), pl.lit(False))).to_series().to_list()
-    ['45,3 %', '1 234 567 kr', '12,5']
+    >>> df = pl.DataFrame({"v": [0.4525, 1404837234.4, 18694.7, 12.46],
+    ...                    "u": ["percent", "nok", "nok", "number"], "k": ["share", "total", "ratio", "mean"]})
+    >>> df.select(display_text(pl.col("v"), pl.col("u"), pl.lit(False), pl.col("k"))).to_series().to_list()
+    ['45,3\\xa0%', '1\\xa0404,8\\xa0mill.\\xa0kr', '18\\xa0695\\xa0kr', '12,5']
     """
+    share, total = (pl.lit(False), pl.lit(False)) if kind is None else (kind == "share", kind == "total")
+    shown = (
+        pl.when((unit == "percent") | share).then(pl.lit("pct"))
+        .when((unit == "nok") & total).then(pl.lit("mill_kr"))
+        .when(unit == "nok").then(pl.lit("kr"))
+        .otherwise(pl.lit("number"))
+    )
     return (
         pl.when(suppressed)
         .then(pl.lit(SUPPRESSED))
         .when(value.is_null() | value.is_nan())
         .then(pl.lit(""))
-        .when(unit == "percent")
-        .then(pl.concat_str([norwegian_number(value * 100, decimals=1), pl.lit(" %")]))
-        .when(unit == "nok")
-        .then(pl.concat_str([norwegian_number(value, decimals=0), pl.lit(" kr")]))
-        .otherwise(norwegian_number(value, decimals=1))
+        .otherwise(unit_expr(value, shown))
     )

@@ -56,6 +56,7 @@ from omdomme.definitions.innovation import (
 from omdomme.errors import DefinitionError, DesignError, EstimationWarning, GeographyError
 from omdomme.estimate.contrast import independent, paired
 from omdomme.estimate.weighting import weight_diagnostics
+from omdomme.labels import NORGE, TARGET_LABELS, TARGETS, number_expr
 from omdomme.results.manifest import file_entry
 from omdomme.results.schema import TABLE_COLUMNS
 
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
     from omdomme.estimate.survey import Survey
 
 SURVEY = "innovasjon"
-NORGE = "norge"
 COUNTY = "_county"  # internal column; underscored so it cannot clash with the vendor's names
 DOMAIN = "alle"
 DOMAIN_LABEL = "Alle foretak"
@@ -522,11 +522,7 @@ def _dominance(prep: _Prepared) -> pl.DataFrame:
 
 
 def _targets() -> tuple[list[str], dict[str, str]]:
-    from omdomme.geography import COUNTIES, COUNTY_NAMES
-
-    targets = [*COUNTIES, NORGE]
-    labels = {**COUNTY_NAMES, NORGE: "Norge"}
-    return targets, labels
+    return list(TARGETS), TARGET_LABELS
 
 
 def _indicator_frame(spec: InnovationSpec) -> pl.DataFrame:
@@ -570,8 +566,7 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
     survey_flag = pl.col("flag").fill_null("") != ""
     other_note = (
         pl.when(survey_flag).then(estimator_note(pl.col("flag")))
-        .when(low_df).then(pl.format("få frihetsgrader (df = {})", pl.col("df").round(1).cast(pl.String)
-                                     .str.replace(".", ",", literal=True)))
+        .when(low_df).then(pl.format("få frihetsgrader (df = {})", number_expr(pl.col("df"), 1)))
         .otherwise(pl.lit(""))
     )
     precision_note = pl.when(is_share).then(pl.col("_rel_note").fill_null("")).otherwise(other_note)
@@ -593,7 +588,7 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
         # A cell suppressed for confidentiality must not leak through the CSV either: its numbers
         # are withheld. A cell suppressed for precision keeps them (shown as `:` in tables).
         *[pl.when(pl.col("_disclosed")).then(None).otherwise(pl.col(c)).alias(c) for c in hidden],
-        display_text(pl.col("estimate"), pl.col("unit"), pl.col("_suppressed")).alias("display"),
+        display_text(pl.col("estimate"), pl.col("unit"), pl.col("_suppressed"), pl.col("kind")).alias("display"),
     )
     return (
         table.sort("_order", "_torder")

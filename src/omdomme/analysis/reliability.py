@@ -18,30 +18,23 @@ Example
 >>> f = pl.DataFrame({"n": [400], "eff_n": [300.0], "estimate": [0.453], "ci_low": [0.40],
 ...                   "ci_high": [0.51], "df": [399.0], "flag": [""], "note": [""]})
 >>> apply_reliability(f, min_n=30).select("flag", "display").row(0)
-('ok', '45,3 %')
+('ok', '45,3\xa0%')
+
+``display`` is :func:`omdomme.labels.pct_expr`: the same string as the summaries, the
+workbook and the reports show for the estimate.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-SUPPRESSED = ":"  # SSB's symbol: «Tall kan ikke offentliggjøres»
+from omdomme.labels import NBSP, SUPPRESSED, number_expr, pct_expr
+
 EFF_N_MIN = 30.0
 WIDTH_MAX = 0.30
 WIDTH_SMALL = 0.05
 RELATIVE_MAX = 1.30
 DF_MIN = 8.0
-
-
-def percent_display(estimate: pl.Expr) -> pl.Expr:
-    """Norwegian percent with one decimal: ``0.4531`` -> ``"45,3 %"`` (null stays null).
-
-    >>> pl.select(percent_display(pl.lit(0.4531))).item()
-    '45,3 %'
-    """
-    # round() is half away from zero, as a reader rounding by hand expects.
-    text = (estimate * 100).round(1).cast(pl.String)
-    return pl.concat_str(text.str.replace(r"\.", ","), pl.lit(" %"))
 
 
 # The estimator's flag codes (omdomme.Survey) in the reports' language; the code stays in
@@ -71,11 +64,6 @@ def estimator_note(flag: pl.Expr) -> pl.Expr:
     )
 
 
-def _decimal(value: pl.Expr) -> pl.Expr:
-    # Norwegian decimal comma in the notes, as in `display`.
-    return value.round(1).cast(pl.String).str.replace(".", ",", literal=True)
-
-
 def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
     """Replace the estimator's ``flag``/``note`` with ``ok``/``flagged``/``suppressed`` and a reason, add ``display``.
 
@@ -100,16 +88,16 @@ def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
         pl.when(no_estimate).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)")),
         pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
         pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
-            pl.format("effektivt utvalg {} < 30", _decimal(pl.col("eff_n")))),
+            pl.format("effektivt utvalg {} < 30", number_expr(pl.col("eff_n"), 1))),
         pl.when(~no_estimate & (width >= WIDTH_MAX)).then(
-            pl.format("KI-bredde {} prosentpoeng (≥ 30)", _decimal(width * 100))),
+            pl.format("KI-bredde {} prosentpoeng (≥ 30)", number_expr(width, 1, scale=2))),
         pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / p > RELATIVE_MAX)).then(
             pl.lit("relativ KI-bredde over 130 %")),
     ]
     flag_reasons = [
         pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / (1 - p) > RELATIVE_MAX)).then(
             pl.lit("komplementregelen: relativ KI-bredde for 1 − p over 130 %")),
-        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", _decimal(pl.col("df")))),
+        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", number_expr(pl.col("df"), 1))),
         pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
             estimator_note(pl.col("flag"))),
     ]
@@ -126,24 +114,23 @@ def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
         ),
     )
     return out.with_columns(
-        display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED)).otherwise(percent_display(p))
+        display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED)).otherwise(pct_expr(p))
     ).drop("_suppress", "_flag")
 
 
 def score_display(estimate: pl.Expr, kind: pl.Expr) -> pl.Expr:
-    """What a table shows for a mean score (``3,72``) or a net score in percentage points (``+12,3 pp``).
+    """What a table shows for a mean score (``3,72``) or a net score in percentage points (``+12,3 p.p.``).
+
+    The forms of :mod:`omdomme.labels` (``fmt_number``, ``fmt_pp``).
 
     >>> pl.select(score_display(pl.lit(-0.1234), pl.lit("net"))).item()
-    '−12,3 pp'
+    '−12,3\xa0p.p.'
     >>> pl.select(score_display(pl.lit(3.7249), pl.lit("mean"))).item()
     '3,72'
     """
-    points = (estimate * 100).round(1)
-    net = pl.concat_str(
-        pl.when(points > 0).then(pl.lit("+")).when(points < 0).then(pl.lit("−")).otherwise(pl.lit("")),
-        points.abs().cast(pl.String).str.replace(".", ",", literal=True), pl.lit(" pp"))
-    mean = estimate.round(2).cast(pl.String).str.replace(".", ",", literal=True)
-    return pl.when(kind == "net").then(net).otherwise(mean)
+    points = number_expr(estimate, 1, sign=True, scale=2)
+    net = pl.when(points == SUPPRESSED).then(points).otherwise(pl.concat_str(points, pl.lit(f"{NBSP}p.p.")))
+    return pl.when(kind == "net").then(net).otherwise(number_expr(estimate, 2))
 
 
 def apply_score_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
@@ -163,10 +150,10 @@ def apply_score_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataF
         pl.when(no_estimate).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)")),
         pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
         pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
-            pl.format("effektivt utvalg {} < 30", _decimal(pl.col("eff_n")))),
+            pl.format("effektivt utvalg {} < 30", number_expr(pl.col("eff_n"), 1))),
     ], separator="; ", ignore_nulls=True)
     flagged = pl.concat_str([
-        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", _decimal(pl.col("df")))),
+        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", number_expr(pl.col("df"), 1))),
         pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
             estimator_note(pl.col("flag"))),
     ], separator="; ", ignore_nulls=True)

@@ -21,7 +21,6 @@ from omdomme.coding._text import fold, tokens
 
 CODES = ("steder", "sverige", "natur", "dialekt", "naeringsliv", "verdier", "kultur", "negativ", "annet")
 VET_IKKE = "vet_ikke"
-COUNTIES = ("akershus", "oslo", "buskerud", "vestfold", "ostfold")
 OTHER_PLACE = "annet_sted"
 SWEDEN = "sverige"
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from omdomme.errors import DefinitionError, ReadError, UsageError
+from omdomme.labels import COUNTIES as COUNTY_KEYS
 
 if TYPE_CHECKING:
     import polars as pl
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 SURVEYS = ("omdomme", "innovasjon")
 LONELY_PSU = ("fail", "remove", "adjust", "average")
 CI_METHODS = ("logit", "likelihood", "asin", "beta", "mean", "xlogit", "wilson", "korn_graubard_nchs")
-COUNTY_KEYS = ("akershus", "oslo", "buskerud", "vestfold", "ostfold")
 BORDERS = (2024, "round")
 """Allowed ``borders`` of ``[respondent]``: the 2024 counties, or the counties of the round's ``code_year``."""
 

@@ -14,8 +14,7 @@ use them, so importing this package is cheap.
 
 from __future__ import annotations
 
-from omdomme.report._document import Report, parameters
-from omdomme.report._format import (
+from omdomme.labels import (
     fmt_int,
     fmt_number,
     fmt_p,
@@ -24,6 +23,7 @@ from omdomme.report._format import (
     fmt_range,
     fmt_value,
 )
+from omdomme.report._document import Report, parameters
 from omdomme.report._render import render_report
 from omdomme.results.read import RoundResults, analysed_rounds, load_round, trend_estimates
 

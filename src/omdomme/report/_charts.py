@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme.report._format import NBSP, fmt_number, fmt_pct, unit_of
+from omdomme.labels import NBSP, fmt_bound, fmt_number, fmt_pct, fmt_unit, unit_of
 from omdomme.report._palette import (
     AKERSHUS,
     CATEGORY_COLOURS,
@@ -125,7 +125,8 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     scale = {"pct": 100.0, "mill_kr": 1e-6}.get(unit, 1.0)
     hidden = pl.col("flag") == "suppressed"
     data = data.with_columns(
-        pl.when(hidden).then(None).otherwise(pl.col(c) * scale).alias(c) for c in ("estimate", "ci_low", "ci_high")
+        *(pl.when(hidden).then(None).otherwise(pl.col(c) * scale).alias(c) for c in ("estimate", "ci_low", "ci_high")),
+        pl.col("estimate").alias("_stored"),  # the label formats the stored value, not the scaled float
     ).with_columns(
         colour=pl.col("target").replace_strict({"ostfold": OSTFOLD, "akershus": AKERSHUS, "norge": NORGE}, default=MUTED),
         size=pl.when(pl.col("target") == "ostfold").then(pl.lit(4.6)).otherwise(pl.lit(3.0)),
@@ -141,14 +142,13 @@ def county_chart(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",
     first = first.sort("estimate", descending=(better == "lower"), nulls_last=False)
     order = first["target_label"].to_list()
     top = float(data["ci_high"].max() or 1.0)  # type: ignore[arg-type]
-    decimals = 1 if unit in ("pct", "mill_kr") else 0
 
     def fmt(value: float) -> str:
-        text = fmt_number(value, decimals, lang=lang)
-        return text + (f"{NBSP}%" if lang == "nb" else "%") if unit == "pct" else text
+        # The number the tables show, without a unit other than «%».
+        return fmt_pct(value, lang=lang) if unit == "pct" else fmt_bound(value, unit, lang=lang, sign=False)
     data = data.with_columns(
         label=pl.when(hidden).then(pl.lit(":")).otherwise(
-            pl.col("estimate").map_elements(fmt, return_dtype=pl.String)
+            pl.col("_stored").map_elements(fmt, return_dtype=pl.String)
             + pl.when(pl.col("flag") == "flagged").then(pl.lit("*")).otherwise(pl.lit(""))),
         label_y=pl.when(hidden).then(pl.lit(top * 0.02)).otherwise(pl.col("ci_high") + top * 0.03),
     )
@@ -497,8 +497,6 @@ def _alt_value(row: dict[str, Any], lang: str) -> str:
     if row.get("flag") == "suppressed" or row.get("estimate") is None:
         return ":"
     unit = unit_of(row.get("kind"), row.get("display"))
-    from omdomme.report._format import fmt_unit
-
     return fmt_unit(row["estimate"], unit, lang=lang)
 
 

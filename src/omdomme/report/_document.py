@@ -14,8 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from omdomme.report import _charts, _tables
-from omdomme.report._format import (
+from omdomme.labels import (
     fmt_bound,
     fmt_int,
     fmt_number,
@@ -25,6 +24,7 @@ from omdomme.report._format import (
     fmt_unit,
     unit_of,
 )
+from omdomme.report import _charts, _tables
 from omdomme.report._text import phrase
 from omdomme.results.read import (
     RoundResults,
@@ -275,8 +275,8 @@ class Report:
                 sig += f" ({'Holm-justert' if lang == 'nb' else 'Holm-adjusted'} {p_text})"
             sentences.append("- " + phrase("comparison_text", lang, domain=dlabel,
                                            diff=fmt_pp(gap["difference"], lang=lang),
-                                           lo=fmt_number(100 * gap["ci_low"], 1, lang=lang, sign=True),
-                                           hi=fmt_number(100 * gap["ci_high"], 1, lang=lang, sign=True), sig=sig))
+                                           lo=fmt_bound(gap["ci_low"], "pct", lang=lang),
+                                           hi=fmt_bound(gap["ci_high"], "pct", lang=lang), sig=sig))
         if sentences:
             parts.append("\n".join(sentences))
         parts.append(_tables.county_table(self.estimates, indicator, lang=lang, table_id=f"tabell-{indicator}"))
@@ -416,7 +416,7 @@ class Report:
             df_text = ":" if not dfs else fmt_number(min(dfs), 0, lang=lang) if min(dfs) == max(dfs) \
                 else f"{fmt_number(min(dfs), 0, lang=lang)}–{fmt_number(max(dfs), 0, lang=lang)}"
             levels = [float(v) for v in est["level"].drop_nulls().to_list()] or [0.95]
-            level = fmt_number(100 * levels[0], 0, lang=lang)
+            level = fmt_number(levels[0], 0, lang=lang, scale=2)
             key = "innovation_method_ci" if self.survey == "innovasjon" else "method_ci"
             parts.append(phrase(key, lang, level=level, methods=methods, df=df_text))
             if self.survey == "innovasjon":

@@ -1,6 +1,6 @@
 """The report's tables (great_tables), built from already formatted strings.
 
-Numbers are formatted here, once, with :mod:`omdomme.report._format` (``45,3 %``, ``:`` for
+Numbers are formatted here, once, with :mod:`omdomme.labels` (``45,3 %``, ``:`` for
 suppressed cells), so that what a reader sees is exactly the estimate in
 ``analyses/<round>/estimates.csv`` after Norwegian formatting; great_tables only lays out.
 """
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme.report._format import fmt_int, fmt_pct, fmt_range, fmt_unit, unit_of
+from omdomme.labels import EN_DASH, fmt_bound, fmt_int, fmt_pct, fmt_unit, unit_of
 from omdomme.report._text import phrase
 
 if TYPE_CHECKING:
@@ -59,12 +59,11 @@ def _interval(row: dict[str, Any], lang: str) -> str:
     """A row's 95 % interval in its unit, without the unit (the column header says it)."""
     if row.get("flag") == "suppressed":
         return ":"
+    if row.get("ci_low") is None or row.get("ci_high") is None:
+        return ":"
     unit = unit_of(row.get("kind"), row.get("display"))
-    if unit == "pct":
-        return fmt_range(row["ci_low"], row["ci_high"], lang=lang)
-    if unit == "mill_kr":
-        return fmt_range(row["ci_low"] / 1e6, row["ci_high"] / 1e6, percent=False, decimals=1, lang=lang)
-    return fmt_range(row["ci_low"], row["ci_high"], percent=False, decimals=0, lang=lang)
+    low, high = (fmt_bound(row[c], unit, lang=lang, sign=False) for c in ("ci_low", "ci_high"))
+    return f"{low}{EN_DASH}{high}"
 
 
 def _footnotes(rows: pl.DataFrame, lang: str) -> list[str]:

@@ -23,20 +23,16 @@ from typing import Any
 import polars as pl
 
 from omdomme.labels import TARGET_ORDER, fmt_pct
+from omdomme.labels import unit_of as _unit
 
 PERCENT_FORMAT = "0.0 %"
 COUNT_FORMAT = "#,##0"
-NUMBER_FORMATS = {"pct": PERCENT_FORMAT, "kr": "#,##0", "mill_kr": "#,##0", "number": "#,##0.00"}
+# What Excel shows is what the `display` column and the reports show (omdomme.labels): a
+# total in NOK in millions with one decimal (each trailing comma divides by 1000), other
+# NOK in whole kroner, other numbers with one decimal. Excel rounds the value it shows
+# half away from zero, as omdomme.labels does.
+NUMBER_FORMATS = {"pct": PERCENT_FORMAT, "kr": '#,##0" kr"', "mill_kr": '#,##0.0,," mill. kr"', "number": "#,##0.0"}
 SUPPRESSED = ":"
-
-
-def _unit(kind: str | None, display: str | None) -> str:
-    text = (display or "").strip()
-    if kind == "share" or text.endswith("%"):
-        return "pct"
-    if text.endswith("kr"):
-        return "kr"
-    return "number"
 
 
 def sheet_name(survey: str, indicator: str, taken: set[str]) -> str:

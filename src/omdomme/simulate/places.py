@@ -15,9 +15,10 @@ from importlib import resources
 import numpy as np
 import polars as pl
 
+from omdomme.labels import COUNTIES
+
 __all__ = ["COUNTIES", "FYLKE_2024", "assign_kommune", "code_version", "kommune_frame"]
 
-COUNTIES = ("akershus", "oslo", "buskerud", "vestfold", "ostfold")
 FYLKE_2024 = {"32": "akershus", "03": "oslo", "33": "buskerud", "39": "vestfold", "31": "ostfold"}
 
 # Rough adult-population weights (thousands of inhabitants, 2024) of the 2024 municipalities

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from omdomme.labels import COUNTY_NAMES
 from omdomme.simulate._shared import ASSOCIATION_CODES, INDUSTRIES, SIZE_CLASSES, VI_ASSOC, VI_SCALE
 from omdomme.simulate.places import COUNTIES
 
@@ -28,8 +29,6 @@ __all__ = [
 
 FILE_LABEL_PEOPLE = "SYNTETISKE DATA – ikke ekte respondenter"
 FILE_LABEL_FIRMS = "SYNTETISKE DATA – ikke ekte foretak"
-COUNTY_NAMES = {"akershus": "Akershus", "oslo": "Oslo", "buskerud": "Buskerud",
-                "vestfold": "Vestfold", "ostfold": "Østfold"}
 
 
 @dataclass(frozen=True)

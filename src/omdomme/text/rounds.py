@@ -1,56 +1,58 @@
-"""What the terminal shows for ``omdomme compare``: the changes between two rounds in bokmål.
+"""What the terminal shows for ``omdomme compare``: the changes between two rounds (in English).
 
 Floor 6 (text): formats a :class:`omdomme.analysis.rounds.RoundComparison`; computes nothing.
+Numbers come from :mod:`omdomme.labels` (English forms: ``45.3%``, ``−2.8 pp``, ``6,480``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme.labels import SURVEYS
+from omdomme.labels import NBSP, SURVEYS, fmt_number, fmt_pct, fmt_pp, target_label
 from omdomme.labels import TARGET_ORDER as _TARGET_ORDER
 
 if TYPE_CHECKING:
     from omdomme.analysis.rounds import RoundComparison
 
 
-def fmt_number(value: float | None, kind: str, *, signed: bool = False, unit: bool = True) -> str:
-    """A number for the terminal: shares in percent (points when ``signed``), large
-    totals in millions (``m``) or billions (``bn``), others to 3 significant digits.
+def fmt_estimate(value: float | None, kind: str, *, signed: bool = False, unit: bool = True) -> str:
+    """A number of ``kind`` for the terminal: shares in percent (points when ``signed``), large
+    totals in millions (``m``) or billions (``bn``), others to 3 significant digits; ``–`` for none.
 
     Examples
     --------
-    >>> fmt_number(0.4531, "share"), fmt_number(-0.021, "share", signed=True)
-    ('45.3 %', '-2.1 pp')
-    >>> fmt_number(1_692_715_525.0, "total"), fmt_number(6480.2, "ratio", signed=True)
-    ('1.69 bn', '+6,480')
+    >>> fmt_estimate(0.4525, "share"), fmt_estimate(-0.021, "share", signed=True)
+    ('45.3%', '−2.1\\xa0pp')
+    >>> fmt_estimate(1_692_715_525.0, "total"), fmt_estimate(6480.2, "ratio", signed=True)
+    ('1.69\\xa0bn', '+6,480')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value != value:
         return "–"
-    sign = "+" if signed else ""
     if kind == "share":
-        text = f"{100 * value:{sign}.1f}"
-        return text + ((" pp" if signed else " %") if unit else "")
+        if not unit:
+            return fmt_number(value, 1, lang="en", sign=signed, scale=2)
+        return fmt_pp(value, lang="en") if signed else fmt_pct(value, lang="en")
     size = abs(value)
     if size >= 1e9:
-        return f"{value / 1e9:{sign}.2f} bn"
+        return fmt_number(value, 2, lang="en", sign=signed, scale=-9) + f"{NBSP}bn"
     if size >= 1e6:
-        return f"{value / 1e6:{sign}.1f} m"
+        return fmt_number(value, 1, lang="en", sign=signed, scale=-6) + f"{NBSP}m"
     if size >= 1000:
-        return f"{value:{sign},.0f}"
-    return f"{value:{sign}.3g}"
+        return fmt_number(value, 0, lang="en", sign=signed)
+    digits = 0 if value == 0 else Decimal(repr(float(value))).adjusted()
+    return fmt_number(value, max(0, 2 - digits), lang="en", sign=signed)
 
 
 def _fmt_value(value: float | None, kind: str) -> str:
-    return fmt_number(value, kind)
+    return fmt_estimate(value, kind)
 
 
 def _fmt_change(value: float | None, kind: str) -> str:
-    return fmt_number(value, kind, signed=True)
+    return fmt_estimate(value, kind, signed=True)
 
 
 def arrow(row: Mapping[str, Any]) -> str:
@@ -106,7 +108,7 @@ def comparison_summary(result: RoundComparison) -> str:
         width = max(22, *(len(i) + 1 for i in shown["indicator"].to_list()))
         for target in targets:
             rows = shown.filter(pl.col("target_a") == target)
-            lines.append(f"  {_TARGET_LABEL.get(target, target)}")
+            lines.append(f"  {target_label(target)}")
             lines += [_change_line(row, width) for row in rows.iter_rows(named=True)]
         hidden = part.filter(pl.col("significant"), pl.col("domain") != pl.col("shown_domain"))
         if hidden.height:
@@ -115,7 +117,7 @@ def comparison_summary(result: RoundComparison) -> str:
                 pl.col("target_a").replace_strict(_TARGET_ORDER, default=99), maintain_order=True
             )
             for row in hidden.iter_rows(named=True):
-                label = _TARGET_LABEL.get(row["target_a"], row["target_a"])
+                label = target_label(row["target_a"])
                 lines.append(_change_line(row, width, prefix=f"{label}: "))
         breaks = part.filter(~pl.col("comparable")).unique(
             ["indicator", "break_reason"], maintain_order=True
@@ -137,13 +139,3 @@ def _change_line(row: Mapping[str, Any], width: int, prefix: str = "") -> str:
         f"  [{_fmt_change(row['ci_low'], kind)}; {_fmt_change(row['ci_high'], kind)}]"
         f"  {arrow(row)}"
     ).rstrip()
-
-
-_TARGET_LABEL = {
-    "akershus": "Akershus",
-    "oslo": "Oslo",
-    "buskerud": "Buskerud",
-    "vestfold": "Vestfold",
-    "ostfold": "Østfold",
-    "norge": "Norge",
-}

@@ -29,37 +29,31 @@ from omdomme.results.read import main_estimates
 if TYPE_CHECKING:
     from omdomme.analysis.reputation import AnalysisResult
 
-FOCUS = "ostfold"
-BENCHMARK = "akershus"
-NORWAY = "norge"
-
-
-def _pct(x: float | None) -> str:
-    if x is None:
-        return ":"
-    return f"{x * 100:.1f}".replace(".", ",").replace("-", "−")
-
-
-def _pp(x: float | None, *, sign: bool = True) -> str:
-    if x is None:
-        return ":"
-    if abs(x) < 0.0005:
-        # Rounds to zero: «−0,0» would suggest a direction the number does not have.
-        return "0,0"
-    text = f"{x * 100:+.1f}" if sign else f"{x * 100:.1f}"
-    return text.replace(".", ",").replace("-", "−")
+from omdomme.labels import (
+    BENCHMARK,
+    FOCUS,
+    NORGE,
+    fmt_bound,
+    fmt_number,
+    fmt_p,
+    fmt_pct,
+    fmt_pp,
+    fmt_range,
+    fmt_unit,
+)
+from omdomme.labels import display_unit as _display_unit
 
 
 def _interval(low: float | None, high: float | None, *, sign: bool = False) -> str:
-    fmt = _pp if sign else _pct
-    return f"{fmt(low)} til {fmt(high)}"
+    # Bounds without the unit, as the estimate before them has it: «45,3 % (40,1 til 50,2)».
+    return fmt_range(low, high, sign=sign, sep=" til ")
 
 
 def _p(p: float | None) -> str:
     if p is None:
         return ""
-    text = "< 0,001" if p < 0.001 else "= " + f"{p:.3f}".replace(".", ",")
-    return f" (justert p {text})"
+    text = fmt_p(p)
+    return f" (justert p {text if text.startswith('<') else '= ' + text})"
 
 
 def _change_words(row: dict[str, Any]) -> str:
@@ -110,13 +104,13 @@ def summary_text(result: AnalysisResult) -> str:
             lines.append(f"  Østfold        :  ({o['note']})")
         else:
             marker = " *" if o["flag"] == "flagged" else ""
-            lines.append(f"  Østfold        {_pct(o['estimate'])} % ({_interval(o['ci_low'], o['ci_high'])}){marker}")
+            lines.append(f"  Østfold        {fmt_pct(o['estimate'])} ({_interval(o['ci_low'], o['ci_high'])}){marker}")
         r = ranks.filter((pl.col("survey") == "omdomme") & (pl.col("indicator") == indicator)
                          & (pl.col("domain") == domain) & (pl.col("target") == FOCUS))
         if r.height:
             rr = r.row(0, named=True)
             lines.append(f"  Rang           {rr['rank_point']} av {part.height} (intervall {rr['rank_low']}–"
-                         f"{rr['rank_high']}); P(rang ≤ 3) = {_pct(rr['p_top3'])} %")
+                         f"{rr['rank_high']}); P(rang ≤ 3) = {fmt_pct(rr['p_top3'])}")
         gap = comps.filter((pl.col("survey") == "omdomme") & (pl.col("comparison") == "county")
                            & (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
                            & (pl.col("target_b") == BENCHMARK))
@@ -126,7 +120,7 @@ def summary_text(result: AnalysisResult) -> str:
             lines.append(f"  Mot Akershus   :  ({g['note'] or 'undertrykt'})")
         elif g is not None:
             verdict = "sikker forskjell" if g["significant"] else "ingen sikker forskjell"
-            lines.append(f"  Mot Akershus   {_pp(g['difference'])} pp ({_interval(g['ci_low'], g['ci_high'], sign=True)}); "
+            lines.append(f"  Mot Akershus   {fmt_pp(g['difference'])} ({_interval(g['ci_low'], g['ci_high'], sign=True)}); "
                          f"{verdict}{_p(g['p_adjusted'])}")
         change = comps.filter((pl.col("survey") == "omdomme") & (pl.col("comparison") == "round")
                               & (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
@@ -136,7 +130,7 @@ def summary_text(result: AnalysisResult) -> str:
             lines.append(f"  Siden {c['round_b']}     :  ({c['note'] or 'undertrykt'})")
         elif c is not None:
             note = f" [{c['note']}]" if c["note"] else ""
-            lines.append(f"  Siden {c['round_b']}     {_pp(c['difference'])} pp "
+            lines.append(f"  Siden {c['round_b']}     {fmt_pp(c['difference'])} "
                          f"({_interval(c['ci_low'], c['ci_high'], sign=True)}) {_change_words(c)}"
                          f"{_p(c['p_adjusted'])}{note}")
     lines.append("")
@@ -152,47 +146,25 @@ def _units(result: AnalysisResult) -> dict[str, str]:
     return dict(zip(est["indicator"].to_list(), est["unit"].to_list(), strict=True))
 
 
-def _group(x: float, decimals: int) -> str:
-    # Norwegian: a space between thousands, decimal comma, a real minus sign.
-    return f"{x:,.{decimals}f}".replace(",", " ").replace(".", ",").replace("-", "−")
-
-
 class _Format:
-    """How one innovation indicator's numbers read: a number formatter and its unit.
+    """How one innovation indicator's numbers read: its unit (:func:`omdomme.labels.display_unit`).
 
     Bounds of an interval carry no unit, as in the reputation block: «45,3 % (40,1 til 50,2)».
     """
 
-    def __init__(self, unit: str, scale: float) -> None:
-        self.divisor, self.decimals = 1.0, 1
-        if unit == "percent":
-            self.divisor, self.unit, self.diff_unit = 0.01, " %", " pp"
-        elif unit == "nok" and scale >= 1e7:
-            # Millions: «1 404,8 mill. kr» reads at a glance; a ten-digit krone figure does not.
-            self.divisor, self.unit = 1e6, " mill. kr"
-        elif unit == "nok":
-            self.decimals, self.unit = 0, " kr"
-        else:
-            self.unit = ""
-        if unit != "percent":
-            self.diff_unit = self.unit
-
-    def number(self, x: float | None, *, sign: bool = False) -> str:
-        if x is None:
-            return ":"
-        value = x / self.divisor
-        if abs(value) < 0.5 * 10 ** -self.decimals:
-            value = 0.0  # no «−0,0»
-        text = _group(value, self.decimals)
-        return ("+" + text) if sign and value > 0 else text
+    def __init__(self, unit: str, kind: str) -> None:
+        self.unit = _display_unit(unit, kind)
 
     def level(self, row: dict[str, Any]) -> str:
-        return (f"{self.number(row['estimate'])}{self.unit} "
-                f"({self.number(row['ci_low'])} til {self.number(row['ci_high'])})")
+        return (f"{fmt_unit(row['estimate'], self.unit)} "
+                f"({self._bound(row['ci_low'])} til {self._bound(row['ci_high'])})")
 
     def difference(self, row: dict[str, Any]) -> str:
-        return (f"{self.number(row['difference'], sign=True)}{self.diff_unit} "
-                f"({self.number(row['ci_low'], sign=True)} til {self.number(row['ci_high'], sign=True)})")
+        return (f"{fmt_unit(row['difference'], self.unit, sign=True, difference=True)} "
+                f"({self._bound(row['ci_low'], sign=True)} til {self._bound(row['ci_high'], sign=True)})")
+
+    def _bound(self, x: float | None, *, sign: bool = False) -> str:
+        return fmt_bound(x, self.unit, sign=sign)
 
 
 def _cell(row: dict[str, Any] | None, fmt: _Format) -> str:
@@ -217,12 +189,11 @@ def _innovation_lines(result: AnalysisResult) -> list[str]:
     versus = {r["indicator"]: r for r in comps.filter(pl.col("comparison") == "norge").iter_rows(named=True)}
     cells = {(r["indicator"], r["target"]): r for r in est.iter_rows(named=True)}
     for indicator in est["indicator"].unique(maintain_order=True).to_list():
-        own, norway = cells.get((indicator, FOCUS)), cells.get((indicator, NORWAY))
+        own, norway = cells.get((indicator, FOCUS)), cells.get((indicator, NORGE))
         first = own or norway
         assert first is not None  # the indicator has at least one row
         unit = units.get(indicator, "percent" if first["kind"] == "share" else "number")
-        values = [abs(r["estimate"]) for r in (own, norway) if r is not None and r["estimate"] is not None]
-        fmt = _Format(unit, max(values, default=0.0))
+        fmt = _Format(unit, first["kind"])
         direction = "høyere er bedre" if first["better"] == "higher" else "lavere er bedre"
         lines += ["", f"{first['label']} [{indicator}; {direction}]",
                   f"  Østfold        {_cell(own, fmt)}",
@@ -234,8 +205,8 @@ def _innovation_lines(result: AnalysisResult) -> list[str]:
             lines.append(f"  Forskjell      : ({c['note']})")
         elif first["kind"] == "total":
             # Østfold's part of Norway's total (the comparison's ratio), not a difference.
-            lines.append(f"  Andel av Norge {_pct(c['ratio'])} % ({_pct(c['ratio_ci_low'])} til "
-                         f"{_pct(c['ratio_ci_high'])})")
+            lines.append(f"  Andel av Norge {fmt_pct(c['ratio'])} "
+                         f"({_interval(c['ratio_ci_low'], c['ratio_ci_high'])})")
         elif c["difference"] is not None:
             lines.append(f"  Forskjell      {fmt.difference(c)} {_difference_words(c)}{_p(c['p_adjusted'])}")
     lines += ["", *_goal_lines(result, comps)]
@@ -262,11 +233,11 @@ def _goal_lines(result: AnalysisResult, comps: pl.DataFrame) -> list[str]:
     g = rows.row(0, named=True)
     factor = goal.get("factor")
     head = (f"Mål: {g['label'][:1].lower()}{g['label'][1:]} i Østfold, {g['round_a']} / {g['round_b']}"
-            + (f"; målet er × {_number(factor)}" if factor is not None else ""))
+            + (f"; målet er × {fmt_number(factor)}" if factor is not None else ""))
     if g["ratio"] is None:
         return [head, f"  Forhold        : ({g['note']})"]
-    return [head, f"  Forhold        {_number(g['ratio'], 2)} ({_number(g['ratio_ci_low'], 2)} til "
-                  f"{_number(g['ratio_ci_high'], 2)}): {g['note']}"]
+    ratios = fmt_range(g["ratio_ci_low"], g["ratio_ci_high"], 2, scale=0, sep=" til ")
+    return [head, f"  Forhold        {fmt_number(g['ratio'], 2)} ({ratios}): {g['note']}"]
 
 
 def _weight_lines(result: AnalysisResult, survey: str) -> list[str]:
@@ -278,12 +249,8 @@ def _weight_lines(result: AnalysisResult, survey: str) -> list[str]:
         if not {"deff", "efficiency", "eff_n", "n", "weight_min", "weight_max"} <= set(d):
             continue
         lines.append(
-            f"  {name}: Kish-designeffekt {_number(d['deff'], 2)}, effektivitet "
-            f"{_number(100 * d['efficiency'])} %, effektivt utvalg {_group(d['eff_n'], 0)} av {_group(d['n'], 0)}; "
-            f"vekter {_group(d['weight_min'], 2)}–{_group(d['weight_max'], 2)}"
+            f"  {name}: Kish-designeffekt {fmt_number(d['deff'], 2)}, effektivitet "
+            f"{fmt_pct(d['efficiency'])}, effektivt utvalg {fmt_number(d['eff_n'], 0)} av {fmt_number(d['n'], 0)}; "
+            f"vekter {fmt_range(d['weight_min'], d['weight_max'], 2, scale=0)}"
         )
     return lines
-
-
-def _number(x: float, decimals: int = 1) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")

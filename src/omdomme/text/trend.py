@@ -14,11 +14,12 @@ from omdomme.labels import TARGET_ORDER as _TARGET_ORDER
 
 if TYPE_CHECKING:
     from omdomme.analysis.trend import Trend
-from omdomme.text.rounds import _TARGET_LABEL, fmt_number
+from omdomme.labels import NBSP, fmt_number, target_label
+from omdomme.text.rounds import fmt_estimate
 
 
 def _pct(v: float | None, kind: str, signed: bool = False) -> str:
-    return fmt_number(v, kind, signed=signed, unit=False)
+    return fmt_estimate(v, kind, signed=signed, unit=False)
 
 
 def trend_summary(result: Trend) -> str:
@@ -81,7 +82,7 @@ def trend_summary(result: Trend) -> str:
                     pl.col("domain") == r["domain"][0],
                 )
                 lines.append(
-                    f"  {indicator:<{iw}}{_TARGET_LABEL.get(target, target):<10}{cells}   "
+                    f"  {indicator:<{iw}}{target_label(target):<10}{cells}   "
                     + _slope_text(fit.row(0, named=True) if fit.height else None, kind)
                 )
         breaks = part.filter(pl.col("break_reason").is_not_null()).unique(
@@ -102,7 +103,7 @@ def trend_summary(result: Trend) -> str:
                 pl.col("target").replace_strict(_TARGET_ORDER, default=99), maintain_order=True
             )
             for row in other.iter_rows(named=True):
-                label = _TARGET_LABEL.get(row["target"], row["target"])
+                label = target_label(row["target"])
                 lines.append(
                     f"    {label}: {row['indicator']} {row['domain']}: "
                     + _slope_text(row, row["kind"])
@@ -118,9 +119,10 @@ def trend_summary(result: Trend) -> str:
                 pl.col("target").replace_strict(_TARGET_ORDER, default=99)
             ).iter_rows(named=True):
                 lines.append(
-                    f"    {_TARGET_LABEL.get(row['target'], row['target']):<10}"
-                    f" ratio {row['observed']:.2f} [{row['observed_ci_low']:.2f}; "
-                    f"{row['observed_ci_high']:.2f}]  {row['status']}"
+                    f"    {target_label(row['target']):<10}"
+                    f" ratio {fmt_number(row['observed'], 2, lang='en')} "
+                    f"[{fmt_number(row['observed_ci_low'], 2, lang='en')}; "
+                    f"{fmt_number(row['observed_ci_high'], 2, lang='en')}]  {row['status']}"
                 )
     if result.path is not None:
         lines += ["", f"Tables: {result.path}/ (trend, slopes, goals: .parquet and .csv)"]
@@ -130,7 +132,7 @@ def trend_summary(result: Trend) -> str:
 def _slope_text(fit: Mapping[str, Any] | None, kind: str) -> str:
     if fit is None or fit["slope_per_round"] is None:
         return "too few comparable rounds"
-    unit = " pp" if kind == "share" else ""
+    unit = f"{NBSP}pp" if kind == "share" else ""
     mark = ""
     if fit["significant"]:
         mark = ("  ↑" if fit["slope_per_round"] > 0 else "  ↓") + (
