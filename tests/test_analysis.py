@@ -127,7 +127,7 @@ def test_tables_have_contract_columns_and_every_cell(result_2018) -> None:  # ty
     assert est["estimate"].is_between(0, 1).all()
     assert set(est["flag"]) <= {"ok", "flagged", "suppressed"}
     assert est.filter(pl.col("flag") == "suppressed")["display"].eq(":").all()
-    assert est.filter(pl.col("flag") != "suppressed")["display"].str.contains(r"^\d+,\d %$").all()
+    assert est.filter(pl.col("flag") != "suppressed")["display"].str.contains("^\\d+,\\d\u00a0%$").all()
     comp = result_2018.comparisons
     county = comp.filter(pl.col("comparison") == "county")
     assert county.height == 12 * 4 and set(county["target_a"]) == {"ostfold"}

@@ -197,9 +197,14 @@ def test_estimates_are_near_the_population_truth(result, population: pl.DataFram
 def test_display_is_norwegian(result) -> None:  # type: ignore[no-untyped-def]
     est = result.estimates.filter(pl.col("target") == "norge")
     share = est.filter(pl.col("indicator") == "innovasjonsaktivitet").row(0, named=True)
-    assert share["display"] == f"{share['estimate'] * 100:.1f}".replace(".", ",") + " %"
+    # The one formatter of omdomme.labels: «59,7 %», a total in NOK in millions «45 600,9 mill. kr».
+    from omdomme.labels import fmt_pct, fmt_unit
+
+    assert share["display"] == fmt_pct(share["estimate"]) and share["display"].endswith("\u00a0%")
     nok = est.filter(pl.col("indicator") == "fou_utgifter").row(0, named=True)
-    assert nok["display"].endswith(" kr") and f"{round(nok['estimate']):,}".replace(",", " ") in nok["display"]
+    assert nok["display"] == fmt_unit(nok["estimate"], "mill_kr") and nok["display"].endswith("\u00a0mill.\u00a0kr")
+    millions = f"{nok['estimate'] / 1e6:,.1f}".replace(",", "\u00a0").replace(".", ",")
+    assert nok["display"].startswith(millions[:-1])  # the same digits, up to the last one's rounding
 
 
 def test_missing_codes_leave_the_base_and_are_reported(result) -> None:  # type: ignore[no-untyped-def]
