@@ -100,7 +100,7 @@ def test_scales_means_and_net_scores_match_r(shipped_2018) -> None:  # type: ign
         np.testing.assert_allclose(t[f"{col}_py"].to_numpy(), t[col].to_numpy(), rtol=1e-12, atol=1e-15, err_msg=col)
     row = est.filter((pl.col("indicator") == "inntrykk_netto") & (pl.col("domain") == "alle")
                      & (pl.col("target") == "ostfold")).row(0, named=True)
-    assert row["display"].endswith(" pp") and row["kind"] == "net"
+    assert row["display"].endswith("\u00a0p.p.") and row["kind"] == "net"
     row = est.filter((pl.col("indicator") == "kjennskap_fordeling") & (pl.col("category") == "vet_ikke")).row(0, named=True)
     assert row["label"] == "Kjennskap til næringslivet: Vet ikke"
 
