@@ -71,6 +71,10 @@ def table_truth(population: pl.DataFrame, definition) -> pl.DataFrame:  # type: 
             (inn == 5).cast(pl.Float64).alias("svaert_godt"),
             pl.when(inn != 9).then((inn == 5).cast(pl.Float64)).alias("svaert_godt_meninger"),
             pl.any_horizontal([(c == 6).fill_null(False) for c in assoc]).cast(pl.Float64).alias("verdier"),
+            # Only geography: one of steder, sverige, natur (codes 1-3) and no other category (4-9).
+            (pl.any_horizontal([c.is_in([1, 2, 3]).fill_null(False) for c in assoc])
+             & ~pl.any_horizontal([c.is_in(list(range(4, 10))).fill_null(False) for c in assoc]))
+            .cast(pl.Float64).alias("kun_geografi"),
             pl.when(inn != 9).then(pl.when(inn >= 4).then(1.0).when(inn <= 2).then(-1.0).otherwise(0.0))
             .alias("inntrykk_netto"),
             pl.when(inn != 9).then(inn.cast(pl.Float64)).alias("inntrykk_snitt"),
@@ -81,7 +85,8 @@ def table_truth(population: pl.DataFrame, definition) -> pl.DataFrame:  # type: 
         masks[f"kjonn={name}"] = pl.col("sex") == name
     for lv in definition.breakdowns["aldersgruppe"].levels:
         masks[f"aldersgruppe={lv.id}"] = pl.col("age").is_between(lv.codes[0], lv.codes[1])
-    indicators = ["vet_ikke", "svaert_godt", "svaert_godt_meninger", "verdier", "inntrykk_netto", "inntrykk_snitt"]
+    indicators = ["vet_ikke", "svaert_godt", "svaert_godt_meninger", "verdier", "kun_geografi", "inntrykk_netto",
+                  "inntrykk_snitt"]
     parts = [long.filter(mask).group_by("target").agg([pl.col(i).mean() for i in indicators])
              .unpivot(index="target", variable_name="indicator", value_name="truth")
              .with_columns(domain=pl.lit(domain)) for domain, mask in masks.items()]

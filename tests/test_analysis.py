@@ -123,7 +123,10 @@ def test_tables_have_contract_columns_and_every_cell(result_2018) -> None:  # ty
     cells = est.group_by("indicator").agg(pl.col("domain").n_unique(), pl.col("target").n_unique()).sort("indicator")
     assert dict(zip(cells["indicator"], zip(cells["domain"], cells["target"], strict=True), strict=True)) == {
         "moderne_ungdom": (1, 5), "svaert_godt": (3, 5), "svaert_godt_meninger": (3, 5),
-        "vet_ikke": (3, 5), "verdier": (2, 5)}
+        "vet_ikke": (3, 5), "verdier": (2, 5),
+        # The association frame, every domain (omdomme.analysis.associations).
+        **{f"assos_{c}": (4, 5) for c in ("steder", "sverige", "natur", "dialekt", "naeringsliv", "verdier",
+                                          "kultur", "negativ", "annet", "vet_ikke")}}
     assert est["estimate"].is_between(0, 1).all()
     assert set(est["flag"]) <= {"ok", "flagged", "suppressed"}
     assert est.filter(pl.col("flag") == "suppressed")["display"].eq(":").all()
@@ -248,7 +251,7 @@ def test_row_order_does_not_matter(fixture_root: Path) -> None:
     assert a.estimates.select("indicator", "domain", "target", "n").equals(
         b.estimates.select("indicator", "domain", "target", "n"))
     for col in ("estimate", "se", "ci_low", "ci_high", "deff"):
-        assert np.allclose(a.estimates[col].to_numpy(), b.estimates[col].to_numpy(), rtol=1e-10)
+        assert np.allclose(a.estimates[col].to_numpy(), b.estimates[col].to_numpy(), rtol=1e-10, equal_nan=True)
     for key, (targets, v) in a.vcov.items():
         assert b.vcov[key][0] == targets
         assert np.allclose(v, b.vcov[key][1], rtol=1e-10, atol=1e-16)

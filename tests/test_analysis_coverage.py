@@ -59,7 +59,8 @@ def test_small_coverage_study(study: dict[str, pl.DataFrame]) -> None:
 @pytest.mark.slow
 def test_small_coverage_of_paired_county_differences(study: dict[str, pl.DataFrame]) -> None:
     paired = study["paired"]
-    assert paired.height == 30 * 12 and paired["hit"].null_count() == 0
+    # 12 cells, kun_geografi (2) and the association frame (40), 30 samples each
+    assert paired.height == 30 * (12 + 2 + 40) and paired["hit"].null_count() == 0
     overall = paired["hit"].mean()
     assert 0.88 <= overall <= 0.99, overall
     table = paired_table(paired)
@@ -68,7 +69,9 @@ def test_small_coverage_of_paired_county_differences(study: dict[str, pl.DataFra
     # The covariance is used: where the same respondents rate both counties (alle, utenfra) the
     # paired SE is well below sqrt(var_a + var_b); in the disjoint domains it is equal.
     ratio = paired.with_columns(r=pl.col("se") / pl.col("se_no_cov"))
-    shared = ratio.filter(pl.col("domain").is_in(["alle", "utenfra"]) & (pl.col("indicator") != "verdier"))
+    # (Associations are weakly correlated between counties: verdier and the frame, assos_*, are left out.)
+    shared = ratio.filter(pl.col("domain").is_in(["alle", "utenfra"]) & (pl.col("indicator") != "verdier")
+                          & ~pl.col("indicator").str.starts_with("assos_"))
     assert shared["r"].mean() <= 0.97, shared["r"].mean()
     disjoint = ratio.filter(pl.col("domain").is_in(["innenfra", "unge"]))
     assert (disjoint["r"] - 1).abs().max() < 1e-6
@@ -78,7 +81,7 @@ def test_small_coverage_of_paired_county_differences(study: dict[str, pl.DataFra
 def test_small_coverage_of_the_change_since_2016(study: dict[str, pl.DataFrame]) -> None:
     change = study["change"]
     ostfold = change.filter(pl.col("target") == FOCUS)
-    assert ostfold.height == 30 * 12
+    assert ostfold.height == 30 * (12 + 2 + 40)
     assert 0.88 <= ostfold["hit"].mean() <= 0.99, ostfold["hit"].mean()
     assert 0.90 <= change["hit"].mean() <= 0.985, change["hit"].mean()
     low = change_table(change).filter(pl.col("hit_rate") < 0.75)
@@ -88,7 +91,10 @@ def test_small_coverage_of_the_change_since_2016(study: dict[str, pl.DataFrame])
 @pytest.mark.slow
 def test_rank_probabilities_are_roughly_calibrated(study: dict[str, pl.DataFrame]) -> None:
     ranks = study["ranks"]
-    assert ranks.height == 30 * 12
+    assert ranks.height == 30 * (12 + 2 + 40)
+    # The frame's rare codes (Sweden outside Østfold, dialect) leave four counties near 0 %, nearly
+    # tied: their ranks are not what this calibration is about.
+    ranks = ranks.filter(~pl.col("indicator").str.starts_with("assos_"))
     table = rank_calibration(ranks)
     assert table["true_rank"].is_between(1, 5).all()
     # Confidence in the point rank matches how often it is the true rank (0.81 / 0.82 at 200

@@ -48,7 +48,7 @@ def test_analyse_writes_the_contract_files(analysed: tuple[Path, int, str]) -> N
         "omdomme-2018.xlsx", "ranks.csv", "ranks.parquet"]
     csv = pl.read_csv(folder / "estimates.csv")
     parquet = pl.read_parquet(folder / "estimates.parquet")
-    assert csv.columns == parquet.columns and csv.height == parquet.height == 60
+    assert csv.columns == parquet.columns and csv.height == parquet.height == 60 + 10 * 4 * 5  # + the association frame: 10 rows x 4 domains x 5 counties
     # No leftovers of the atomic swap.
     assert [p.name for p in (root / "analyses").iterdir()] == ["2018"]
 

@@ -48,7 +48,7 @@ def test_docs_examples_parse(tmp_path: Path) -> None:
     assert with_tables.breakdowns["kjonn"].indicators[-3:] == ("inntrykk_fordeling", "inntrykk_snitt", "inntrykk_netto")
     assert omdomme.kind == "omdomme" and innovasjon.kind == "innovasjon"
     assert [i.id for i in omdomme.indicators] == [
-        "vet_ikke", "svaert_godt", "svaert_godt_meninger", "moderne_ungdom", "verdier"]
+        "vet_ikke", "svaert_godt", "svaert_godt_meninger", "moderne_ungdom", "verdier", "kun_geografi"]
     assert omdomme.previous == 2016
     assert innovasjon.design.strata == "stratum" and innovasjon.design.fpc == "N_stratum"
     assert innovasjon.raw["goal"]["factor"] == 2.0

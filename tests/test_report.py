@@ -119,10 +119,13 @@ def test_html_is_self_contained(rendered: dict[str, object], survey: str) -> Non
 def test_reputation_report_has_the_expected_figures(rendered: dict[str, object], project: Path) -> None:
     html = _html(rendered)
     est = load_round(ROUND, project).estimates.filter(pl.col("survey") == "omdomme")
+    # The association frame (assos_*) is one chart of its own, not a chart per category.
+    est = est.filter(~pl.col("indicator").str.starts_with("assos_"))
     indicators = est["indicator"].unique().to_list()
     captions = [" ".join(c.split()) for c in re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html, flags=re.S)]
-    # One county chart per indicator, the trend over 2016-2018, Østfold's rank chart.
-    assert len(captions) == len(indicators) + 2
+    # One county chart per indicator, the trend over 2016-2018, Østfold's rank chart, the associations.
+    assert len(captions) == len(indicators) + 3
+    assert any(c.startswith(f"Assosiasjoner til fylkene, {ROUND}") for c in captions)
     assert html.count("<img") == len(captions)
     for label in est["label"].unique().to_list():
         assert any(c.startswith(f"{label}, {ROUND}.") and "Akershus" in c for c in captions), label
@@ -148,7 +151,8 @@ def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dic
     parser = _Tables()
     parser.feed(_html(rendered))
     rows = parser.tables["sammendrag"]
-    est = pl.read_csv(project / "analyses" / str(ROUND) / "estimates.csv").filter(pl.col("survey") == "omdomme")
+    est = pl.read_csv(project / "analyses" / str(ROUND) / "estimates.csv").filter(
+        (pl.col("survey") == "omdomme") & ~pl.col("indicator").str.starts_with("assos_"))  # the frame has its own section
     cmp = pl.read_csv(project / "analyses" / str(ROUND) / "comparisons.csv")
     by_label = dict(est.select("label", "indicator").unique().iter_rows())
     assert len(rows) == len(by_label)
@@ -180,7 +184,7 @@ def test_every_summary_number_equals_the_analysis_after_formatting(rendered: dic
                            & (pl.col("comparison") == "round") & (pl.col("target_a") == "ostfold"))
         assert change == (":" if o["flag"] == "suppressed" else fmt_pp(moved["difference"][0]))
         checked += 1
-    assert checked == 5
+    assert checked == 6  # the five headline indicators and kun_geografi
 
 
 def test_docx_holds_the_tables_and_figures(rendered: dict[str, object]) -> None:
@@ -367,8 +371,9 @@ def test_association_chart_when_the_analysis_has_categories(fake: Path) -> None:
     report = Report(ROUND, root=fake)
     assert report.association_indicators() == ["assos_steder", "verdier"]
     parts = report.associations_parts()
-    assert parts[-1].startswith("![Assosiasjoner til fylkene, 2018")
-    assert "data:image/png;base64," in parts[-1]
+    chart = next(p for p in parts if isinstance(p, str) and p.startswith("![Assosiasjoner til fylkene, 2018"))
+    assert "data:image/png;base64," in chart
+    assert parts[-1].startswith("*Metode: Kodingen er leverandørens.")  # the coding source, no free text
     # Association categories are not indicators of the summary.
     assert "assos_steder" not in report.main_domains and "verdier" in report.main_domains
     assert "Steder og byer" not in report.summary_parts()[-1].as_raw_html()

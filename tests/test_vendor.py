@@ -52,7 +52,8 @@ def test_vendor_file_as_delivered_gives_the_reference_numbers(both: tuple[pl.Dat
     # position in the vendor's order = tokens; dichotomies = slots; bands = years for unge
     # (18-29 is band 1); vendor county codes = municipality codes; sex coded the other way.
     reference, vendor = (e.sort(KEYS).select(*KEYS, *NUMBERS) for e in both)
-    assert reference.height == vendor.height == 5 * (3 + 1 + 3 + 3 + 1 + 2 + 1)
+    # + the association frame: 10 rows (9 categories and «vet ikke») x 4 domains x 5 counties
+    assert reference.height == vendor.height == 5 * (3 + 1 + 3 + 3 + 1 + 2 + 1) + 10 * 4 * 5
     assert reference.select(KEYS).equals(vendor.select(KEYS))
     for column in NUMBERS:
         diff = (reference[column] - vendor[column]).abs().max()

@@ -31,13 +31,16 @@ import numpy as np
 import polars as pl
 
 from omdomme._meta import SCHEMA_VERSION, __version__
+from omdomme.analysis.associations import ASSOCIATION_PREFIX, frame_indicators, group_hit
 from omdomme.analysis.breakdowns import breakdown_crossings, breakdown_levels, level_counts
+from omdomme.analysis.coding import apply_coding
 from omdomme.analysis.counties import county_comparisons, hide_suppressed, round_comparisons
 from omdomme.analysis.pairs import comparison_rows, county_pairs, domain_pairs, letter_column
 from omdomme.analysis.ranks import rank_table
 from omdomme.analysis.reliability import apply_reliability, apply_score_reliability
 from omdomme.analysis.scales import own_crossings, table_cells
 from omdomme.definitions import (
+    CodeGroup,
     Definition,
     Indicator,
     find_definitions,
@@ -83,7 +86,7 @@ class RoundEstimates:
     parameters: dict[str, Any]
     #: The covariance of every estimate of one estimator call: ``(keys, V)`` with ``keys`` the
     #: estimates' ``indicator, domain, target, category, estimate, df`` in the rows of ``V``
-    #: (the definition's own cells; the breakdown cells), for all pairs and domain contrasts.
+    #: (the definition's own cells and the association frame's; the breakdown cells), for all pairs and domain contrasts.
     joint: tuple[tuple[pl.DataFrame, np.ndarray], ...] = ()
 
 
@@ -115,6 +118,8 @@ def indicator_expr(indicator: Indicator, definition: Definition) -> pl.Expr:
     answered = vet_ikke.is_not_null()
     if indicator.count == "vet_ikke":
         hit = vet_ikke
+    elif isinstance(indicator.count, CodeGroup):
+        hit = group_hit(indicator.count, q)
     elif q.is_coded:
         cats = list(indicator.count)
         hit = pl.col(q.name).list.eval(pl.element().is_in(cats)).list.any().fill_null(False)
@@ -219,14 +224,18 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     """
     _say(progress, f"omdomme: harmonising {definition.data_path.name} ({data.height} respondents)")
     h = harmonise(definition, data, meta)
-    long = h.long
+    # The analyst's coding of the free text (surveys/<round>/koding.csv) where present.
+    long, coding = apply_coding(definition, h.long)
     columns: list[str] = []
     cells: dict[str, tuple[str, str]] = {}
     exprs: list[pl.Expr] = []
+    # The definition's share indicators, then the association frame (assos_<category>, assos_vet_ikke),
+    # all in one estimator call: the frame's joint covariance comes with it.
     shares = [ind for ind in definition.indicators if ind.kind == "share"]
     values = {ind.id: indicator_expr(ind, definition) for ind in shares}
-    for ind in shares:
-        value = values[ind.id]
+    own = (*shares, *frame_indicators(definition))
+    for ind in own:
+        value = values[ind.id] if ind.id in values else indicator_expr(ind, definition)
         for dom in ind.domains:
             name = f"{ind.id}{_SEP}{dom}"
             columns.append(name)
@@ -252,6 +261,7 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         "weight": definition.design.weight,
         # County borders of `residence` (innenfra/utenfra/unge): 2024 or "round" (code_year's).
         "borders": definition.respondent.borders if definition.respondent else 2024,
+        "coding": coding or {"rule": "the vendor's coding (no koding.csv)"},
     }
     # What the weight as delivered costs in precision: Kish's deff, efficiency, effective n and range,
     # per respondent (each has one long row per rated county); after [weighting] the same for the
@@ -282,7 +292,7 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     meta_rows = [
         {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "domain": dom,
          "domain_label": definition.domains[dom].label}
-        for ind, dom in ((ind, dom) for ind in shares for dom in ind.domains)
+        for ind, dom in ((ind, dom) for ind in own for dom in ind.domains)
     ]
     estimates, keys = _split_keys(_finish(frame, meta_rows, definition, h.targets))
     estimates = estimates.drop("_order", "_torder")
@@ -324,7 +334,7 @@ def _finish(frame: pl.DataFrame, rows: list[dict[str, Any]], definition: Definit
     breakdown rows, ``breakdown``, ``breakdown_level``, ``category``); the row order is that of
     ``rows``, then the targets'.
     """
-    indicators = {ind.id: ind for ind in definition.indicators}
+    indicators = {ind.id: ind for ind in (*definition.indicators, *frame_indicators(definition))}
     meta = pl.DataFrame(
         [{**{k: None for k in TABLE_COLUMNS}, "label": indicators[r["indicator"]].label, "_order": i, **r,
           "kind": indicators[r["indicator"]].kind, "unit": KIND_UNITS[indicators[r["indicator"]].kind],
@@ -359,7 +369,7 @@ def table_comparisons(current: RoundEstimates) -> pl.DataFrame:
     """All pairs of counties and domain-against-domain differences of a round, from its joint covariances.
 
     Pairs: every indicator × domain (shares, mean and net scores; not the codes of a whole
-    scale). Domains: each pair of a breakdown's levels, and the rated county's residents against
+    scale, nor the association frame's ``assos_*`` cells). Domains: each pair of a breakdown's levels, and the rated county's residents against
     everyone else (a ``residents = "target"`` domain against a ``residents = "other"`` one, both
     without an age band). Rows of the ``comparisons`` contract (``comparison`` ``pair`` /
     ``domain``; :mod:`omdomme.analysis.pairs`).
@@ -372,8 +382,12 @@ def table_comparisons(current: RoundEstimates) -> pl.DataFrame:
     domains = definition.domains.values()
     residents = [(a.id, b.id) for a in domains for b in domains
                  if a.residents == "target" and b.residents == "other" and a.age is None and b.age is None]
-    pairs = county_pairs(current.joint, current.harmonised.targets, degf=current.degf, level=level)
-    across = domain_pairs(current.joint, order, residents, degf=current.degf, level=level)
+    # The association frame (assos_*) is a descriptive profile: no pairs, no letters (as it has no
+    # county comparisons or ranks); its rows stay in the covariance, only their keys are left out.
+    joint = tuple((keys.filter(~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX)), v)
+                  for keys, v in current.joint)
+    pairs = county_pairs(joint, current.harmonised.targets, degf=current.degf, level=level)
+    across = domain_pairs(joint, order, residents, degf=current.degf, level=level)
     return comparison_rows(pairs, across, est, schema=COMPARISON_SCHEMA, columns=COMPARISON_COLUMNS, level=level)
 
 
@@ -442,16 +456,20 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         data, meta = _read_checked(definition, progress)
         current = estimate_reputation(definition, data, meta, progress=progress)
         level = definition.reliability.level
+        # The association frame (assos_*) is descriptive: the definition's indicators, derived
+        # ones over groups of codes included, are the ones compared and ranked.
+        compared = current.estimates.filter(~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX))
+        compared_vcov = {k: v for k, v in current.vcov.items() if not k[0].startswith(ASSOCIATION_PREFIX)}
         # The output contract withholds a comparison with a suppressed side (it would reveal it);
         # the statistics themselves (coverage studies) use county_comparisons as it is.
         comparisons.append(hide_suppressed(
-            county_comparisons(current.estimates, current.vcov, df=current.degf, level=level), current.estimates))
+            county_comparisons(compared, compared_vcov, df=current.degf, level=level), compared))
         # A difference to a suppressed figure would reveal it: withheld, as in the county comparisons.
         tables = hide_suppressed(table_comparisons(current), current.estimates)
         comparisons.append(tables)
         estimates.append(letter_column(current.estimates, tables))
         _say(progress, f"omdomme: rank probabilities ({definition.ranks.draws} draws)")
-        ranks.append(rank_table(current.estimates, current.vcov, draws=definition.ranks.draws,
+        ranks.append(rank_table(compared, compared_vcov, draws=definition.ranks.draws,
                                 seed=definition.ranks.seed))
         seed = definition.ranks.seed
         # The vendor's file as delivered: path, size, sha256 and what its header says.
@@ -473,7 +491,8 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
             before_estimates, prev_info = _previous_estimates(before_def, root, progress)
             # The change since then for the definition's own cells; breakdown levels have no
             # series-break rules yet, so their rows are not compared across rounds.
-            own, own_before = main_estimates(current.estimates), main_estimates(before_estimates)
+            own = main_estimates(compared)
+            own_before = main_estimates(before_estimates.filter(~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX)))
             comparisons.append(hide_suppressed(
                 round_comparisons(own, own_before, level=level, breaks=series_breaks(definition, before_def, root)),
                 own, own_before))

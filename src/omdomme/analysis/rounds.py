@@ -190,6 +190,10 @@ def compare_rounds(
     require_analysed(reference, root, run_missing=run_missing)
     require_analysed(compared, root, run_missing=run_missing)
     est_ref, est_cmp = read_estimates(reference, root), read_estimates(compared, root)
+    # The association frame (assos_*) is descriptive, not compared (as in analyse).
+    from omdomme.analysis.associations import ASSOCIATION_PREFIX
+
+    est_ref, est_cmp = (e.filter(~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX)) for e in (est_ref, est_cmp))
     breaks = series_breaks(reference, compared, root)
     table, only_ref, only_cmp = _compare_tables(est_ref, est_cmp, reference, compared, breaks)
     manifest = results_manifest(

@@ -120,8 +120,9 @@ def trend(*, root: Path | str = ".", survey: str = "omdomme", write: bool = True
             f"no analysed round in {root / 'analyses'} (rounds present in surveys/: {present}); "
             "run `omdomme analyse <round>` first for each round."
         )
+    # The association frame (assos_*) is descriptive: no trend, as analyse and compare do not compare it.
     est = pl.concat([read_estimates(r, root) for r in rounds], how="diagonal_relaxed").filter(
-        pl.col("survey").is_in(surveys)
+        pl.col("survey").is_in(surveys) & ~pl.col("indicator").str.starts_with("assos_")
     )
     if est.is_empty():
         raise UsageError(

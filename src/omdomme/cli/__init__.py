@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "codebook": ("omdomme.cli.codebook", "codebook", "Show every variable of a data file: labels, codes, missing values."),
     "validate": ("omdomme.cli.validate", "validate", "Check a round's definition against its data; report every problem."),
     "draft": ("omdomme.cli.draft", "draft", "Draft a round's omdomme.toml from a vendor file's own labels."),
+    "code": ("omdomme.cli.code", "code", "Propose codes for the free-text associations (surveys/<round>/koding.csv)."),
     "simulate": ("omdomme.cli.simulate", "simulate", "Generate the synthetic rounds (seeded, deterministic)."),
 }
 

@@ -176,6 +176,20 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class CodeGroup:
+    """``count = {any = [...], only = [...], none_of = [...]}``: a rule over the categories mentioned.
+
+    A respondent counts when they mention at least one category of ``any`` (if given), every
+    category they mention is in ``only`` and there is at least one (if given), and they
+    mention none of ``none_of``. A plain list, ``count = ["verdier"]``, is ``any``.
+    """
+
+    any: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    none_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Indicator:
     """An indicator (``[indicators.<id>]``).
 
@@ -187,7 +201,7 @@ class Indicator:
     id: str
     label: str
     question: str
-    count: str | tuple[Any, ...]  # "vet_ikke", scale codes, or association categories; () for other kinds
+    count: str | tuple[Any, ...] | CodeGroup  # "vet_ikke", scale codes, association categories, a code group
     base: str
     better: str
     domains: tuple[str, ...]
@@ -968,6 +982,36 @@ def _parse_domains(path: Path, raw: dict[str, Any]) -> dict[str, Domain]:
     return out
 
 
+def _code_group(path: Path, name: str, question: str, q: Question, count: dict[str, Any]) -> CodeGroup:
+    """``count = {any = [...], only = [...], none_of = [...]}`` of an indicator on a coded question."""
+    where = f"`count` in [indicators.{name}]"
+    if not q.is_coded:
+        raise DefinitionError(
+            f"{path}: {where} is a table, which only a coded question (with [questions.{question}.codes]) "
+            f"can have; use a list of scale codes, e.g. count = [5]."
+        )
+    unknown_keys = sorted(set(count) - {"any", "only", "none_of"})
+    if unknown_keys:
+        raise DefinitionError(f"{path}: {where} has unknown key(s) {unknown_keys}; use any, only and none_of.")
+    categories = set(q.categories)
+    parts: dict[str, tuple[str, ...]] = {}
+    for key in ("any", "only", "none_of"):
+        value = count.get(key, [])
+        if not isinstance(value, list) or any(c not in categories for c in value):
+            bad = value if not isinstance(value, list) else [c for c in value if c not in categories]
+            raise DefinitionError(
+                f"{path}: `{key}` of {where} lists {bad!r}, not categories of [questions.{question}.codes] "
+                f"({', '.join(sorted(categories))}); e.g. count = {{ only = [\"steder\", \"sverige\"] }}."
+            )
+        parts[key] = tuple(value)
+    if not parts["any"] and not parts["only"]:
+        raise DefinitionError(
+            f"{path}: {where} needs `any` or `only` (what the respondent mentions), e.g. "
+            f"count = {{ any = [\"verdier\"] }} or count = {{ only = [\"steder\", \"sverige\", \"natur\"] }}."
+        )
+    return CodeGroup(any=parts["any"], only=parts["only"], none_of=parts["none_of"])
+
+
 def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Question],
                       domains: dict[str, Domain]) -> tuple[Indicator, ...]:
     out = []
@@ -981,7 +1025,7 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
             fix = f"did you mean `{close[0]}`?" if close else f"define [questions.{question}] or use one of {', '.join(questions)}."
             raise DefinitionError(f"{path}: [indicators.{name}] names unknown question `{question}`; {fix}")
         q = questions[question]
-        count_value: str | tuple[Any, ...] = ()
+        count_value: str | tuple[Any, ...] | CodeGroup = ()
         top: tuple[float, ...] = ()
         bottom: tuple[float, ...] = ()
         if kind != "share":
@@ -1011,8 +1055,10 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
                         f"a code is positive or negative, not both."
                     )
         else:
-            count = s.get("count", (str, list), required=True, hint="count = [5]")
-            if isinstance(count, str):
+            count = s.get("count", (str, list, dict), required=True, hint="count = [5]")
+            if isinstance(count, dict):
+                count_value = _code_group(path, name, question, q, count)
+            elif isinstance(count, str):
                 if count != "vet_ikke":
                     raise DefinitionError(
                         f"{path}: `count` in [indicators.{name}] is {count!r}; use \"vet_ikke\" or a list "

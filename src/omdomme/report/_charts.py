@@ -410,6 +410,60 @@ def association_chart(estimates: pl.DataFrame, indicators: list[str], *, lang: s
     )
 
 
+def association_profile_chart(estimates: pl.DataFrame, frame: list[str], *, lang: str = "nb",
+                              domain: str = "alle") -> ggplot:
+    """The association frame per county: the share mentioning each category, with intervals, Østfold highlighted.
+
+    ``frame`` lists the ``assos_*`` indicators in frame order (top to bottom); suppressed
+    cells are left out.
+
+    Examples
+    --------
+    >>> plot = association_profile_chart(results.estimates, ["assos_steder", "assos_verdier"])  # doctest: +SKIP
+    """
+    from plotnine import (
+        aes,
+        coord_flip,
+        geom_linerange,
+        geom_point,
+        ggplot,
+        labs,
+        position_dodge,
+        scale_color_manual,
+        scale_y_continuous,
+    )
+
+    data = estimates.filter(pl.col("indicator").is_in(frame) & (pl.col("domain") == domain)
+                            & (pl.col("flag") != "suppressed"))
+    data = data.with_columns(pl.col("estimate", "ci_low", "ci_high") * 100,
+                             category=pl.col("label").str.replace("^Nevner ", "")
+                             .map_elements(lambda s: _wrap(s[:1].upper() + s[1:], 28), return_dtype=pl.String))
+    cats = (data.select("indicator", "category").unique(maintain_order=True)
+            .sort(pl.col("indicator").replace_strict({f: i for i, f in enumerate(frame)}, default=99),
+                  descending=True)["category"].to_list())
+    frame_pd = data.to_pandas()
+    frame_pd["category"] = frame_pd["category"].astype("category").cat.set_categories(cats)
+    counties = data["target_label"].unique(maintain_order=True).to_list()
+    # Østfold in the project colour, the other counties in greys (the order of the legend).
+    greys = ["#4D4D4D", "#7F7F7F", "#A6A6A6", "#C8C8C8"]
+    palette: dict[str, str] = {}
+    for name in counties:
+        palette[name] = OSTFOLD if name == "Østfold" else greys[len([c for c in palette if c != "Østfold"]) % 4]
+    frame_pd["target_label"] = frame_pd["target_label"].astype("category").cat.set_categories(
+        [c for c in counties if c != "Østfold"] + [c for c in counties if c == "Østfold"])
+    dodge = position_dodge(width=0.75)
+    return (
+        ggplot(frame_pd, aes(x="category", y="estimate", color="target_label"))
+        + geom_linerange(aes(ymin="ci_low", ymax="ci_high"), position=dodge, size=1.1, alpha=0.7)
+        + geom_point(position=dodge, size=2.4)
+        + scale_color_manual(values=palette, name="")
+        + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
+        + coord_flip()
+        + labs(x="", y=phrase("col_estimate", lang) + " (%)")
+        + theme_omdomme(legend=True)
+    )
+
+
 def goal_chart(ratio: float, low: float, high: float, *, factor: float = 2.0, baseline: int,
                round_: int, lang: str = "nb") -> ggplot:
     """The ratio of Østfold's share to the baseline round with its CI, against the goal factor.
@@ -498,6 +552,27 @@ def _alt_value(row: dict[str, Any], lang: str) -> str:
         return ":"
     unit = unit_of(row.get("kind"), row.get("display"))
     return fmt_unit(row["estimate"], unit, lang=lang)
+
+
+def association_alt(estimates: pl.DataFrame, frame: list[str], *, lang: str = "nb", domain: str = "alle") -> str:
+    """Alt text of the association profile: per county, the share of each category.
+
+    Examples
+    --------
+    >>> association_alt(results.estimates, ["assos_steder", "assos_verdier"])  # doctest: +SKIP
+    'Punktdiagram med 95 % intervaller. Østfold: Steder og byer 35,6 %, …'
+    """
+    data = estimates.filter(pl.col("indicator").is_in(frame) & (pl.col("domain") == domain))
+    if not data.height:
+        return ""
+    panels = []
+    for county in data["target_label"].unique(maintain_order=True).to_list():
+        part = data.filter(pl.col("target_label") == county).sort(
+            pl.col("indicator").replace_strict({f: i for i, f in enumerate(frame)}, default=99))
+        items = ", ".join(f"{r['label'].removeprefix('Nevner ')} {_alt_value(r, lang)}" for r in part.iter_rows(named=True))
+        panels.append(f"{county}: {items}")
+    head = "Punktdiagram med 95 % intervaller" if lang == "nb" else "Dot chart with 95 % intervals"
+    return f"{head}. " + ". ".join(panels) + "."
 
 
 def county_alt(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb",

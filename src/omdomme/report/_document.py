@@ -360,17 +360,76 @@ class Report:
         return found
 
     def associations_parts(self) -> list[Any]:
-        """Geography against values: every association indicator per county."""
+        """The association frame per county (chart) and geography against values (table)."""
         lang = self.lang
         parts: list[Any] = [f"## {phrase('associations', lang)}"]
-        inds = self.association_indicators()
-        if len(inds) < 2:
-            return [*parts, phrase("associations_only_values", lang)]
-        parts.append(phrase("associations_intro", lang))
-        plot = _charts.association_chart(self.estimates, inds, lang=lang)
-        parts.append(_charts.figure_markdown(plot, phrase("fig_associations", lang, round=self.round),
-                                            width=8.5, height=1.6 + 0.5 * 5, fig_id="fig-associations"))
+        frame = [i for i in self.labels if i.startswith(ASSOCIATION_PREFIX)]
+        if not frame:
+            inds = self.association_indicators()
+            if len(inds) < 2:
+                return [*parts, phrase("associations_only_values", lang)]
+            parts.append(phrase("associations_intro", lang))
+            plot = _charts.association_chart(self.estimates, inds, lang=lang)
+            parts.append(_charts.figure_markdown(plot, phrase("fig_associations", lang, round=self.round),
+                                                width=8.5, height=1.6 + 0.5 * 5, fig_id="fig-associations"))
+            return parts
+        parts.append(phrase("associations_frame_intro", lang))
+        plot = _charts.association_profile_chart(self.estimates, frame, lang=lang)
+        parts.append(_charts.figure_markdown(plot, phrase("fig_association_profile", lang, round=self.round),
+                                            width=8.5, height=1.2 + 0.55 * len(frame), fig_id="fig-associations",
+                                            alt=_charts.association_alt(self.estimates, frame, lang=lang)))
+        derived = [i for i in self.association_indicators() if not i.startswith(ASSOCIATION_PREFIX)]
+        if derived:
+            previous = str(self.previous) if self.previous is not None else "forrige runde"
+            parts.append(phrase("associations_geo_values", lang, previous=previous))
+            parts.append(self._geo_values_table(derived))
+        coding = (self.results.manifest.get("surveys", {}).get(self.survey, {})
+                  .get("parameters", {}).get("coding") or {})
+        how = (phrase("coding_analyst", lang, analyst=fmt_int(coding["analyst"], lang=lang),
+                      vendor=fmt_int(coding["vendor"], lang=lang))
+               if coding.get("analyst") else phrase("coding_vendor", lang))
+        parts.append(f"*{phrase('associations_coding_note', lang, how=how)}*")
         return parts
+
+    def _geo_values_table(self, indicators: list[str]) -> str:
+        """Markdown table: each county's share, Østfold's rank and its change since the previous round."""
+        lang = self.lang
+        counties = ["ostfold", "akershus", "oslo", "buskerud", "vestfold"]
+        est = self.estimates.filter(pl.col("domain") == "alle")
+        names = dict(est.select("target", "target_label").unique().iter_rows())
+        head = ["", *[names.get(c, c) for c in counties],
+                "Østfolds rang" if lang == "nb" else "Østfold's rank",
+                "Endring for Østfold" if lang == "nb" else "Change for Østfold"]
+        # Pipe-table dashes set the relative column widths in Quarto: a wide label column.
+        rows = ["| " + " | ".join(head) + " |",
+                "|" + "|".join(["-" * 28] + ["-" * 7 + ":"] * 5 + ["-" * 11 + ":"] * 2) + "|"]
+        for ind in indicators:
+            cells = [self.labels.get(ind, ind)]
+            for c in counties:
+                r = est.filter((pl.col("indicator") == ind) & (pl.col("target") == c))
+                cells.append(r["display"][0] if r.height else "")
+            rank = (self.ranks.filter((pl.col("indicator") == ind) & (pl.col("domain") == "alle")
+                                      & (pl.col("target") == "ostfold")) if self.ranks.height else self.ranks)
+            if rank.height:
+                point = int(rank["rank_point"][0])
+                prob = rank[f"p_rank_{point}"][0]
+                cells.append(f"{point} av 5 ({fmt_pct(prob, 0, lang=lang)} sannsynlig)" if lang == "nb"
+                             else f"{point} of 5 ({fmt_pct(prob, 0, lang=lang)} likely)")
+            else:
+                cells.append("")
+            change = self.comparisons.filter(
+                (pl.col("comparison") == "round") & (pl.col("indicator") == ind) & (pl.col("domain") == "alle")
+                & (pl.col("target_a") == "ostfold")) if self.comparisons.height else self.comparisons
+            if change.height and change["difference"][0] is not None:
+                ch = change.row(0, named=True)
+                sig = phrase("sig_yes" if ch.get("significant") else "sig_no", lang)
+                cells.append(f"{fmt_pp(ch['difference'], lang=lang)} "
+                             f"({fmt_number(100 * ch['ci_low'], 1, lang=lang, sign=True)} til "
+                             f"{fmt_number(100 * ch['ci_high'], 1, lang=lang, sign=True)}; {sig})")
+            else:
+                cells.append("–")
+            rows.append("| " + " | ".join(cells) + " |")
+        return "\n".join(rows)
 
     def associations(self) -> None:
         """Display the associations section."""

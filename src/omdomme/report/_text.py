@@ -88,6 +88,35 @@ PHRASES: dict[str, dict[str, str]] = {
                            "en": "The share mentioning each kind of association with the county (up to three coded associations per person)."},
     "fig_associations": {"nb": "Assosiasjoner til fylkene, {round}: andel som nevner hver kategori, med 95 % konfidensintervall.",
                          "en": "Associations with the counties, {round}: share mentioning each category, with 95 % confidence intervals."},
+    "associations_frame_intro": {
+        "nb": ("Hva tenker folk på når de hører fylkets navn? Svarene er kodet i kodeplanen (inntil tre "
+               "kategorier per person), så andelene for et fylke summerer seg ikke til 100 %. Grunnlaget er alle "
+               "som svarte, også de som svarte «vet ikke» eller ikke nevnte noe (egen rad)."),
+        "en": ("What do people think of when they hear the county's name? Answers are coded into the code frame "
+               "(up to three categories each), so a county's shares do not sum to 100 %. The base is everyone "
+               "who answered, including «don't know» or nothing mentioned (its own row)."),
+    },
+    "fig_association_profile": {
+        "nb": "Assosiasjoner til fylkene, {round}: andel som nevner hver kategori, med 95 % konfidensintervall. Østfold uthevet.",
+        "en": "Associations with the counties, {round}: share mentioning each category, with 95 % confidence intervals. Østfold highlighted.",
+    },
+    "associations_geo_values": {
+        "nb": ("**Geografi eller verdier?** Andelen som forbinder fylket med verdier og egenskaper, og andelen som "
+               "bare nevner geografi (steder, Sverige, natur), med Østfolds rangering blant de fem fylkene og "
+               "endringen siden {previous}."),
+        "en": ("**Geography or values?** The share associating the county with values and characteristics, and the "
+               "share naming geography only (places, Sweden, nature), with Østfold's rank among the five counties "
+               "and the change since {previous}."),
+    },
+    "associations_coding_note": {
+        "nb": "Metode: {how} Fritekstsvar vises aldri i rapporten, fordi de kan identifisere personer.",
+        "en": "Method: {how} Free-text answers are never shown in the report, as they can identify people.",
+    },
+    "coding_vendor": {"nb": "Kodingen er leverandørens.", "en": "The coding is the vendor's."},
+    "coding_analyst": {
+        "nb": "Analytikerens koding (koding.csv) er brukt for {analyst} svar, leverandørens for de øvrige {vendor}.",
+        "en": "The analyst's coding (koding.csv) is used for {analyst} answers, the vendor's for the other {vendor}.",
+    },
     "associations_only_values": {"nb": "Analysen har bare indikatoren for verdier og egenskaper; geografiske assosiasjoner er ikke estimert i denne runden.",
                                  "en": "The analysis only has the values-and-characteristics indicator; geographic associations are not estimated in this round."},
     "tables": {"nb": "Tabeller", "en": "Tables"},

@@ -30,6 +30,46 @@ def _inline(table: dict[str, int]) -> str:
     return "{ " + ", ".join(f"{k} = {v}" for k, v in table.items()) + " }"
 
 
+
+def indicator_lines() -> list[str]:
+    """The ``[indicators.<id>]`` sections of the shipped reputation definitions (every vendor's)."""
+    lines: list[str] = []
+    for ind in REPUTATION_INDICATORS:
+        if isinstance(ind.count, dict):
+            count = "{ " + ", ".join(f"{k} = {_q(list(v))}" for k, v in ind.count.items()) + " }"
+        else:
+            count = _q(ind.count) if isinstance(ind.count, str) else _q(list(ind.count))
+        lines += [
+            "",
+            f"[indicators.{ind.id}]",
+            f"label = {_q(ind.label)}",
+            f"question = {_q(ind.question)}",
+            f"count = {count}",
+            f"base = {_q(ind.base)}",
+            f"better = {_q(ind.better)}",
+            f"domains = {_q(list(ind.domains))}",
+        ]
+    return lines
+
+
+# The analyst's breakdowns (docs/definitions.md): every indicator of «alle» by sex, age band, sample.
+BREAKDOWN_LINES = [
+    "",
+    "[breakdowns.kjonn]",
+    'label = "Kjønn"',
+    'by = "sex"',
+    "",
+    "[breakdowns.aldersgruppe]",
+    'label = "Alder"',
+    'by = "age"',
+    "levels = { 18-29 = [18, 29], 30-44 = [30, 44], 45-59 = [45, 59], 60-80 = [60, 80] }",
+    "",
+    "[breakdowns.utvalg]",
+    'label = "Utvalg"',
+    'by = "sample"',
+]
+
+
 def reputation_definition(layout: ReputationLayout, *, previous: int | None, seed: int) -> str:
     """The ``omdomme.toml`` of a synthetic reputation round.
 
@@ -116,34 +156,8 @@ def reputation_definition(layout: ReputationLayout, *, previous: int | None, see
             lines.append(f"residents = {_q(residents)}")
         if age is not None:
             lines.append(f"age = [{age[0]}, {age[1]}]")
-    for ind in REPUTATION_INDICATORS:
-        count = _q(ind.count) if isinstance(ind.count, str) else _q(list(ind.count))
-        lines += [
-            "",
-            f"[indicators.{ind.id}]",
-            f"label = {_q(ind.label)}",
-            f"question = {_q(ind.question)}",
-            f"count = {count}",
-            f"base = {_q(ind.base)}",
-            f"better = {_q(ind.better)}",
-            f"domains = {_q(list(ind.domains))}",
-        ]
-    # The analyst's breakdowns (docs/definitions.md): every indicator of «alle» by sex, age band, sample.
-    lines += [
-        "",
-        "[breakdowns.kjonn]",
-        'label = "Kjønn"',
-        'by = "sex"',
-        "",
-        "[breakdowns.aldersgruppe]",
-        'label = "Alder"',
-        'by = "age"',
-        "levels = { 18-29 = [18, 29], 30-44 = [30, 44], 45-59 = [45, 59], 60-80 = [60, 80] }",
-        "",
-        "[breakdowns.utvalg]",
-        'label = "Utvalg"',
-        'by = "sample"',
-    ]
+    lines += indicator_lines()
+    lines += BREAKDOWN_LINES
     lines += [
         "",
         "[reliability]",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from omdomme.simulate._shared import ASSOCIATION_CODES
 from omdomme.simulate.places import COUNTIES
 
 __all__ = [
@@ -34,7 +35,7 @@ class ReputationIndicator:
     id: str
     label: str
     question: str
-    count: str | tuple[int, ...] | tuple[str, ...]
+    count: str | tuple[int, ...] | tuple[str, ...] | dict[str, tuple[str, ...]]
     base: str
     better: str
     domains: tuple[str, ...]
@@ -59,6 +60,8 @@ REPUTATION_INDICATORS = (
                         "moderne", (4, 5), "all", "higher", ("unge",)),
     ReputationIndicator("verdier", "Andel som forbinder fylket med verdier og egenskaper", "assosiasjon",
                         ("verdier",), "all", "higher", ("alle", "utenfra")),
+    ReputationIndicator("kun_geografi", "Andel som bare nevner geografi (steder, Sverige, natur)", "assosiasjon",
+                        {"only": ("steder", "sverige", "natur")}, "all", "lower", ("alle", "utenfra")),
 )
 
 
@@ -113,6 +116,14 @@ def _reputation_long(population: pl.DataFrame) -> pl.DataFrame:
             pl.col(f"moderne_{target}").is_in([4, 5]).cast(pl.Float64).alias("moderne_ungdom"),
             # Any of the three coded associations is «verdier» (code 6); empty slots are not.
             pl.any_horizontal([(c == 6).fill_null(False) for c in assoc]).cast(pl.Float64).alias("verdier"),
+            # Only geography: at least one of steder, sverige, natur (codes 1-3) and no other code.
+            (pl.any_horizontal([c.is_in([1, 2, 3]).fill_null(False) for c in assoc])
+             & ~pl.any_horizontal([c.is_in(list(range(4, 10))).fill_null(False) for c in assoc]))
+            .cast(pl.Float64).alias("kun_geografi"),
+            # The association frame (omdomme.analysis.associations): each category, and «vet ikke».
+            *[pl.any_horizontal([(c == code).fill_null(False) for c in assoc]).cast(pl.Float64).alias(f"assos_{name}")
+              for code, name in ASSOCIATION_CODES.items()],
+            (assoc[0] == 99).fill_null(False).cast(pl.Float64).alias("assos_vet_ikke"),
         ))
     return pl.concat(frames)
 
@@ -147,12 +158,13 @@ def reputation_truth(population: pl.DataFrame, round: int) -> pl.DataFrame:
         "unge": pl.col("inside") & pl.col("age").is_between(18, 29),
     }
     parts = []
-    for ind in REPUTATION_INDICATORS:
-        for domain in ind.domains:
+    frame = [(f"assos_{name}", tuple(masks)) for name in (*ASSOCIATION_CODES.values(), "vet_ikke")]
+    for ind_id, domains in [*((ind.id, ind.domains) for ind in REPUTATION_INDICATORS), *frame]:
+        for domain in domains:
             parts.append(
                 long.filter(masks[domain]).group_by("target")
-                .agg(pl.col(ind.id).mean().alias("truth"))
-                .with_columns(pl.lit(ind.id).alias("indicator"), pl.lit(domain).alias("domain"))
+                .agg(pl.col(ind_id).mean().alias("truth"))
+                .with_columns(pl.lit(ind_id).alias("indicator"), pl.lit(domain).alias("domain"))
             )
     return _finish(pl.concat(parts, how="diagonal"), "omdomme", round)
 
@@ -201,7 +213,9 @@ def innovation_truth(population: pl.DataFrame, round: int) -> pl.DataFrame:
 
 
 def _finish(frame: pl.DataFrame, survey: str, round: int) -> pl.DataFrame:
-    ids = [ind.id for ind in REPUTATION_INDICATORS] + [ind.id for ind in INNOVATION_INDICATORS]
+    ids = ([ind.id for ind in REPUTATION_INDICATORS]
+           + [f"assos_{name}" for name in (*ASSOCIATION_CODES.values(), "vet_ikke")]
+           + [ind.id for ind in INNOVATION_INDICATORS])
     order = {id_: i for i, id_ in enumerate(ids)}
     targets = {t: i for i, t in enumerate((*COUNTIES, "norge"))}
     domains = {d: i for i, d in enumerate(DOMAINS)}

@@ -26,9 +26,15 @@ import numpy as np
 import polars as pl
 
 from omdomme.simulate._shared import ASSOCIATION_CODES, VI_ASSOC, VI_SCALE
-from omdomme.simulate.definitions import REWEIGHTED_ROUNDS, _inline, _q
+from omdomme.simulate.definitions import (
+    BREAKDOWN_LINES,
+    REWEIGHTED_ROUNDS,
+    _inline,
+    _q,
+    indicator_lines,
+)
 from omdomme.simulate.places import COUNTIES
-from omdomme.simulate.truth import DOMAINS, REPUTATION_INDICATORS
+from omdomme.simulate.truth import DOMAINS
 from omdomme.simulate.vendors import COUNTY_NAMES, FILE_LABEL_PEOPLE, FileMetadata
 
 __all__ = ["VENDOR_C_ROUNDS", "VendorCLayout", "to_vendor_c", "vendor_c_layout", "vendor_c_metadata"]
@@ -284,18 +290,8 @@ def vendor_c_definition(layout: VendorCLayout, *, previous: int | None, seed: in
             lines.append(f"residents = {_q(residents)}")
         if age is not None:
             lines.append(f"age = [{age[0]}, {age[1]}]")
-    for ind in REPUTATION_INDICATORS:
-        count = _q(ind.count) if isinstance(ind.count, str) else _q(list(ind.count))
-        lines += [
-            "",
-            f"[indicators.{ind.id}]",
-            f"label = {_q(ind.label)}",
-            f"question = {_q(ind.question)}",
-            f"count = {count}",
-            f"base = {_q(ind.base)}",
-            f"better = {_q(ind.better)}",
-            f"domains = {_q(list(ind.domains))}",
-        ]
+    lines += indicator_lines()
+    lines += BREAKDOWN_LINES
     lines += ["", "[reliability]", "min_n = 30", 'ci_method = "logit"', "", "[ranks]", "draws = 10000",
               f"seed = {L.round}0101", ""]
     if L.round in REWEIGHTED_ROUNDS:

@@ -80,8 +80,11 @@ def summary_text(result: AnalysisResult) -> str:
         Lines without trailing newline; shares in percent, differences in percentage points.
     """
     innovation = _innovation_lines(result)
-    # The definition's own share rows: breakdowns and the analyst's tables are in `omdomme table`.
-    est = main_estimates(result.estimates).filter(pl.col("survey") == "omdomme")
+    # The definition's own share rows: breakdowns and the analyst's tables are in `omdomme table`;
+    # the association frame (assos_*) is a profile for the report, not a headline indicator.
+    est = main_estimates(result.estimates).filter(
+        (pl.col("survey") == "omdomme") & ~pl.col("indicator").str.starts_with("assos_")
+    )
     if est.height == 0:
         return "\n".join(innovation) if innovation else f"Runde {result.round}: ingen omdømmeindikatorer."
     synthetic = any(d.synthetic for d in result.definitions if d.kind == "omdomme")

@@ -38,6 +38,8 @@ def main() -> None:
         sides.append(est.select(*KEYS, *([] if sides else ["kind"]), pl.col("estimate").alias(f"estimate_{r}"),
                                 pl.col("se").alias(f"se_{r}"), pl.col("df").alias(f"df_{r}")))
     table = sides[0].join(sides[1], on=KEYS, how="inner", maintain_order="left")
+    # The association frame (assos_*) is descriptive: omdomme compare leaves it out.
+    table = table.filter(~pl.col("indicator").str.starts_with("assos_"))
     breaks = series_breaks(args.reference, args.compared, args.root).select(
         "survey", "indicator", "domain", "comparable")
     table = table.join(breaks, on=["survey", "indicator", "domain"], how="left", maintain_order="left")

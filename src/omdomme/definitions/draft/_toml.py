@@ -50,6 +50,9 @@ STANDARD_INDICATORS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]],
      "all", "higher", ("unge",)),
     ("verdier", "Andel som forbinder fylket med verdier og egenskaper", "assosiasjon", "verdier", "all",
      "higher", ("alle", "utenfra")),
+    # «only:a,b,c»: mentions at least one of these categories and nothing else (a code group).
+    ("kun_geografi", "Andel som bare nevner geografi (steder, Sverige, natur)", "assosiasjon",
+     "only:steder,sverige,natur", "all", "lower", ("alle", "utenfra")),
 )
 
 
@@ -339,10 +342,11 @@ def _indicators(t: _Toml, f: Facts) -> None:
     for ind, label, question, what, base, better, domains in STANDARD_INDICATORS:
         notes: list[str] = []
         if question == "assosiasjon":
-            if what not in categories:
+            wanted = what.removeprefix("only:").split(",")
+            if not set(wanted) <= categories:
                 t.lines += ["", f"# [indicators.{ind}] left out: no association category «{what}» in the file"]
                 continue
-            count = toml_str([what])
+            count = "{ only = " + toml_str(wanted) + " }" if what.startswith("only:") else toml_str([what])
         elif question not in f.scales:
             t.lines += ["", f"# [indicators.{ind}] left out: no {question} question found in the variable labels"]
             continue
