@@ -14,7 +14,8 @@
 #   (nonresponse: in no base), system-missing = nonresponse;
 # - associations: 0 «Ikke nevnt» / 1 «Nevnt» per code of the frame (Q4_i_1 … Q4_i_9) and a
 #   «Vet ikke» item (Q4_i_98); a respondent × county with every item 99 or missing is
-#   nonresponse; «verdier» is code 6;
+#   nonresponse; «verdier» is code 6; «kun_geografi» is a mention of 1-3 (steder, sverige,
+#   natur) and of none of 4-9;
 # - the awareness scale is reversed (1 = «Ikke i det hele tatt» … 4 = «Svært godt»);
 # - residence: numeric municipality codes (301 = Oslo's 0301) of 2026, whose first two digits
 #   are the 2024 county (31 Østfold, 32 Akershus, 03 Oslo, 33 Buskerud, 39 Vestfold).
@@ -86,6 +87,8 @@ long <- do.call(rbind, lapply(seq_along(order), function(i) {
   items <- sapply(c(1:9, 98), function(k) raw_num(raw[[sprintf("Q4_%d_%d", i, k)]]))
   assoc_answered <- rowSums(answered(items)) > 0
   verdier <- items[, 6] == 1 & !is.na(items[, 6])
+  named <- !is.na(items) & items == 1
+  kun_geografi <- rowSums(named[, 1:3, drop = FALSE]) > 0 & rowSums(named[, 4:9, drop = FALSE]) == 0
   data.frame(
     ID = num(raw$ID), Vekt = num(raw$Vekt), target = t, residence = residence, age = age,
     cell = paste(residence, sex, age_group, sep = ":"),
@@ -94,6 +97,7 @@ long <- do.call(rbind, lapply(seq_along(order), function(i) {
     svaert_godt_meninger = ifelse(answered(inn) & inn != 98, as.numeric(inn == 5), NA),
     moderne_ungdom = ifelse(answered(mod), as.numeric(mod %in% 4:5), NA),
     verdier = ifelse(assoc_answered, as.numeric(verdier), NA),
+    kun_geografi = ifelse(assoc_answered, as.numeric(kun_geografi), NA),
     stringsAsFactors = FALSE)
 }))
 long$alle <- TRUE
@@ -120,7 +124,7 @@ cal <- postStratify(design, ~cell, population)
 
 cells <- list(vet_ikke = c("alle", "innenfra", "utenfra"), svaert_godt = c("alle", "innenfra", "utenfra"),
               svaert_godt_meninger = c("alle", "innenfra", "utenfra"), moderne_ungdom = "unge",
-              verdier = c("alle", "utenfra"))
+              verdier = c("alle", "utenfra"), kun_geografi = c("alle", "utenfra"))
 estimates <- list(); pairs <- list()
 for (indicator in names(cells)) for (domain in cells[[indicator]]) {
   cal$variables$y <- cal$variables[[indicator]]
