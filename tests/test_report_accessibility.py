@@ -61,8 +61,16 @@ def test_palette_check_fails_for_a_pale_colour(monkeypatch: pytest.MonkeyPatch) 
 def test_charts_draw_only_checked_colours() -> None:
     from omdomme.report import _charts
 
-    drawn = {_charts.OSTFOLD, _charts.AKERSHUS, _charts.NORGE, _charts.MUTED, *_charts.RANK_COLOURS}
+    drawn = {_charts.OSTFOLD, _charts.AKERSHUS, _charts.NORGE, _charts.MUTED, *_charts.RANK_COLOURS,
+             *_charts.COUNTY_GREYS}
     assert drawn <= set(_palette.GRAPHICS.values())
+    # No colour written into a chart by hand: every hex literal is the palette's (the grid
+    # lines are the one decoration, not needed to read the chart).
+    import re
+
+    source = Path(_charts.__file__).read_text(encoding="utf-8")
+    literals = set(re.findall(r'"(#[0-9A-Fa-f]{6})"', source)) - {"#E3E6EA"}
+    assert literals <= set(_palette.GRAPHICS.values()) | {t for t, _ in _palette.TEXTS.values()}, literals
 
 
 def _html(folder: Path, survey: str) -> str:

@@ -21,6 +21,7 @@ from omdomme.labels import NBSP, fmt_bound, fmt_number, fmt_pct, fmt_unit, unit_
 from omdomme.report._palette import (
     AKERSHUS,
     CATEGORY_COLOURS,
+    COUNTY_GREYS,
     MUTED_TEXT,
     NORGE,
     OSTFOLD,
@@ -444,17 +445,17 @@ def association_profile_chart(estimates: pl.DataFrame, frame: list[str], *, lang
     frame_pd = data.to_pandas()
     frame_pd["category"] = frame_pd["category"].astype("category").cat.set_categories(cats)
     counties = data["target_label"].unique(maintain_order=True).to_list()
-    # Østfold in the project colour, the other counties in greys (the order of the legend).
-    greys = ["#4D4D4D", "#7F7F7F", "#A6A6A6", "#C8C8C8"]
+    # Østfold in the project colour, the other counties in the palette's greys (checked >= 3:1).
     palette: dict[str, str] = {}
     for name in counties:
-        palette[name] = OSTFOLD if name == "Østfold" else greys[len([c for c in palette if c != "Østfold"]) % 4]
+        others = len([c for c in palette if c != "Østfold"])
+        palette[name] = OSTFOLD if name == "Østfold" else COUNTY_GREYS[others % len(COUNTY_GREYS)]
     frame_pd["target_label"] = frame_pd["target_label"].astype("category").cat.set_categories(
         [c for c in counties if c != "Østfold"] + [c for c in counties if c == "Østfold"])
     dodge = position_dodge(width=0.75)
     return (
         ggplot(frame_pd, aes(x="category", y="estimate", color="target_label"))
-        + geom_linerange(aes(ymin="ci_low", ymax="ci_high"), position=dodge, size=1.1, alpha=0.7)
+        + geom_linerange(aes(ymin="ci_low", ymax="ci_high"), position=dodge, size=1.1)
         + geom_point(position=dodge, size=2.4)
         + scale_color_manual(values=palette, name="")
         + scale_y_continuous(labels=lambda vs: _pct_labels(vs, lang))
@@ -494,7 +495,7 @@ def goal_chart(ratio: float, low: float, high: float, *, factor: float = 2.0, ba
         + geom_vline(xintercept=1.0, color=MUTED, size=0.8)
         + geom_vline(xintercept=factor, color=AKERSHUS, linetype="dashed", size=0.9)
         + annotate("text", x=1.0, y=0.55, label=f"{phrase('baseline_label', lang)} {baseline}", ha="left",
-                   size=9, color="#5A5F69", family=FONT, nudge_x=0.03)
+                   size=9, color=MUTED_TEXT, family=FONT, nudge_x=0.03)
         + annotate("text", x=factor - 0.03, y=0.55, label=f"{phrase('goal_label', lang)}: × {fmt_number(factor, 1, lang=lang)}",
                    ha="right", size=9, color=AKERSHUS, family=FONT)
         + geom_segment(aes(x="low", xend="high", yend="y"), color=OSTFOLD, size=1.6)

@@ -26,12 +26,16 @@ OTHER = "#737B86"   # the other counties
 RANK_COLOURS = ("#003B44", "#00798C", "#3B7D6E", "#6B7380", "#46525E")
 RANK_TEXT = "#FFFFFF"
 CATEGORY_COLOURS = (OSTFOLD, AKERSHUS, NORGE, "#4E7D63", "#8A6D1E", "#9C6644")
+# The other four counties where each needs its own shade (the association profile): dark to light,
+# the lightest still >= 3:1 on white.
+COUNTY_GREYS = ("#2E3238", "#4D535B", "#656C75", "#7A818A")
 
 # Every colour drawn as a graphic the reader needs (checked >= 3:1 against the background).
 GRAPHICS: dict[str, str] = {
     "ostfold": OSTFOLD, "akershus": AKERSHUS, "norge": NORGE, "other": OTHER,
     **{f"rank_{i + 1}": c for i, c in enumerate(RANK_COLOURS)},
     **{f"category_{i + 1}": c for i, c in enumerate(CATEGORY_COLOURS)},
+    **{f"county_grey_{i + 1}": c for i, c in enumerate(COUNTY_GREYS)},
 }
 # Every text colour with the colour it is drawn on (checked >= 4.5:1).
 TEXTS: dict[str, tuple[str, str]] = {
