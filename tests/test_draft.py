@@ -56,14 +56,17 @@ def test_the_draft_of_every_shipped_round_estimates_what_the_shipped_definition_
     assert draft.todos == (), draft.todos  # the labels say everything: nothing to check
     assert "TODO" not in path.read_text(encoding="utf-8")
     shipped = parse_definition(REPO / "surveys" / str(round) / "omdomme.toml")
-    # [weighting] (2026) is the analysts' decision to re-weight, not something the file says; so
-    # are [breakdowns] (which tables to cross by sex, age band, sample).
-    shipped = dataclasses.replace(shipped, weighting=None, breakdowns={})
+    # [weighting] (2026) is the analysts' decision to re-weight, not something the file says. The
+    # draft writes the shipped breakdowns (sex, age band, sample) as the shipped rounds have them.
+    shipped = dataclasses.replace(shipped, weighting=None)
     drafted = parse_definition(path)
+    assert set(drafted.breakdowns) == {"kjonn", "aldersgruppe", "utvalg"}
     data, meta = drafted.read()
     expected = estimate_reputation(shipped, *shipped.read()).estimates
     got = estimate_reputation(drafted, data, meta).estimates
-    assert got.height == expected.height == 60 + 10 + 200  # + kun_geografi, + the association frame
+    plain = got.filter(pl.col("breakdown").is_null())
+    assert plain.height == 60 + 10 + 200  # + kun_geografi, + the association frame
+    assert got.height > plain.height
     assert got.equals(expected)
 
 
@@ -401,3 +404,24 @@ def test_labels_with_their_code_in_front_and_a_refused_age(tmp_path: Path) -> No
     assert d["respondent"]["sex_codes"] == {"mann": 1, "kvinne": 2}
     assert d["respondent"]["age"] == "Alder" and d["respondent"]["nonresponse"] == [99]
     assert d["questions"]["kjennskap"]["direction"] == "descending"
+
+
+def test_age_levels_reach_every_respondent_or_say_who_is_left_out() -> None:
+    from omdomme.definitions.draft._file import People
+    from omdomme.definitions.draft._toml import STANDARD_AGE_LEVELS, _age_levels
+
+    years = People(age="alder", age_range=(16, 95))
+    # A new draft: the outer levels reach the youngest and the oldest, nobody is in no level.
+    assert _age_levels(years, STANDARD_AGE_LEVELS, keep=False) == (
+        [(16, 29), (30, 44), (45, 59), (60, 95)], [])
+    # Like a previous round: its levels are kept (a series); who falls outside is a TODO.
+    levels, notes = _age_levels(years, STANDARD_AGE_LEVELS, keep=True)
+    assert levels == list(STANDARD_AGE_LEVELS)
+    assert notes == ["TODO: respondents aged 16–17 and 81–95 are in no level (counted in the manifest)"]
+    # Banded age: levels that nest the bands are used, else the bands themselves.
+    nested = People(age="agegr", age_bands={1: (18, 29), 2: (30, 44), 3: (45, 59), 4: (60, 105)})
+    assert _age_levels(nested, STANDARD_AGE_LEVELS, keep=False) == (
+        [(18, 29), (30, 44), (45, 59), (60, 105)], [])
+    across = People(age="agegr", age_bands={1: (18, 34), 2: (35, 54), 3: (55, 105)})
+    levels, notes = _age_levels(across, STANDARD_AGE_LEVELS, keep=False)
+    assert levels == [(18, 34), (35, 54), (55, 105)] and notes[0].startswith("TODO:")

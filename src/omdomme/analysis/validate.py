@@ -262,17 +262,6 @@ def _in_file_order(meta: Metadata, variables: list[str]) -> list[str]:
     return [v for v in meta.names if v in wanted]
 
 
-def _file_labels(meta: Metadata, variables: list[str]) -> dict[float, str]:
-    """Code -> value label over a question's variables (the first variable that labels a code wins)."""
-    out: dict[float, str] = {}
-    for v in variables:
-        if v in meta:
-            for code, label in meta[v].value_labels.items():
-                if not isinstance(code, str):
-                    out.setdefault(float(code), label)
-    return out
-
-
 def _scale_labels(definition: Definition, meta: Metadata | None) -> list[Problem]:
     """The definition's scale labels against the file's value labels, one problem per question."""
     if meta is None:
@@ -282,7 +271,7 @@ def _scale_labels(definition: Definition, meta: Metadata | None) -> list[Problem
         if not q.scale_labels:
             continue
         raws = _in_file_order(meta, [v for token in definition.targets.values() for v in q.raw_variables(token)])
-        labels = _file_labels(meta, raws)
+        labels = meta.value_labels_over(raws)
         differ = [(c, mine, labels[c]) for c, mine in q.scale_labels.items()
                   if c in labels and _normal(mine) != _normal(labels[c])]
         if differ:
@@ -392,7 +381,7 @@ def label_changes(definition: Definition, meta: Metadata, previous: Definition, 
         raws = _in_file_order(meta, [v for token in definition.targets.values() for v in q.raw_variables(token)])
         before_raws = [v for token in previous.targets.values() for v in before_q.raw_variables(token)
                        if v in previous_meta]
-        now, before = _file_labels(meta, raws), _file_labels(previous_meta, before_raws)
+        now, before = meta.value_labels_over(raws), previous_meta.value_labels_over(before_raws)
         if not now or not before:
             continue
         changes = []

@@ -6,7 +6,7 @@ change since the previous round), ``compare`` and ``trend`` all ask here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,8 @@ def _label_difference(before: dict[str, str], after: dict[str, str]) -> str:
     return f"{', '.join(f'«{x}»' for x in gone) or '(none)'} → {', '.join(f'«{x}»' for x in new) or '(none)'}"
 
 
-def _label_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator: str) -> list[str]:
+def _label_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator: str,
+                   labels_a: dict[float, str], labels_b: dict[float, str]) -> list[str]:
     """A series break judged on what the indicator counts, when both rounds label the scale.
 
     What it counts: the labels of the counted codes (or «vet ikke»), compared as sets after
@@ -87,8 +88,6 @@ def _label_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator
     """
     spec_a = def_a.get("indicators", {}).get(indicator, {})
     spec_b = def_b.get("indicators", {}).get(indicator, {})
-    labels_a, labels_b = _scale_labels(def_a, indicator), _scale_labels(def_b, indicator)
-    assert labels_a is not None and labels_b is not None
     changes = []
     for key in ("kind", "question", "base"):
         if key in spec_a and key in spec_b and spec_a[key] != spec_b[key]:
@@ -118,6 +117,68 @@ def _label_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator
         if set(all_a) != set(all_b):
             changes.append(f"base labels of {question}: {_label_difference(all_a, all_b)}")
     return changes
+
+
+def _file_scale_labels(root: Path, round: int, survey: str, question: str) -> dict[float, str] | None:
+    """A question's scale labels as the round's data file states them, or None when unknown.
+
+    None when the definition or the file cannot be read, the question is not a scale, or a
+    code of its ``scale`` has no value label: then nothing is claimed about its labels.
+    """
+    from omdomme.definitions._load import load_definition
+    from omdomme.errors import OmdommeError
+    from omdomme.io import read
+
+    try:
+        definition = load_definition(round, survey, root)
+        q = definition.questions.get(question)
+        if q is None or q.is_coded or not q.scale:
+            return None
+        labels = dict(q.scale_labels)
+        if not labels:
+            names = [v for token in definition.targets.values() for v in q.raw_variables(token)]
+            _, meta = read(definition.data_path, columns=names, **definition.data_options)
+            labels = meta.value_labels_over(names)
+    except (OmdommeError, OSError):
+        return None
+    if any(code not in labels for code in q.scale):
+        return None
+    return {code: labels[code] for code in q.scale}
+
+
+def _code_changes_only(changes: Mapping[str, Any], question: str | None) -> bool:
+    """True when every change is in the codes an indicator counts or its scale's codes.
+
+    Those may be the same categories under other codes (a vendor that numbers the scale the
+    other way); ``scale_id``, ``wording``, ``kind``, ``base`` and the question are the
+    analyst's statement of what is measured and stay a break.
+    """
+    return bool(changes) and all(key in ("count", f"question {question}: scale") for key in changes)
+
+
+def _indicator_changes(
+    def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator: str,
+    file_labels_a: Callable[[str], dict[float, str] | None],
+    file_labels_b: Callable[[str], dict[float, str] | None],
+) -> list[str]:
+    """What changed, between two rounds, in what one indicator measures (empty: the same series).
+
+    Judged on labels when both definitions label the scale; otherwise on the definitions' codes,
+    and where only codes differ, on the labels the two data files give those codes.
+    """
+    labels_a, labels_b = _scale_labels(def_a, indicator), _scale_labels(def_b, indicator)
+    if labels_a is not None and labels_b is not None:
+        return _label_changes(def_a, def_b, indicator, labels_a, labels_b)
+    sig_a, sig_b = _indicator_signature(def_a, indicator), _indicator_signature(def_b, indicator)
+    changed = {key for key in sig_a if key in sig_b and sig_a[key] != sig_b[key]}
+    question_a = def_a.get("indicators", {}).get(indicator, {}).get("question")
+    question_b = def_b.get("indicators", {}).get(indicator, {}).get("question")
+    if question_a == question_b and _code_changes_only(dict.fromkeys(changed), question_b):
+        from_file_a = labels_a or file_labels_a(question_a)
+        from_file_b = labels_b or file_labels_b(question_b)
+        if from_file_a is not None and from_file_b is not None:
+            return _label_changes(def_a, def_b, indicator, from_file_a, from_file_b)
+    return _describe_changes(sig_a, sig_b)
 
 
 def _domain_signature(definition: Mapping[str, Any], domain: str) -> dict[str, Any]:
@@ -155,7 +216,9 @@ def series_breaks(
     "valid"``, the scale's labels (a reordered scale with the same counted labels is no
     break; «Ganske enig» → «Delvis enig» in a counted category is one), besides ``kind``,
     ``question``, ``base`` and ``wording``. Otherwise: the question's ``scale_id``, ``scale``
-    (its codes) or ``wording``, the indicator's ``question``, ``count``, ``base`` or ``kind``.
+    (its codes) or ``wording``, the indicator's ``question``, ``count``, ``base`` or ``kind``;
+    where only ``count`` or the scale's codes differ, the labels the rounds' data files give
+    the codes decide as in the labelled case (a scale numbered the other way is no break).
     Always: the domain's membership rule (``residents``, ``age``, ...). For a domain with ``residents``, a change
     of ``[respondent] borders`` (2024 by default, or ``"round"``) is a break too, with the
     reason ``borders: 2024 vs round``.
@@ -178,6 +241,14 @@ def series_breaks(
         def_b = _load_toml(Path(root) / "surveys" / str(round_b) / f"{survey}.toml")
         if def_a is None and def_b is None:
             continue
+        cache: dict[tuple[int, str], dict[float, str] | None] = {}
+
+        def file_labels(which: int, question: str, survey: str = survey,
+                        cache: dict[tuple[int, str], dict[float, str] | None] = cache) -> dict[float, str] | None:
+            if (which, question) not in cache:
+                cache[which, question] = _file_scale_labels(Path(root), which, survey, question)
+            return cache[which, question]
+
         known = def_b if def_a is None else def_a
         assert known is not None
         indicators = dict(known.get("indicators", {}))
@@ -198,11 +269,10 @@ def series_breaks(
                     continue
                 if indicator not in def_b.get("indicators", {}):
                     continue
-                labelled = (_scale_labels(def_a, indicator) is not None
-                            and _scale_labels(def_b, indicator) is not None)
-                changes = (_label_changes(def_a, def_b, indicator) if labelled else _describe_changes(
-                    _indicator_signature(def_a, indicator), _indicator_signature(def_b, indicator)
-                )) + _describe_changes(
+                changes = _indicator_changes(
+                    def_a, def_b, indicator,
+                    lambda q: file_labels(round_a, q), lambda q: file_labels(round_b, q),
+                ) + _describe_changes(
                     _domain_signature(def_a, domain), _domain_signature(def_b, domain)
                 )
                 rows.append(

@@ -28,7 +28,7 @@ import difflib
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -209,6 +209,26 @@ class Metadata:
 
     def __len__(self) -> int:
         return len(self.variables)
+
+    def value_labels_over(self, names: Iterable[str]) -> dict[float, str]:
+        """Numeric code -> value label over several variables (the first that labels a code wins).
+
+        The labels of one question asked about several counties, as the file states them;
+        variables the file does not have are skipped.
+
+        >>> meta = Metadata("x.csv", "csv", 2, "utf-8", None, (
+        ...     VariableInfo("a", value_labels={1: "Lite", 9: "Vet ikke"}),
+        ...     VariableInfo("b", value_labels={1: "Lite!", 2: "Mye"})))
+        >>> meta.value_labels_over(["a", "b", "c"])
+        {1.0: 'Lite', 9.0: 'Vet ikke', 2.0: 'Mye'}
+        """
+        out: dict[float, str] = {}
+        for name in names:
+            if name in self:
+                for code, label in self[name].value_labels.items():
+                    if not isinstance(code, str):
+                        out.setdefault(float(code), label)
+        return out
 
 
 def read(

@@ -348,6 +348,7 @@ class People:
     weight: str | None = None
     age: str | None = None
     age_bands: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    age_range: tuple[int, int] | None = None  # the youngest and oldest age in years
     sex: str | None = None
     sex_codes: dict[str, Any] = field(default_factory=dict)
     nonresponse: list[Any] = field(default_factory=list)
@@ -485,6 +486,7 @@ class _Respondents:
             self.p.nonresponse += sorted(no_age, key=float)
             ages = self.d.values([v.name]) - no_age
             also = f"; age bands also in `{banded[0][0].name}` (years are used)" if banded else ""
+            self.p.age_range = (int(min(ages)), int(max(ages)))
             self.p.found.append(f"age `{v.name}` in years ({int(min(ages))}–{int(max(ages))}){also}")
             if banded:
                 self.take(banded[0][0].name)

@@ -9,7 +9,7 @@ read off the labels (the scale's most positive code, the two «enig» codes, the
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,14 @@ STANDARD_INDICATORS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]],
     ("kun_geografi", "Andel som bare nevner geografi (steder, Sverige, natur)", "assosiasjon",
      "only:steder,sverige,natur", "all", "lower", ("alle", "utenfra")),
 )
+
+# The analyst's breakdowns of the shipped rounds: id, label, the respondent field they split by.
+STANDARD_BREAKDOWNS: tuple[tuple[str, str, str], ...] = (
+    ("kjonn", "Kjønn", "sex"),
+    ("aldersgruppe", "Alder", "age"),
+    ("utvalg", "Utvalg", "sample"),
+)
+STANDARD_AGE_LEVELS: tuple[tuple[int, int], ...] = ((18, 29), (30, 44), (45, 59), (60, 80))
 
 
 class _Toml:
@@ -336,7 +344,81 @@ def _domains(t: _Toml, p: People) -> None:
                   [f"TODO: the age bands {', '.join(straddle)} straddle {ages[0]}–{ages[1]} years"] if straddle else [])
 
 
-def _indicators(t: _Toml, f: Facts) -> None:
+def _age_levels(p: People, wanted: Sequence[tuple[int, int]], keep: bool) -> tuple[list[tuple[int, int]], list[str]]:
+    """Age levels for a breakdown: ``wanted`` where the file's ages fit them, with comments.
+
+    Banded age: the levels must nest the file's bands, else each band is a level of its own.
+    Ages in years: the outer levels reach the youngest and oldest respondent, so nobody is in
+    no level; with ``keep`` (the previous round's levels, a series) they stay and a TODO says
+    who falls outside.
+    """
+    levels = sorted(wanted)
+    bands = sorted(p.age_bands.values())
+    if bands:
+        youngest, oldest = bands[0][0], bands[-1][1]
+    elif p.age_range is not None:
+        youngest, oldest = p.age_range
+    else:
+        return levels, []
+    if not keep:
+        levels[0] = (min(youngest, levels[0][0]), levels[0][1])
+        levels[-1] = (levels[-1][0], max(oldest, levels[-1][1]))
+    if bands:
+        if all(any(lo <= b_lo and b_hi <= hi for lo, hi in levels) for b_lo, b_hi in bands):
+            return levels, []
+        return bands, ["TODO: the levels are the file's own age bands: the levels asked for do not nest in them"]
+    if keep:
+        outside = [f"{a}–{b}" for a, b in ((youngest, levels[0][0] - 1), (levels[-1][1] + 1, oldest)) if a <= b]
+        return levels, [f"TODO: respondents aged {' and '.join(outside)} are in no level (counted in the manifest)"] if outside else []
+    return levels, []
+
+
+def _breakdowns(t: _Toml, f: Facts, prev: Previous | None, indicators: Sequence[str]) -> None:
+    """The breakdowns of the round the draft is like (else the shipped set) the file can feed."""
+    p = f.people
+    present = {"sex": p.sex, "age": p.age, "sample": p.sample, "residence": p.kommune or p.fylke}
+    if prev is not None:
+        wanted = [(b.id, b.label, b.by, b) for b in prev.definition.breakdowns.values()]
+    else:
+        wanted = [(i, label, by, None) for i, label, by in STANDARD_BREAKDOWNS]
+    for ident, label, by, old in wanted:
+        source = old.source if old is not None else None
+        if by in present and not present[by]:
+            t.lines += ["", f"# [breakdowns.{ident}] left out: no {by} variable found in the file"]
+            continue
+        if by == "question" and source not in f.scales:
+            t.lines += ["", f"# [breakdowns.{ident}] left out: no {source} question found in the variable labels"]
+            continue
+        if by == "variable" and source not in f.meta:
+            t.lines += ["", f"# [breakdowns.{ident}] left out: no variable `{source}` in the file"]
+            continue
+        t.head(f"breakdowns.{ident}")
+        t.set("label", toml_str(label))
+        t.set("by", toml_str(by))
+        if source is not None:
+            t.set(by, toml_str(source))
+        if by == "age":
+            given = [(int(lv.codes[0]), int(lv.codes[1])) for lv in old.levels] if old is not None else STANDARD_AGE_LEVELS
+            levels, notes = _age_levels(p, given, keep=old is not None)
+            t.set("levels", "{ " + ", ".join(f"{toml_key(f'{lo}-{hi}')} = [{lo}, {hi}]" for lo, hi in levels) + " }",
+                  notes)
+        elif old is not None and old.levels:
+            t.set("levels", "{ " + ", ".join(f"{toml_key(lv.id)} = {_codes(lv.codes)}" for lv in old.levels) + " }",
+                  ["TODO: the levels are the codes of the previous round's file: check them against this file's labels"])
+        if old is not None and old.labels:
+            t.set("labels", "{ " + ", ".join(f"{toml_key(k)} = {toml_str(v)}" for k, v in old.labels.items()) + " }")
+        if old is not None and old.within != "alle":
+            t.set("within", toml_str(old.within))
+        listed = prev.definition.raw.get("breakdowns", {}).get(ident, {}).get("indicators") if prev else None
+        if listed:
+            kept = [i for i in listed if i in indicators]
+            gone = [i for i in listed if i not in indicators]
+            t.set("indicators", toml_str(kept), [f"left out (not in this draft): {', '.join(gone)}"] if gone else [])
+
+
+def _indicators(t: _Toml, f: Facts) -> list[str]:
+    """Write the standard indicators the file can feed; return their ids."""
+    written: list[str] = []
     a = f.assoc
     categories = (set(a.codes.values()) | set(a.dichotomies)) if a is not None else set()
     for ind, label, question, what, base, better, domains in STANDARD_INDICATORS:
@@ -364,6 +446,8 @@ def _indicators(t: _Toml, f: Facts) -> None:
         t.set("base", toml_str(base))
         t.set("better", toml_str(better))
         t.set("domains", toml_str(list(domains)))
+        written.append(ind)
+    return written
 
 
 def render(f: Facts, file: Path, definition_path: Path, prev: Previous | None) -> tuple[str, list[str], list[str]]:
@@ -383,7 +467,7 @@ def render(f: Facts, file: Path, definition_path: Path, prev: Previous | None) -
     if f.assoc is not None:
         found.append(_associations(t, f, f.assoc))
     _domains(t, f.people)
-    _indicators(t, f)
+    _breakdowns(t, f, prev, _indicators(t, f))
     t.head("reliability")
     t.set("min_n", "30")
     t.set("ci_method", toml_str("logit"))
