@@ -442,3 +442,45 @@ def test_csv_write_read_round_trip(
     data, meta = read(path)
     assert meta.n_rows == frame.height
     assert_frame_equal(data, frame)
+
+
+# -- a CSV exported «with labels»: cells hold value labels, the codebook gives the codes ---------
+
+def _labelled_export(tmp_path: Path, rows: list[str]) -> Path:
+    book = {"variables": [
+        {"name": "id", "type": "numeric"},
+        {"name": "inntrykk", "type": "numeric", "label": "Inntrykk av Østfold",
+         "value_labels": {"1": "Svært dårlig", "2": "Ganske dårlig", "3": "Verken godt eller dårlig",
+                          "4": "Ganske godt", "5": "Svært godt", "9": "Vet ikke"},
+         "missing": {"values": [9]}},
+    ]}
+    (tmp_path / "levering.codebook.json").write_text(json.dumps(book, ensure_ascii=False), encoding="utf-8")
+    path = tmp_path / "levering.csv"
+    path.write_text("id;inntrykk\n" + "\n".join(rows) + "\n", encoding="cp1252")
+    return path
+
+
+def test_csv_cells_with_value_labels_become_their_codes(tmp_path: Path) -> None:
+    # An export «with labels» (cp1252, as Excel writes it), with case and spacing drift and a
+    # code left as a number: every cell gets its code, «Vet ikke» stays a user-missing code.
+    path = _labelled_export(tmp_path, ["1;Svært godt", "2;ganske  dårlig", "3; Vet ikke ", "4;5", "5;"])
+    data, meta = read(path)
+    assert data["inntrykk"].to_list() == [5.0, 2.0, 9.0, 5.0, None]
+    assert meta["inntrykk"].type == "numeric"
+    assert meta["inntrykk"].is_missing(9.0)
+
+
+def test_csv_cell_text_that_is_no_value_label_is_named(tmp_path: Path) -> None:
+    path = _labelled_export(tmp_path, ["1;Svært godt", "2;Meget godt"])
+    with pytest.raises(ReadError, match=r"levering.csv: column 'inntrykk' is numeric in the codebook but holds "
+                                        r"text such as 'Meget godt', which is none of its value labels"):
+        read(path)
+
+
+def test_csv_cells_with_a_label_two_codes_share_are_refused(tmp_path: Path) -> None:
+    path = _labelled_export(tmp_path, ["1;Vet ikke"])
+    book = json.loads((tmp_path / "levering.codebook.json").read_text(encoding="utf-8"))
+    book["variables"][1]["value_labels"]["8"] = "vet ikke"
+    (tmp_path / "levering.codebook.json").write_text(json.dumps(book, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ReadError, match=r"variable 'inntrykk' has the value label «vet ikke» for codes 9 and 8"):
+        read(path)

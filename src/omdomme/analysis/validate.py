@@ -117,7 +117,10 @@ def _text_variables(definition: Definition, data: pl.DataFrame) -> list[Problem]
             f"{data_file} `{variable}`",
             f"`{variable}` ({why}) is stored as text, not numbers (values such as "
             f"{', '.join(repr(v) for v in values)}); store it as a numeric variable (in SPSS: "
-            f"Variable View, Type Numeric) or fix the values.", (variable,)))
+            f"Variable View, Type Numeric) or fix the values"
+            + (f"; if these are value labels (an export «with labels»), give their codes in a codebook "
+               f"({definition.data_path.stem}.codebook.json beside the file, see `omdomme codebook --format json`)"
+               if definition.data_path.suffix.lower() == ".csv" else "") + ".", (variable,)))
     return out
 
 

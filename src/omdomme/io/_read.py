@@ -28,6 +28,7 @@ import difflib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -732,7 +733,9 @@ def _read_csv(
             f"{'respondents are missing (the file is incomplete or cut at a line end)' if frame.height < stated else 'the codebook belongs to another export'}. "
             "Ask the sender for the complete file and its codebook."
         )
-    data = _type_columns(p, frame, decimal, {n: v.type for n, v in cb_vars.items()})
+    frame = _labels_in_cells(p, book, frame, cb_vars)
+    data = _type_columns(p, frame, decimal, {n: v.type for n, v in cb_vars.items()},
+                         {n: bool(v.value_labels) for n, v in cb_vars.items()})
     variables = []
     for name in data.columns:
         info = cb_vars.get(name)
@@ -998,10 +1001,52 @@ def _drop_blank(p: Path, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~pl.all_horizontal(pl.all().is_null()))
 
 
+def _label_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _labels_in_cells(
+    p: Path, book: Path | None, frame: pl.DataFrame, cb_vars: dict[str, VariableInfo]
+) -> pl.DataFrame:
+    """Cells that hold a value label instead of its code get the code (an export «with labels»).
+
+    A survey tool's or SPSS's CSV export may write «Svært godt» where the code is 5. For a
+    numeric variable whose codebook gives value labels, a cell that is not a number and equals
+    one of its labels (after trimming, case-folding and Unicode normalisation) becomes that
+    code; numbers stay as they are, so a column may mix the two. Text that matches no label is
+    left for the typing step, which names it. Two codes with the same label cannot be told
+    apart: that is an error naming both.
+    """
+    exprs = []
+    for name, info in cb_vars.items():
+        if info.type != "numeric" or not info.value_labels or name not in frame.columns:
+            continue
+        cells = pl.col(name).str.strip_chars()
+        is_number = cells.str.contains(_DOT_RE) | cells.str.contains(_COMMA_RE)
+        texts = frame.select(cells.filter(cells.is_not_null() & ~is_number).unique())[name].to_list()
+        if not texts:
+            continue
+        by_label: dict[str, str] = {}
+        for code, label in info.value_labels.items():
+            key = _label_key(label)
+            if key in by_label and by_label[key] != str(code):
+                raise ReadError(
+                    f"{book}: variable {name!r} has the value label «{label}» for codes {by_label[key]} and "
+                    f"{code}, and {p.name} writes labels in its cells; give each code its own label."
+                )
+            by_label[key] = str(code)
+        mapping = {t: by_label[_label_key(t)] for t in texts if _label_key(t) in by_label}
+        if mapping:
+            exprs.append(pl.when(cells.is_in(list(mapping))).then(cells.replace(mapping)).otherwise(pl.col(name)).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
 def _type_columns(
-    p: Path, frame: pl.DataFrame, decimal: str | None, forced: dict[str, str]
+    p: Path, frame: pl.DataFrame, decimal: str | None, forced: dict[str, str],
+    forced_labels: dict[str, bool] | None = None,
 ) -> pl.DataFrame:
     """Type String columns by their text: Float64 (point or comma) or String."""
+    forced_labels = forced_labels or {}
     tests = {
         "int": lambda e: e.str.contains(_INT_RE).all(),
         "dot": lambda e: e.str.contains(_DOT_RE).all(),
@@ -1041,8 +1086,10 @@ def _type_columns(
             bad = frame.filter(s.is_not_null() & ~s.str.contains(pattern))[c]
             examples = ", ".join(map(repr, bad.unique(maintain_order=True).head(5).to_list()))
             raise ReadError(
-                f"{p}: column {c!r} is numeric in the codebook but holds text such as {examples}; "
-                f"fix the values or the codebook type (decimal separator {decimal!r})."
+                f"{p}: column {c!r} is numeric in the codebook but holds text such as {examples}"
+                f"{', which is none of its value labels' if forced_labels.get(c) else ''}; "
+                f"fix the values or the codebook ({'its value labels, ' if forced_labels.get(c) else ''}"
+                f"type; decimal separator {decimal!r})."
             )
         else:
             exprs.append(pl.col(c))
