@@ -11,6 +11,8 @@ from _fixture_round import DEFINITION, assert_snapshot, make_data, make_round
 from omdomme.analysis.validate import validate_round
 from omdomme.cli import main
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def test_ok(tmp_path: Path) -> None:
     make_round(tmp_path)
@@ -70,3 +72,25 @@ def test_innovation_definition_is_checked_too(tmp_path: Path) -> None:
     (folder / "innovasjon.toml").write_text(text.replace('weight = "vekt"', 'weight = "vekta"'), encoding="utf-8")
     problems = validate_round(2018, tmp_path)
     assert len(problems) == 1 and "vekta" in str(problems[0])
+
+
+def test_a_question_not_asked_about_one_county_is_a_note(tmp_path: Path) -> None:
+    import shutil
+
+    import pyreadstat
+
+    from omdomme.analysis.validate import check_round
+
+    folder = tmp_path / "surveys" / "2018"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "surveys/2018/omdomme.toml", folder)
+    df, meta = pyreadstat.read_sav(REPO / "surveys/2018/omdomme-2018.sav", user_missing=True)
+    df["moderne_busk"] = float("nan")  # not asked about Buskerud this round
+    pyreadstat.write_sav(df, folder / "omdomme-2018.sav", column_labels=meta.column_labels,
+                         variable_value_labels=meta.variable_value_labels, missing_ranges=meta.missing_ranges)
+    result = check_round(2018, tmp_path)
+    assert result.problems == ()
+    empty = [n for n in result.notes if "holds no value" in n]
+    assert empty == ["Note: `moderne_busk` ([questions.moderne] for buskerud) holds no value in any of the 1585 rows: "
+                     "was the question asked about buskerud? Its estimates are empty and the ranks of indicators "
+                     "counting it are withheld."]

@@ -444,8 +444,35 @@ def check_round(round: int, root: str | Path = ".") -> Validation:
         summary = weight_summary(definition, data)
         if summary:
             weights.append(summary)
+        notes.extend(_empty_questions(definition, data))
         notes.extend(_previous_notes(definition, meta, root))
     return Validation(tuple(problems), tuple(notes), tuple(weights))
+
+
+def _empty_questions(definition: Definition, data: pl.DataFrame) -> list[str]:
+    """A question's variable with no value at all for one county: most often not asked there.
+
+    Not an error (a round may leave a county out of a question), but every estimate of that
+    county × question is empty and the indicator's ranks are withheld, so say it before
+    ``analyse`` does.
+
+    >>> d = load_definition(2018, "omdomme")
+    >>> _empty_questions(d, d.read()[0].with_columns(pl.lit(None).alias("moderne_busk")))
+    ['Note: `moderne_busk` ([questions.moderne] for buskerud) holds no value in any of the 1585 rows: was the question asked about buskerud? Its estimates are empty and the ranks of indicators counting it are withheld.']
+    """
+    out = []
+    for variable, why in required_variables(definition):
+        if not why.startswith("[questions.") or " text for " in why or variable not in data.columns:
+            continue
+        question = definition.questions.get(why.removeprefix("[questions.").split("]", 1)[0])
+        if question is None or question.is_coded:
+            continue  # an association's third slot may well be empty: nobody named three things
+        if data.height and data.get_column(variable).null_count() == data.height:
+            county = why.rsplit(" for ", 1)[-1]
+            out.append(f"Note: `{variable}` ({why}) holds no value in any of the {data.height} rows: was the "
+                       f"question asked about {county}? Its estimates are empty and the ranks of indicators "
+                       "counting it are withheld.")
+    return out
 
 
 def _previous_notes(definition: Definition, meta: Metadata, root: Path) -> list[str]:
