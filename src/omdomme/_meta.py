@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 #: Version of the output contract of ``analyses/`` (columns, dtypes, codes; docs/output.md).
 #: Raised when a column is added, renamed or changes meaning; readers refuse a newer one.
-SCHEMA_VERSION = 3  # 3: estimates breakdown, breakdown_level, category, letters; comparisons domain_b (issue #15)
+SCHEMA_VERSION = 4  # 4: estimates label_en, domain_label_en (issue #17); 3: estimates breakdown, breakdown_level, category, letters; comparisons domain_b (issue #15)
 
 
 def software_versions() -> dict[str, str]:

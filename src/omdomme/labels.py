@@ -52,6 +52,7 @@ import polars as pl
 
 __all__ = [
     "BENCHMARK",
+    "BUILT_IN_EN",
     "COUNTIES",
     "COUNTY_NAMES",
     "EN_DASH",
@@ -67,8 +68,10 @@ __all__ = [
     "TARGET_LABELS",
     "TARGET_ORDER",
     "UNITS",
+    "UNTRANSLATED",
     "Lang",
     "Unit",
+    "builtin_en",
     "display_unit",
     "fmt_bound",
     "fmt_int",
@@ -78,6 +81,7 @@ __all__ = [
     "fmt_pp",
     "fmt_range",
     "fmt_unit",
+    "label_in",
     "fmt_value",
     "number_expr",
     "pct_expr",
@@ -113,6 +117,7 @@ COUNTY_NAMES: dict[str, str] = {
 TARGET_LABELS: dict[str, str] = {**COUNTY_NAMES, NORGE: "Norge"}
 """The bokmål name of every target (the ``target_label`` column of ``estimates``)."""
 _TARGET_LABELS_EN = {**COUNTY_NAMES, NORGE: "Norway"}
+_TARGET_NAMES_EN = {TARGET_LABELS[k]: v for k, v in _TARGET_LABELS_EN.items()}
 
 TARGET_ORDER: dict[str, int] = {key: i for i, key in enumerate((FOCUS, BENCHMARK, "oslo", "buskerud", "vestfold", NORGE))}
 """The order a reader sees targets in: Østfold, Akershus, Oslo, Buskerud, Vestfold, Norge.
@@ -142,6 +147,61 @@ def target_label(key: str, lang: str = "nb") -> str:
     ('Østfold', 'Norway', 'utenfor')
     """
     return (TARGET_LABELS if lang == "nb" else _TARGET_LABELS_EN).get(key, key)
+
+
+BUILT_IN_EN: dict[str, str] = {
+    "Alle": "All",
+    "Alle foretak": "All firms",
+    "Bosatt utenfor de fem fylkene": "Living outside the five counties",
+    "Vet ikke": "Don't know",
+    "Vet ikke / nevner ingenting": "Don't know / mentions nothing",
+    "Mann": "Man",
+    "Kvinne": "Woman",
+    "Menn": "Men",
+    "Kvinner": "Women",
+    "år": "years",
+}
+"""English names (``--lang en``) of the labels omdomme gives itself (its own domains and levels,
+«Vet ikke», «år») and of the commonest value labels; a definition's own labels get theirs from
+``label_en``. The one table: the analysis fills ``label_en``/``domain_label_en`` from it."""
+
+UNTRANSLATED = " (nb)"
+"""Appended to a Norwegian label shown in an English surface because it has no English one."""
+
+
+def builtin_en(text: str | None) -> str | None:
+    """The English name of a built-in label, or ``None`` when it has none.
+
+    An age band «18–29 år» reads «18–29 years».
+
+    Examples
+    --------
+    >>> builtin_en("Alle"), builtin_en("18–29 år"), builtin_en("Østfold"), builtin_en("Tilleggsutvalg")
+    ('All', '18–29 years', 'Østfold', None)
+    """
+    if text is None:
+        return None
+    if text in BUILT_IN_EN:
+        return BUILT_IN_EN[text]
+    if text in _TARGET_NAMES_EN:  # Østfold is Østfold; Norge is Norway
+        return _TARGET_NAMES_EN[text]
+    if text.endswith(" år") and text[:-3].replace("\u2013", "").replace("-", "").isdigit():
+        return text[:-3] + " years"
+    return None
+
+
+def label_in(label: str, label_en: str | None, lang: str = "nb") -> str:
+    """The label a reader of ``lang`` sees: bokmål as it is; English from ``label_en``, else the
+    bokmål label marked «(nb)».
+
+    Examples
+    --------
+    >>> label_in("Kjønn", "Sex", "en"), label_in("Kjønn", None, "en"), label_in("Kjønn", "Sex")
+    ('Sex', 'Kjønn (nb)', 'Kjønn')
+    """
+    if lang == "nb":
+        return label
+    return label_en or builtin_en(label) or label + UNTRANSLATED
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import numpy as np
 import polars as pl
 
 from omdomme.definitions import CodeGroup, Definition, Indicator, Question
+from omdomme.labels import builtin_en
 
 ASSOCIATION_PREFIX = "assos_"
 VET_IKKE_ROW = "vet_ikke"
@@ -37,6 +38,12 @@ CATEGORY_LABELS = {
     "steder": "steder og byer", "sverige": "Sverige og grensehandel", "natur": "natur og kyst",
     "dialekt": "dialekt", "naeringsliv": "næringsliv og industri", "verdier": "verdier og egenskaper",
     "kultur": "kultur og historie", "negativ": "negative stereotypier", "annet": "annet",
+}
+# ... and their English names (``--lang en``).
+CATEGORY_LABELS_EN = {
+    "steder": "places and towns", "sverige": "Sweden and border trade", "natur": "nature and coast",
+    "dialekt": "dialect", "naeringsliv": "business and industry", "verdier": "values and characteristics",
+    "kultur": "culture and history", "negativ": "negative stereotypes", "annet": "other",
 }
 
 
@@ -61,11 +68,13 @@ def frame_indicators(definition: Definition) -> tuple[Indicator, ...]:
     categories = list(q.categories)
     out = [
         Indicator(id=f"{ASSOCIATION_PREFIX}{c}", label=f"Nevner {CATEGORY_LABELS.get(c, c)}", question=q.name,
-                  count=CodeGroup(any=(c,)), base="all", better="higher", domains=domains)
+                  count=CodeGroup(any=(c,)), base="all", better="higher", domains=domains,
+                  label_en=f"Mentions {CATEGORY_LABELS_EN[c]}" if c in CATEGORY_LABELS_EN else None)
         for c in categories
     ]
     out.append(Indicator(id=f"{ASSOCIATION_PREFIX}{VET_IKKE_ROW}", label="Vet ikke / nevner ingenting",
-                         question=q.name, count="vet_ikke", base="all", better="lower", domains=domains))
+                         question=q.name, count="vet_ikke", base="all", better="lower", domains=domains,
+                         label_en=builtin_en("Vet ikke / nevner ingenting")))
     return tuple(out)
 
 

@@ -22,7 +22,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -30,6 +30,7 @@ import polars as pl
 from omdomme.definitions import Definition
 from omdomme.errors import DefinitionError
 from omdomme.geography import COUNTIES, COUNTY_NAMES
+from omdomme.labels import builtin_en
 
 if TYPE_CHECKING:
     from omdomme.io import Metadata
@@ -45,6 +46,8 @@ class Level:
     id: str
     label: str
     mask: pl.Expr
+    label_en: str | None = None  # from the definition's `labels_en`, else omdomme.labels.builtin_en
+
 
 
 def _num(x: float) -> str:
@@ -157,7 +160,7 @@ def breakdown_levels(definition: Definition, long: pl.DataFrame, meta: Metadata 
             for lv in declared:
                 text = b.labels.get(lv.id) or " / ".join(labels[c] for c in lv.codes if c in labels) or lv.id
                 levels.append(Level(lv.id, text, pl.col(column).cast(pl.Float64).is_in(list(lv.codes)).fill_null(False)))
-        out[b.id] = levels
+        out[b.id] = [replace(lv, label_en=b.labels_en.get(lv.id) or builtin_en(lv.label)) for lv in levels]
     return out
 
 
@@ -175,6 +178,7 @@ class Crossing:
     mask: pl.Expr
     breakdown: str | None = None
     breakdown_level: str | None = None
+    domain_label_en: str | None = None
 
 
 def breakdown_crossings(definition: Definition, levels: dict[str, list[Level]],
@@ -201,8 +205,9 @@ def breakdown_crossings(definition: Definition, levels: dict[str, list[Level]],
             if ind.id not in b.indicators:
                 continue
             for lv in levels[b.id]:
+                english = f"{b.label_en}: {lv.label_en}" if b.label_en and lv.label_en else None
                 out.append(Crossing(ind.id, b.domain(lv.id), f"{b.label}: {lv.label}", domains[b.within] & lv.mask,
-                                    b.id, lv.id))
+                                    b.id, lv.id, english))
     return out
 
 

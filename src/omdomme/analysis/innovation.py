@@ -56,7 +56,7 @@ from omdomme.definitions.innovation import (
 from omdomme.errors import DefinitionError, DesignError, EstimationWarning, GeographyError
 from omdomme.estimate.contrast import independent, paired
 from omdomme.estimate.weighting import weight_diagnostics
-from omdomme.labels import NORGE, TARGET_LABELS, TARGETS, number_expr
+from omdomme.labels import NORGE, TARGET_LABELS, TARGETS, builtin_en, number_expr
 from omdomme.results.manifest import file_entry
 from omdomme.results.schema import TABLE_COLUMNS
 
@@ -529,6 +529,7 @@ def _indicator_frame(spec: InnovationSpec) -> pl.DataFrame:
     return pl.DataFrame({
         "indicator": [i.id for i in spec.indicators],
         "label": [i.label for i in spec.indicators],
+        "label_en": pl.Series([i.label_en for i in spec.indicators], dtype=pl.String),
         "kind": [i.kind for i in spec.indicators],
         "better": [i.better for i in spec.indicators],
         "unit": [i.unit for i in spec.indicators],
@@ -595,13 +596,14 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
         .select(
             pl.lit(SURVEY).alias("survey"),
             pl.lit(int(prep.definition.round)).cast(pl.Int64).alias("round"),
-            "indicator", "label", "kind", "unit",
+            "indicator", "label", "label_en", "kind", "unit",
             pl.lit("firms").alias("base"),
             "better",
             pl.col(COUNTY).alias("target"),
             pl.col(COUNTY).replace_strict(labels).alias("target_label"),
             pl.lit(DOMAIN).alias("domain"),
             pl.lit(DOMAIN_LABEL).alias("domain_label"),
+            pl.lit(builtin_en(DOMAIN_LABEL)).alias("domain_label_en"),
             pl.col("n").cast(pl.Int64),
             pl.col("eff_n").cast(pl.Float64),
             *[pl.col(c).cast(pl.Float64) for c in ("estimate", "se", "ci_low", "ci_high")],

@@ -50,7 +50,7 @@ from omdomme.definitions import (
 from omdomme.definitions.harmonise import Harmonised, harmonise, input_provenance
 from omdomme.errors import AnalysisError, InputError
 from omdomme.estimate.weighting import weight_diagnostics
-from omdomme.labels import TARGET_LABELS
+from omdomme.labels import TARGET_LABELS, builtin_en
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
 from omdomme.results.read import main_estimates, read_manifest, read_table
@@ -59,6 +59,7 @@ from omdomme.results.schema import (
     COMPARISON_SCHEMA,
     ESTIMATE_COLUMNS,
     ESTIMATE_SCHEMA,
+    LABEL_EN_COLUMNS,
     RANK_SCHEMA,
     TABLE_COLUMNS,
 )
@@ -291,7 +292,8 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
 
     meta_rows = [
         {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "domain": dom,
-         "domain_label": definition.domains[dom].label}
+         "domain_label": definition.domains[dom].label,
+         "domain_label_en": definition.domains[dom].label_en or builtin_en(definition.domains[dom].label)}
         for ind, dom in ((ind, dom) for ind in own for dom in ind.domains)
     ]
     estimates, keys = _split_keys(_finish(frame, meta_rows, definition, h.targets))
@@ -310,8 +312,8 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
                                              level=rel.level, df_rows="valid")
         else:
             more, v_more = survey.mean(columns_, by=["target"], vcov=True, level=rel.level, df_rows="valid")
-        rows = [{"variable": c.column, "indicator": c.indicator, "label": c.label, "domain": c.domain,
-                 "domain_label": c.domain_label, "breakdown": c.breakdown, "breakdown_level": c.breakdown_level,
+        rows = [{"variable": c.column, "indicator": c.indicator, "label": c.label, "label_en": c.label_en,
+                 "domain": c.domain, "domain_label": c.domain_label, "domain_label_en": c.domain_label_en, "breakdown": c.breakdown, "breakdown_level": c.breakdown_level,
                  "category": c.category, "_order": i} for i, c in group]
         finished, keys = _split_keys(_finish(more.with_row_index("_pos"), rows, definition, h.targets))
         joint.append((keys, np.asarray(v_more, dtype=float)))
@@ -336,11 +338,12 @@ def _finish(frame: pl.DataFrame, rows: list[dict[str, Any]], definition: Definit
     """
     indicators = {ind.id: ind for ind in (*definition.indicators, *frame_indicators(definition))}
     meta = pl.DataFrame(
-        [{**{k: None for k in TABLE_COLUMNS}, "label": indicators[r["indicator"]].label, "_order": i, **r,
+        [{**{k: None for k in TABLE_COLUMNS}, "label": indicators[r["indicator"]].label,
+          "label_en": indicators[r["indicator"]].label_en, "_order": i, **r,
           "kind": indicators[r["indicator"]].kind, "unit": KIND_UNITS[indicators[r["indicator"]].kind],
           "base": indicators[r["indicator"]].base,
           "better": indicators[r["indicator"]].better} for i, r in enumerate(rows)],
-        schema_overrides={c: pl.String for c in TABLE_COLUMNS},
+        schema_overrides={c: pl.String for c in (*TABLE_COLUMNS, *LABEL_EN_COLUMNS)},
     )
     target_order = {t: i for i, t in enumerate(targets)}
     estimates = (
@@ -595,7 +598,8 @@ def _innovation(round: int, root: Path, definitions: list[Definition], progress:
 def _conform(frame: pl.DataFrame, columns: list[str], schema: dict[str, Any] | None, what: str) -> pl.DataFrame:
     if what == "estimates":
         # The reputation tables' own columns (breakdown, category): empty for the other surveys.
-        frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in TABLE_COLUMNS if c not in frame.columns)
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in (*TABLE_COLUMNS, *LABEL_EN_COLUMNS)
+                                   if c not in frame.columns)
     elif "domain_b" not in frame.columns:
         frame = frame.with_columns(domain_b=pl.col("domain"))
     missing = [c for c in columns if c not in frame.columns]

@@ -31,6 +31,7 @@ import polars as pl
 
 from omdomme.analysis.breakdowns import Crossing
 from omdomme.definitions import Definition, Indicator
+from omdomme.labels import builtin_en
 
 if TYPE_CHECKING:
     from omdomme.io import Metadata
@@ -58,6 +59,8 @@ class Cell:
     breakdown: str | None = None
     breakdown_level: str | None = None
     category: str | None = None
+    label_en: str | None = None
+    domain_label_en: str | None = None
 
 
 def _num(x: float) -> str:
@@ -66,7 +69,8 @@ def _num(x: float) -> str:
 
 def own_crossings(definition: Definition, domains: dict[str, pl.Expr]) -> list[Crossing]:
     """The definition domains of every indicator that is not a plain share (those cells are estimated here)."""
-    return [Crossing(ind.id, dom, definition.domains[dom].label, domains[dom])
+    return [Crossing(ind.id, dom, definition.domains[dom].label, domains[dom],
+                     domain_label_en=definition.domains[dom].label_en or builtin_en(definition.domains[dom].label))
             for ind in definition.indicators if ind.kind != "share" for dom in ind.domains]
 
 
@@ -110,10 +114,11 @@ def table_cells(definition: Definition, crossings: list[Crossing], values: dict[
     for c in crossings:
         ind = indicators[c.indicator]
         common = dict(indicator=ind.id, domain=c.domain, domain_label=c.domain_label, breakdown=c.breakdown,
-                      breakdown_level=c.breakdown_level)
+                      breakdown_level=c.breakdown_level, domain_label_en=c.domain_label_en)
         column = f"{ind.id}__{c.domain}"
         if ind.kind == "share":
-            cells.append(Cell(column, label=ind.label, estimator="proportion", **common))  # type: ignore[arg-type]
+            cells.append(Cell(column, label=ind.label, estimator="proportion", label_en=ind.label_en,
+                              **common))  # type: ignore[arg-type]
             exprs.append(pl.when(c.mask).then(values[ind.id]).alias(column))
             continue
         q = definition.questions[ind.question]
@@ -129,15 +134,18 @@ def table_cells(definition: Definition, crossings: list[Crossing], values: dict[
                 categories.append((VET_IKKE, vet_ikke, next((labels[v] for v in q.vet_ikke if v in labels), "Vet ikke")))
             for category, hit, text in categories:
                 name = f"{column}__{category}"
+                english = f"{ind.label_en}: {builtin_en(text) or text}" if ind.label_en else None
                 cells.append(Cell(name, label=f"{ind.label}: {text}", estimator="proportion", category=category,
-                                  **common))  # type: ignore[arg-type]
+                                  label_en=english, **common))  # type: ignore[arg-type]
                 exprs.append(pl.when(in_base).then(hit.cast(pl.Float64)).alias(name))
         elif ind.kind == "mean":
-            cells.append(Cell(column, label=ind.label, estimator="mean", **common))  # type: ignore[arg-type]
+            cells.append(Cell(column, label=ind.label, estimator="mean", label_en=ind.label_en,
+                              **common))  # type: ignore[arg-type]
             exprs.append(pl.when(in_base).then(code).alias(column))
         else:  # net: top share minus bottom share, one linear contrast
             score = (pl.when(code.is_in(list(ind.top))).then(1.0)
                      .when(code.is_in(list(ind.bottom))).then(-1.0).otherwise(0.0))
-            cells.append(Cell(column, label=ind.label, estimator="mean", **common))  # type: ignore[arg-type]
+            cells.append(Cell(column, label=ind.label, estimator="mean", label_en=ind.label_en,
+                              **common))  # type: ignore[arg-type]
             exprs.append(pl.when(in_base).then(score).alias(column))
     return cells, exprs

@@ -173,6 +173,7 @@ class Domain:
     label: str
     residents: str | None = None  # None: everyone; "target": lives in the rated county; "other": not
     age: tuple[float, float] | None = None
+    label_en: str | None = None  # the English label (``--lang en``); None: not translated
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class Indicator:
     kind: str = "share"
     top: tuple[float, ...] = ()  # net score: the codes counted as positive ...
     bottom: tuple[float, ...] = ()  # ... and as negative
+    label_en: str | None = None  # the English label (``--lang en``); None: not translated
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,8 @@ class Breakdown:
 
     ``by`` is one of :data:`BREAKDOWN_BY`; ``source`` the question (``by = "question"``) or the raw
     variable (``by = "variable"``). ``levels`` empty: one level per code (value labels and data).
-    ``labels``: level id -> label where the definition overrides the file's value labels.
+    ``labels``: level id -> label where the definition overrides the file's value labels;
+    ``label_en`` and ``labels_en`` the English ones (``--lang en``), where given.
     A level's domain is ``within`` (a domain id, default ``alle``) and the level; its id in the
     output is ``<breakdown>=<level>``.
     """
@@ -272,6 +275,8 @@ class Breakdown:
     levels: tuple[BreakdownLevel, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     within: str = "alle"
+    label_en: str | None = None
+    labels_en: dict[str, str] = field(default_factory=dict)
 
     def domain(self, level: str) -> str:
         """The output's ``domain`` id of a level.
@@ -386,6 +391,15 @@ class _Section:
         if value is not None and value not in choices:
             raise DefinitionError(
                 f"{self._where(key)} is {value!r}; use one of {', '.join(choices)}."
+            )
+        return value
+
+    def text(self, key: str, *, hint: str = "") -> str | None:
+        """An optional non-empty string (``label_en``): absent is ``None``, ``""`` is an error."""
+        value = self.get(key, (str,), hint=hint)
+        if value is not None and not value.strip():
+            raise DefinitionError(
+                f"{self._where(key)} is empty; write the text{', e.g. ' + hint if hint else ''}, or remove the key."
             )
         return value
 
@@ -966,7 +980,7 @@ def _parse_domains(path: Path, raw: dict[str, Any]) -> dict[str, Domain]:
     out: dict[str, Domain] = {}
     for name, table in _sub_sections(path, raw, "domains", required=True).items():
         s = _Section(path, f"domains.{name}", table)
-        s.check_unknown(("label", "residents", "age"))
+        s.check_unknown(("label", "label_en", "residents", "age"))
         age = s.numbers("age") or None
         if age is not None and (len(age) != 2 or age[0] > age[1]):
             raise DefinitionError(
@@ -978,6 +992,7 @@ def _parse_domains(path: Path, raw: dict[str, Any]) -> dict[str, Domain]:
             label=s.get("label", (str,), default=name),
             residents=s.choice("residents", ("target", "other")),
             age=(age[0], age[1]) if age else None,
+            label_en=s.text("label_en", hint='label_en = "All respondents"'),
         )
     return out
 
@@ -1017,7 +1032,8 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
     out = []
     for name, table in _sub_sections(path, raw, "indicators", required=True).items():
         s = _Section(path, f"indicators.{name}", table)
-        s.check_unknown(("label", "question", "count", "base", "better", "domains", "kind", "top", "bottom"))
+        s.check_unknown(("label", "label_en", "question", "count", "base", "better", "domains", "kind", "top",
+                         "bottom"))
         kind = s.choice("kind", INDICATOR_KINDS, default="share")
         question = s.get("question", (str,), required=True, hint='question = "inntrykk"')
         if question not in questions:
@@ -1110,6 +1126,7 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
             kind=kind,
             top=top,
             bottom=bottom,
+            label_en=s.text("label_en", hint='label_en = "Share with a very good impression"'),
         ))
     return tuple(out)
 
@@ -1124,7 +1141,8 @@ def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpe
         if "=" in name:
             raise DefinitionError(f"{path}: {where}: a breakdown id cannot contain `=`; rename it, e.g. [breakdowns.kjonn].")
         s = _Section(path, f"breakdowns.{name}", table)
-        s.check_unknown(("label", "by", "question", "variable", "levels", "labels", "indicators", "within"))
+        s.check_unknown(("label", "label_en", "by", "question", "variable", "levels", "labels", "labels_en",
+                         "indicators", "within"))
         by = s.choice("by", BREAKDOWN_BY, required=True)
         source: str | None = None
         if by == "question":
@@ -1168,9 +1186,12 @@ def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpe
                     )
             levels.append(BreakdownLevel(str(level), tuple(float(v) for v in values)))
         known = {lv.id for lv in levels}
-        for level, text in labels.items():
-            if not isinstance(text, str) or (known and level not in known):
-                raise DefinitionError(f"{path}: `labels.{level}` in {where} must be a string naming a level of `levels`; found {text!r}.")
+        labels_en = s.get("labels_en", (dict,), default={}, hint='labels_en = { kvinne = "Women" }')
+        for key, table_ in (("labels", labels), ("labels_en", labels_en)):
+            for level, text in table_.items():
+                if not isinstance(text, str) or not text.strip() or (known and level not in known):
+                    raise DefinitionError(f"{path}: `{key}.{level}` in {where} must be a non-empty string naming a "
+                                          f"level of `levels`; found {text!r}.")
         within = s.get("within", (str,), default="alle")
         if within not in domains:
             raise DefinitionError(f"{path}: `within` in {where} names unknown domain `{within}`; use one of {', '.join(domains)}.")
@@ -1194,6 +1215,7 @@ def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpe
         out[name] = Breakdown(
             id=name, label=s.get("label", (str,), default=name), by=by, indicators=chosen, source=source,
             levels=tuple(levels), labels=dict(labels), within=within,
+            label_en=s.text("label_en", hint='label_en = "Sex"'), labels_en=dict(labels_en),
         )
     return out
 

@@ -114,6 +114,7 @@ class InnovationIndicator:
     denominator: str | None = None
     better: str = "higher"
     unit: str = "number"
+    label_en: str | None = None  # the English label (``--lang en``); None: not translated
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -308,7 +309,7 @@ def _parse_indicator(path: Path, id: str, table: Any) -> InnovationIndicator:
     section = f"indicators.{id}"
     if not isinstance(table, Mapping):
         raise DefinitionError(f"{path}: [{section}] must be a table, found {table!r}.")
-    _check_keys(path, section, table, ("label", "kind", "variable", "count", "missing", "numerator",
+    _check_keys(path, section, table, ("label", "label_en", "kind", "variable", "count", "missing", "numerator",
                                        "denominator", "better", "unit", "description"))
     kind = _get(path, section, table, "kind", (str,), default="share", example='kind = "share"')
     if kind not in KINDS:
@@ -317,6 +318,7 @@ def _parse_indicator(path: Path, id: str, table: Any) -> InnovationIndicator:
     if better not in ("higher", "lower"):
         raise DefinitionError(f"{path}: `better` in [{section}] is {better!r}; use \"higher\" or \"lower\".")
     label = _get(path, section, table, "label", (str,), required=True, example='label = "Andel foretak med …"')
+    label_en = _Section(path, section, table).text("label_en", hint='label_en = "Share of firms with …"')
     unit = _get(path, section, table, "unit", (str,), default=_default_unit(kind, label), example='unit = "nok"')
     if unit not in UNITS:
         raise DefinitionError(f"{path}: `unit` in [{section}] is {unit!r}; use one of {', '.join(UNITS)}.")
@@ -328,7 +330,7 @@ def _parse_indicator(path: Path, id: str, table: Any) -> InnovationIndicator:
                     f"not `{key}`; remove `{key}`."
                 )
         return InnovationIndicator(
-            id=id, label=label, kind=kind, better=better, unit=unit,
+            id=id, label=label, kind=kind, better=better, unit=unit, label_en=label_en,
             numerator=_get(path, section, table, "numerator", (str,), required=True, example='numerator = "fou_utg"'),
             denominator=_get(path, section, table, "denominator", (str,), required=True,
                              example='denominator = "ansatte"'),
@@ -347,6 +349,6 @@ def _parse_indicator(path: Path, id: str, table: Any) -> InnovationIndicator:
     if kind == "total" and count:
         raise DefinitionError(f"{path}: [{section}] is a total; `count` only applies to shares; remove it.")
     return InnovationIndicator(
-        id=id, label=label, kind=kind, better=better, unit=unit, variable=variable, count=count,
+        id=id, label=label, kind=kind, better=better, unit=unit, variable=variable, count=count, label_en=label_en,
         missing=_codes(path, section, table, "missing", required=False),
     )

@@ -184,7 +184,7 @@ def _indicator_changes(
 def _domain_signature(definition: Mapping[str, Any], domain: str) -> dict[str, Any]:
     spec = definition.get("domains", {}).get(domain, {})
     # The label is presentation; who is in the domain is what counts.
-    sig = {f"domain {domain}: {k}": v for k, v in spec.items() if k != "label"}
+    sig = {f"domain {domain}: {k}": v for k, v in spec.items() if k not in ("label", "label_en")}
     if "residents" in spec:
         # Who lives in a county depends on its borders ([respondent] borders, default 2024):
         # with "round", a 2018 Rømskog respondent is in Østfold, with 2024 in Akershus.

@@ -437,7 +437,7 @@ def association_profile_chart(estimates: pl.DataFrame, frame: list[str], *, lang
     data = estimates.filter(pl.col("indicator").is_in(frame) & (pl.col("domain") == domain)
                             & (pl.col("flag") != "suppressed"))
     data = data.with_columns(pl.col("estimate", "ci_low", "ci_high") * 100,
-                             category=pl.col("label").str.replace("^Nevner ", "")
+                             category=pl.col("label").str.replace("^(Nevner|Mentions) ", "")
                              .map_elements(lambda s: _wrap(s[:1].upper() + s[1:], 28), return_dtype=pl.String))
     cats = (data.select("indicator", "category").unique(maintain_order=True)
             .sort(pl.col("indicator").replace_strict({f: i for i, f in enumerate(frame)}, default=99),
@@ -570,7 +570,7 @@ def association_alt(estimates: pl.DataFrame, frame: list[str], *, lang: str = "n
     for county in data["target_label"].unique(maintain_order=True).to_list():
         part = data.filter(pl.col("target_label") == county).sort(
             pl.col("indicator").replace_strict({f: i for i, f in enumerate(frame)}, default=99))
-        items = ", ".join(f"{r['label'].removeprefix('Nevner ')} {_alt_value(r, lang)}" for r in part.iter_rows(named=True))
+        items = ", ".join(f"{r['label'].removeprefix('Nevner ').removeprefix('Mentions ')} {_alt_value(r, lang)}" for r in part.iter_rows(named=True))
         panels.append(f"{county}: {items}")
     head = "Punktdiagram med 95 % intervaller" if lang == "nb" else "Dot chart with 95 % intervals"
     return f"{head}. " + ". ".join(panels) + "."

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from omdomme.labels import (
+    UNTRANSLATED,
     fmt_bound,
     fmt_int,
     fmt_number,
@@ -22,6 +23,7 @@ from omdomme.labels import (
     fmt_pct,
     fmt_pp,
     fmt_unit,
+    label_in,
     unit_of,
 )
 from omdomme.report import _charts, _tables
@@ -70,6 +72,36 @@ def parameters(round: int, compare_round: int | None = None, root: str | Path | 
     return round, compare_round, Path(root), lang
 
 
+def _in_language(estimates: pl.DataFrame, comparisons: pl.DataFrame,
+                 lang: str) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """``label`` and ``domain_label`` in ``lang``, from ``label_en``/``domain_label_en`` (else the
+    bokmål label marked «(nb)»), and the bokmål labels left untranslated.
+
+    ``comparisons`` gets the estimates' indicator labels. An analysis written before
+    ``label_en`` existed (schema 3) has every label untranslated.
+    """
+    untranslated: dict[str, None] = {}
+    for col in ("label", "domain_label"):
+        if not estimates.height or col not in estimates.columns:
+            continue
+        english = f"{col}_en"
+        pairs = estimates.select(col, pl.col(english) if english in estimates.columns
+                                 else pl.lit(None, pl.String).alias(english)).unique()
+        shown = {}
+        for nb, en in pairs.iter_rows():
+            if nb is None:
+                continue
+            shown[nb] = label_in(nb, en, lang)
+            if shown[nb].endswith(UNTRANSLATED) and not nb.endswith(UNTRANSLATED):
+                untranslated[nb] = None
+        estimates = estimates.with_columns(pl.col(col).replace(shown))
+    if comparisons.height and "label" in comparisons.columns and estimates.height:
+        names = dict(estimates.select("indicator", "label").unique("indicator", keep="first").iter_rows())
+        comparisons = comparisons.with_columns(pl.col("indicator").replace_strict(names, default=pl.col("label"))
+                                               .alias("label"))
+    return estimates, comparisons, list(untranslated)
+
+
 class Report:
     """The sections of one survey's report for one round.
 
@@ -107,6 +139,10 @@ class Report:
         self.ranks = res.ranks.filter(pl.col("survey") == survey) if res.ranks.height else res.ranks
         self.previous = previous_round(res, survey, self.root, compare_round)
         self._add_compare_rows()
+        # The report's language from here on: every label shown comes from these columns.
+        self.untranslated: list[str] = []
+        if lang != "nb":
+            self.estimates, self.comparisons, self.untranslated = _in_language(self.estimates, self.comparisons, lang)
         indicators = self.estimates.select("indicator", "label", "domain").unique(maintain_order=True)
         self.labels: dict[str, str] = dict(indicators.select("indicator", "label").unique(maintain_order=True).iter_rows())
         domains: dict[str, list[str]] = {}
@@ -493,6 +529,9 @@ class Report:
             parts.append(phrase("method_ranks", lang, method=_method_text(str(r.get("method") or ""), lang),
                                 draws=fmt_int(r.get("draws"), lang=lang),
                                 seed=r.get("seed")))
+        if self.untranslated:
+            shown = ", ".join(f"«{t}»" for t in self.untranslated)
+            parts.append(phrase("method_untranslated", lang, labels=shown))
         parts.append(phrase("method_source", lang, round=self.round))
         return parts
 

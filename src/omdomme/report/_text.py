@@ -1,7 +1,9 @@
 """Report wording in bokmål (default) and English (``lang="en"``).
 
 One table of phrases so that a template's headings and captions switch language together.
-Domain names (county names, «vet ikke») stay Norwegian in both languages.
+County names and «vet ikke» stay Norwegian in both languages; indicator, domain and breakdown
+labels come in English from the estimates' ``label_en``/``domain_label_en`` columns (a missing
+one: the Norwegian label marked «(nb)», see :func:`omdomme.labels.label_in`).
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ PHRASES: dict[str, dict[str, str]] = {
     "method_suppression": {"nb": "**Undertrykking.** Tall vises som «:» når det uvektede grunnlaget er under {min_n}, den effektive n er under 30, eller intervallet er for bredt (NCHS-reglene: bredde ≥ 30 prosentpoeng eller relativ bredde over 130 %). Tall med lav presisjon eller df under 8 er merket med en fotnote. I denne runden: {suppressed} undertrykt, {flagged} merket.",
                            "en": "**Suppression.** Figures show as «:» when the unweighted base is under {min_n}, the effective n is under 30, or the interval is too wide (NCHS rules: width ≥ 30 points or relative width above 130 %). Low-precision figures and df below 8 carry a footnote. This round: {suppressed} suppressed, {flagged} flagged."},
     "method_ranks": {"nb": "**Rangering.** {method}; {draws} trekninger, frø {seed}.", "en": "**Ranks.** {method}; {draws} draws, seed {seed}."},
+    "method_untranslated": {"nb": "",
+                            "en": "**Labels.** The definition gives no English label for {labels}; these are shown in Norwegian, marked «(nb)»."},
     "method_source": {"nb": "**Kilde.** Alle tall er lest fra `analyses/{round}/` (skrevet av `omdomme analyse {round}`); rapporten beregner ingenting på nytt.",
                       "en": "**Source.** Every number is read from `analyses/{round}/` (written by `omdomme analyse {round}`); the report re-estimates nothing."},
     "footnote_suppressed": {"nb": ": Undertrykt: for usikkert til å vises ({notes}).", "en": ": Suppressed: too uncertain to show ({notes})."},

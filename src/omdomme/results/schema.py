@@ -13,14 +13,14 @@ import polars as pl
 
 from omdomme.labels import UNITS
 
-__all__ = ["COMPARISON_COLUMNS", "COMPARISON_SCHEMA", "ESTIMATE_COLUMNS", "ESTIMATE_SCHEMA", "MAX_RANK",
+__all__ = ["COMPARISON_COLUMNS", "COMPARISON_SCHEMA", "ESTIMATE_COLUMNS", "ESTIMATE_SCHEMA", "LABEL_EN_COLUMNS", "MAX_RANK",
            "RANK_SCHEMA", "ROUND_COMPARISON_COLUMNS", "TABLE_COLUMNS", "UNITS"]
 
 ESTIMATE_SCHEMA: dict[str, Any] = {
     "survey": pl.String, "round": pl.Int64, "indicator": pl.String, "label": pl.String,
-    "kind": pl.String, "unit": pl.String, "base": pl.String, "better": pl.String,
+    "label_en": pl.String, "kind": pl.String, "unit": pl.String, "base": pl.String, "better": pl.String,
     "target": pl.String, "target_label": pl.String, "domain": pl.String,
-    "domain_label": pl.String, "n": pl.Int64, "eff_n": pl.Float64, "estimate": pl.Float64,
+    "domain_label": pl.String, "domain_label_en": pl.String, "n": pl.Int64, "eff_n": pl.Float64, "estimate": pl.Float64,
     "se": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64, "ci_method": pl.String,
     "level": pl.Float64, "df": pl.Float64, "deff": pl.Float64, "cv": pl.Float64,
     "flag": pl.String, "display": pl.String, "note": pl.String,
@@ -30,6 +30,9 @@ ESTIMATE_SCHEMA: dict[str, Any] = {
 #: Columns only the reputation survey's tables fill (breakdown and whole-scale rows; the compact
 #: letters of the counties); empty elsewhere.
 TABLE_COLUMNS: tuple[str, ...] = ("breakdown", "breakdown_level", "category", "letters")
+#: The English labels (``--lang en``), null where the definition gives none: a survey module that
+#: does not fill them gets nulls.
+LABEL_EN_COLUMNS: tuple[str, ...] = ("label_en", "domain_label_en")
 #: Columns of ``estimates``, in order.
 ESTIMATE_COLUMNS: list[str] = list(ESTIMATE_SCHEMA)
 

@@ -43,6 +43,7 @@ def indicator_lines() -> list[str]:
             "",
             f"[indicators.{ind.id}]",
             f"label = {_q(ind.label)}",
+            f"label_en = {_q(ind.label_en)}",
             f"question = {_q(ind.question)}",
             f"count = {count}",
             f"base = {_q(ind.base)}",
@@ -57,16 +58,21 @@ BREAKDOWN_LINES = [
     "",
     "[breakdowns.kjonn]",
     'label = "Kjønn"',
+    'label_en = "Sex"',
     'by = "sex"',
+    'labels_en = { mann = "Man", kvinne = "Woman" }',
     "",
     "[breakdowns.aldersgruppe]",
     'label = "Alder"',
+    'label_en = "Age"',
     'by = "age"',
     "levels = { 18-29 = [18, 29], 30-44 = [30, 44], 45-59 = [45, 59], 60-80 = [60, 80] }",
     "",
     "[breakdowns.utvalg]",
     'label = "Utvalg"',
+    'label_en = "Sample"',
     'by = "sample"',
+    'labels_en = { hoved = "Main sample (web panel)", boost = "Østfold boost sample" }',
 ]
 
 
@@ -150,8 +156,8 @@ def reputation_definition(layout: ReputationLayout, *, previous: int | None, see
         "[questions.assosiasjon.codes]",
         *(f"{code} = {_q(cat)}" for code, cat in ASSOCIATION_CODES.items()),
     ]
-    for domain_id, (label, residents, age) in DOMAINS.items():
-        lines += ["", f"[domains.{domain_id}]", f"label = {_q(label)}"]
+    for domain_id, (label, residents, age, label_en) in DOMAINS.items():
+        lines += ["", f"[domains.{domain_id}]", f"label = {_q(label)}", f"label_en = {_q(label_en)}"]
         if residents is not None:
             lines.append(f"residents = {_q(residents)}")
         if age is not None:
@@ -223,7 +229,8 @@ def innovation_definition(round: int, file_name: str, *, seed: int) -> str:
         'size_class = "storrelse"',
     ]
     for ind in INNOVATION_INDICATORS:
-        lines += ["", f"[indicators.{ind.id}]", f"label = {_q(ind.label)}", f"kind = {_q(ind.kind)}"]
+        lines += ["", f"[indicators.{ind.id}]", f"label = {_q(ind.label)}", f"label_en = {_q(ind.label_en)}",
+                  f"kind = {_q(ind.kind)}"]
         if ind.variable is not None:
             lines.append(f"variable = {_q(ind.variable)}")
         if ind.count is not None:

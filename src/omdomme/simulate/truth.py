@@ -39,29 +39,35 @@ class ReputationIndicator:
     base: str
     better: str
     domains: tuple[str, ...]
+    label_en: str = ""
 
 
-# id -> (label, residents, age range)
+# id -> (label, residents, age range, English label)
 DOMAINS = {
-    "alle": ("Alle", None, None),
-    "innenfra": ("Bosatt i fylket (innenfra)", "target", None),
-    "utenfra": ("Bosatt i andre fylker (utenfra)", "other", None),
-    "unge": ("Unge bosatt i fylket (18–29 år)", "target", (18, 29)),
+    "alle": ("Alle", None, None, "All"),
+    "innenfra": ("Bosatt i fylket (innenfra)", "target", None, "Residents of the county (inside view)"),
+    "utenfra": ("Bosatt i andre fylker (utenfra)", "other", None, "Residents of other counties (outside view)"),
+    "unge": ("Unge bosatt i fylket (18–29 år)", "target", (18, 29), "Young residents of the county (18–29)"),
 }
 
 REPUTATION_INDICATORS = (
     ReputationIndicator("vet_ikke", "Andel som svarer «vet ikke» om næringslivet", "kjennskap",
-                        "vet_ikke", "all", "lower", ("alle", "innenfra", "utenfra")),
+                        "vet_ikke", "all", "lower", ("alle", "innenfra", "utenfra"),
+                        "Share answering «don't know» about the business sector"),
     ReputationIndicator("svaert_godt", "Andel med svært godt inntrykk", "inntrykk",
-                        (5,), "all", "higher", ("alle", "innenfra", "utenfra")),
+                        (5,), "all", "higher", ("alle", "innenfra", "utenfra"), "Share with a very good impression"),
     ReputationIndicator("svaert_godt_meninger", "Andel med svært godt inntrykk, blant dem som har en mening",
-                        "inntrykk", (5,), "valid", "higher", ("alle", "innenfra", "utenfra")),
+                        "inntrykk", (5,), "valid", "higher", ("alle", "innenfra", "utenfra"),
+                        "Share with a very good impression, among those with an opinion"),
     ReputationIndicator("moderne_ungdom", "Unge som mener det finnes mange moderne og innovative bedrifter",
-                        "moderne", (4, 5), "all", "higher", ("unge",)),
+                        "moderne", (4, 5), "all", "higher", ("unge",),
+                        "Young people who think there are many modern and innovative firms"),
     ReputationIndicator("verdier", "Andel som forbinder fylket med verdier og egenskaper", "assosiasjon",
-                        ("verdier",), "all", "higher", ("alle", "utenfra")),
+                        ("verdier",), "all", "higher", ("alle", "utenfra"),
+                        "Share who associate the county with values and characteristics"),
     ReputationIndicator("kun_geografi", "Andel som bare nevner geografi (steder, Sverige, natur)", "assosiasjon",
-                        {"only": ("steder", "sverige", "natur")}, "all", "lower", ("alle", "utenfra")),
+                        {"only": ("steder", "sverige", "natur")}, "all", "lower", ("alle", "utenfra"),
+                        "Share mentioning only geography (places, Sweden, nature)"),
 )
 
 
@@ -80,23 +86,29 @@ class InnovationIndicator:
     # How the analysis displays the estimate (percent | nok | number); written explicitly so
     # that a reader of the definition sees it without knowing the label-based default.
     unit: str = "percent"
+    label_en: str = ""
 
 
 INNOVATION_INDICATORS = (
-    InnovationIndicator("innovasjonsaktivitet", "Andel foretak med innovasjonsaktivitet", "share", "inno_akt", (1,)),
+    InnovationIndicator("innovasjonsaktivitet", "Andel foretak med innovasjonsaktivitet", "share", "inno_akt", (1,),
+                        label_en="Share of firms with innovation activity"),
     InnovationIndicator("produktinnovasjon", "Andel foretak med produktinnovasjon (varer eller tjenester)",
-                        "share", "produkt", (1,)),
+                        "share", "produkt", (1,), label_en="Share of firms with product innovation (goods or services)"),
     InnovationIndicator("produktinnovasjon_varer", "Andel foretak med nye eller forbedrede varer",
-                        "share", "prod_vare", (1,)),
+                        "share", "prod_vare", (1,), label_en="Share of firms with new or improved goods"),
     InnovationIndicator("produktinnovasjon_tjenester", "Andel foretak med nye eller forbedrede tjenester",
-                        "share", "prod_tjen", (1,)),
-    InnovationIndicator("prosessinnovasjon", "Andel foretak med prosessinnovasjon", "share", "prosess", (1,)),
-    InnovationIndicator("egen_fou", "Andel foretak med egen FoU-virksomhet", "share", "fou_egen", (1,)),
-    InnovationIndicator("fou_utgifter", "FoU-utgifter i alt (NOK)", "total", "fou_utg", unit="nok"),
+                        "share", "prod_tjen", (1,), label_en="Share of firms with new or improved services"),
+    InnovationIndicator("prosessinnovasjon", "Andel foretak med prosessinnovasjon", "share", "prosess", (1,),
+                        label_en="Share of firms with process innovation"),
+    InnovationIndicator("egen_fou", "Andel foretak med egen FoU-virksomhet", "share", "fou_egen", (1,),
+                        label_en="Share of firms with in-house R&D"),
+    InnovationIndicator("fou_utgifter", "FoU-utgifter i alt (NOK)", "total", "fou_utg", unit="nok",
+                        label_en="R&D expenditure, total (NOK)"),
     InnovationIndicator("fou_per_ansatt", "FoU-utgifter per sysselsatt (NOK)", "ratio",
-                        numerator="fou_utg", denominator="ansatte", unit="nok"),
+                        numerator="fou_utg", denominator="ansatte", unit="nok",
+                        label_en="R&D expenditure per employee (NOK)"),
     InnovationIndicator("omsetning_nye_produkter", "Andel av omsetningen fra nye produkter", "ratio",
-                        numerator="oms_nye", denominator="omsetning"),
+                        numerator="oms_nye", denominator="omsetning", label_en="Share of turnover from new products"),
 )
 
 

@@ -284,8 +284,8 @@ def vendor_c_definition(layout: VendorCLayout, *, previous: int | None, seed: in
         *(f'{category} = "Q{ASSOC_QUESTION}_{{i}}_{code}"' for code, category in ASSOCIATION_CODES.items()),
         f'vet_ikke = "Q{ASSOC_QUESTION}_{{i}}_{VET_IKKE}"',
     ]
-    for domain_id, (label, residents, age) in DOMAINS.items():
-        lines += ["", f"[domains.{domain_id}]", f"label = {_q(label)}"]
+    for domain_id, (label, residents, age, label_en) in DOMAINS.items():
+        lines += ["", f"[domains.{domain_id}]", f"label = {_q(label)}", f"label_en = {_q(label_en)}"]
         if residents is not None:
             lines.append(f"residents = {_q(residents)}")
         if age is not None:
