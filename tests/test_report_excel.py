@@ -1,9 +1,12 @@
-"""The analysts' workbook: one formatted sheet per indicator, numbers as numbers.
+"""The analysts' workbook: one formatted sheet per indicator, a crosstab sheet per indicator with
+breakdowns, numbers as numbers; and the English workbook of `omdomme analyse --lang en`.
 
 Read back with openpyxl, every shown estimate and interval equals ``estimates.csv`` as a
-number, shares carry the percent format a Norwegian Excel shows as ``29,4 %``, counts the
-thousands format (``1 585``), suppressed cells hold ``:`` with a footnote, the headers are
-frozen, and «Om tallene» explains the symbols and carries the synthetic banner.
+number (the definition's own domains on the indicator sheets, the breakdown rows on the
+crosstab sheets, with their letters), shares carry the percent format a Norwegian Excel shows
+as ``29,4 %``, counts the thousands format (``1 585``), suppressed cells hold ``:`` with a
+footnote, the headers are frozen, and «Om tallene» explains the symbols and carries the
+synthetic banner.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import polars as pl
 import pytest
 
 from _report_project import ROUND, analysed_project
-from omdomme.results.workbook import COUNT_FORMAT, PERCENT_FORMAT
+from omdomme.results.workbook import COUNT_FORMAT, PERCENT_FORMAT, write_indicator_sheets
 
 
 @pytest.fixture(scope="module")
@@ -46,16 +49,62 @@ def _cells(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[tuple[str, str
     return out
 
 
+def _crosstab_cells(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[tuple[str, str, str, str], openpyxl.cell.Cell]:
+    """(block, county, column heading, sub-column) -> cell of a crosstab sheet («Etter kjønn» blocks)."""
+    out = {}
+    block = ""
+    row = 1
+    while row <= sheet.max_row:
+        first = sheet.cell(row, 1).value
+        if isinstance(first, str) and first.startswith(("Etter ", "By ")):
+            block, head = first, row + 1
+            groups: dict[int, str] = {}
+            current = ""
+            for col in range(2, sheet.max_column + 1):
+                value = sheet.cell(head, col).value
+                current = str(value) if value else current
+                groups[col] = current
+            row = head + 2
+            while sheet.cell(row, 1).value:
+                for col in range(2, sheet.max_column + 1):
+                    sub = sheet.cell(head + 1, col).value
+                    if sub:
+                        out[(block, str(sheet.cell(row, 1).value), groups[col], str(sub))] = sheet.cell(row, col)
+                row += 1
+        row += 1
+    return out
+
+
 def test_sheets_one_per_indicator_after_om_tallene(book: openpyxl.Workbook, estimates: pl.DataFrame) -> None:
     indicators = estimates["indicator"].unique(maintain_order=True).to_list()
     assert book.sheetnames[0] == "Om tallene"
     assert book.sheetnames[1:1 + len(indicators)] == indicators
+    crossed = estimates.filter(pl.col("breakdown").is_not_null())["indicator"].unique(maintain_order=True).to_list()
+    assert book.sheetnames[1 + len(indicators):-3] == [f"{i} krysstab" for i in crossed]
     assert book.sheetnames[-3:] == ["estimates", "comparisons", "ranks"]  # the raw tables stay
 
 
 def test_every_estimate_is_the_number_in_estimates_csv(book: openpyxl.Workbook, estimates: pl.DataFrame) -> None:
-    checked = suppressed = 0
+    checked = suppressed = crossed = 0
+    crosstabs = {}
     for r in estimates.iter_rows(named=True):
+        if r["breakdown"] is not None:
+            # A breakdown row: on the indicator's crosstab sheet, block «Etter <breakdown>», the level's column.
+            sheet = f"{r['indicator']} krysstab"
+            cells_x = crosstabs.setdefault(sheet, _crosstab_cells(book[sheet]))
+            what, level = r["domain_label"].split(": ", 1)
+            key_x = (f"Etter {what.lower()}", r["target_label"], level)
+            est, lo, hi, n, letters = (cells_x[(*key_x, c)] for c in
+                                       ("Estimat", "95 % KI nedre", "95 % KI øvre", "n", "Bokstaver"))
+            assert n.value == r["n"] and n.number_format == COUNT_FORMAT
+            if r["flag"] == "suppressed":
+                assert est.value == ":" and str(cells_x[(*key_x, "Merknad")].value).startswith("fotnote")
+                continue
+            assert isinstance(est.value, float) and est.value == pytest.approx(r["estimate"], rel=1e-15, abs=0)
+            assert lo.value == pytest.approx(r["ci_low"], rel=1e-15) and hi.value == pytest.approx(r["ci_high"], rel=1e-15)
+            assert est.number_format == PERCENT_FORMAT and letters.value == r["letters"]
+            crossed += 1
+            continue
         cells = _cells(book[r["indicator"]])
         key = (r["target_label"], r["domain_label"])
         est, lo, hi, n = (cells[(*key, c)] for c in ("Estimat", "95 % KI nedre", "95 % KI øvre", "n"))
@@ -70,7 +119,12 @@ def test_every_estimate_is_the_number_in_estimates_csv(book: openpyxl.Workbook, 
         if r["kind"] == "share":
             assert est.number_format == PERCENT_FORMAT == "0.0 %"
         checked += 1
-    assert checked > 100 and suppressed > 0
+    assert checked > 100 and suppressed > 0 and crossed > 100
+    # The crosstab's «Alle» column is the indicator's own «alle» row, as `omdomme table` shows it.
+    x = crosstabs["svaert_godt krysstab"][("Etter kjønn", "Østfold", "Alle", "Estimat")]
+    own = estimates.filter((pl.col("indicator") == "svaert_godt") & (pl.col("domain") == "alle")
+                           & (pl.col("target") == "ostfold"))
+    assert x.value == pytest.approx(own["estimate"][0], rel=1e-15)
 
 
 def test_suppressed_cells_have_a_footnote_naming_the_county(book: openpyxl.Workbook) -> None:
@@ -98,3 +152,68 @@ def test_workbook_is_byte_identical_across_reruns(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["analyse", str(ROUND), "--root", str(root), "--quiet"])
     assert result.exit_code == 0, result.output
     assert path.read_bytes() == before
+
+
+def test_crosstab_sheet_names_fit_excel_with_long_indicator_ids(tmp_path: Path, estimates: pl.DataFrame) -> None:
+    import xlsxwriter
+
+    # Two ids that agree in their first 31 characters (Excel's limit): both sheets, unique names.
+    long = {"svaert_godt": "andel_med_svaert_godt_inntrykk_blant_alle_a",
+            "svaert_godt_meninger": "andel_med_svaert_godt_inntrykk_blant_alle_b"}
+    frame = estimates.with_columns(pl.col("indicator").replace(long)).cast({"letters": pl.String})
+    path = tmp_path / "long.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    names = write_indicator_sheets(workbook, frame, {"round": ROUND})
+    workbook.close()
+    sheets = openpyxl.load_workbook(path).sheetnames
+    assert sheets[1:] == names and len(set(sheets)) == len(sheets)
+    assert all(len(name) <= 31 for name in sheets)
+    crosstabs = [n for n in sheets if n.endswith(" krysstab") and n.startswith("andel_med")]
+    assert len(crosstabs) == 2, sheets
+    book = openpyxl.load_workbook(path)
+    titles = {book[n]["A1"].value for n in crosstabs}
+    assert titles == {"Andel med svært godt inntrykk", "Andel med svært godt inntrykk, blant dem som har en mening"}
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`omdomme analyse 2018 --lang en` on a copy of the analysed project."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from omdomme.cli import main
+
+    root = tmp_path_factory.mktemp("english") / "project"
+    shutil.copytree(analysed_project(), root)
+    result = CliRunner().invoke(main, ["analyse", str(ROUND), "--root", str(root), "--quiet", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    return root / "analyses" / str(ROUND)
+
+
+def test_english_workbook_beside_the_norwegian_one(english: Path, estimates: pl.DataFrame) -> None:
+    assert (english / f"omdomme-{ROUND}.xlsx").is_file()
+    book = openpyxl.load_workbook(english / f"omdomme-{ROUND}.en.xlsx")
+    assert book.sheetnames[0] == "About the figures"
+    assert "svaert_godt crosstab" in book.sheetnames
+    about = " ".join(str(c.value) for c in book["About the figures"]["A"] if c.value)
+    assert "SYNTHETIC DATA" in about and "«:» means the figure is suppressed" in about
+    sheet = book["svaert_godt"]
+    assert sheet["A1"].value == "Share with a very good impression"
+    assert sheet.cell(4, 1).value == "County" and sheet.cell(5, 2).value == "Estimate"
+    assert sheet.cell(4, 2).value == "All"
+    row = next(r for r in range(6, sheet.max_row + 1) if sheet.cell(r, 1).value == "Østfold")
+    own = estimates.filter((pl.col("indicator") == "svaert_godt") & (pl.col("domain") == "alle")
+                           & (pl.col("target") == "ostfold"))
+    assert sheet.cell(row, 2).value == pytest.approx(own["estimate"][0], rel=1e-15)
+    assert sheet.cell(row, 2).number_format == "0.0%"  # English: «12.2%»
+    crosstab = _crosstab_cells(book["svaert_godt crosstab"])
+    women = estimates.filter((pl.col("indicator") == "svaert_godt") & (pl.col("domain") == "kjonn=kvinne")
+                             & (pl.col("target") == "ostfold"))
+    cell = crosstab[("By sex", "Østfold", "Woman", "Estimate")]
+    assert cell.value == pytest.approx(women["estimate"][0], rel=1e-15) and cell.number_format == "0.0%"
+    assert crosstab[("By sex", "Østfold", "Woman", "Letters")].value == women["letters"][0]
+    innovation = book["fou_utgifter"]
+    assert innovation["A1"].value == "R&D expenditure, total (NOK)"
+    norway = next(r for r in range(6, innovation.max_row + 1) if innovation.cell(r, 1).value == "Norway")
+    assert innovation.cell(norway, 2).number_format == '"NOK "#,##0.0,," m"'

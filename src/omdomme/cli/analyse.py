@@ -36,17 +36,20 @@ class _Progress:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Project folder holding surveys/ and analyses/.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the output folder, no summary or progress.")
+@click.option("--lang", "langs", type=click.Choice(["nb", "en"]), multiple=True,
+              help="Workbook languages: en adds omdomme-ROUND.en.xlsx (English sheets, labels and number "
+                   "formats) beside the Norwegian omdomme-ROUND.xlsx, which is always written.")
 @handle_errors
-def analyse(round: int, root: Path, quiet: bool) -> None:
+def analyse(round: int, root: Path, quiet: bool, langs: tuple[str, ...]) -> None:
     """Estimate every indicator of ROUND and write analyses/ROUND/.
 
     Reads surveys/ROUND/omdomme.toml (and innovasjon.toml when present), estimates each
     indicator for the five rated counties and every domain with design-based 95 % intervals,
     compares Østfold with each county (paired) and with the previous round, ranks the
     counties, and writes estimates, comparisons and ranks (parquet, CSV, Excel) plus
-    manifest.json. Exit 0 ok, 2 bad input, 1 analysis failure.
+    manifest.json. --lang en adds the English workbook. Exit 0 ok, 2 bad input, 1 analysis failure.
 
-    Example: omdomme analyse 2018
+    Example: omdomme analyse 2018 --lang en
     """
     from omdomme.analysis.reputation import analyse_round
     from omdomme.results.write import check_output_folder, write_analysis
@@ -59,7 +62,7 @@ def analyse(round: int, root: Path, quiet: bool) -> None:
         check_output_folder(root / "analyses" / str(round))  # a file in the way: refuse before the work
         result = analyse_round(round, root=root, progress=progress)
         progress("writing analyses/")
-        folder = write_analysis(result, root=root)
+        folder = write_analysis(result, root=root, languages=("nb", *langs))
     shown: set[str] = set()
     for warning in caught:
         if issubclass(warning.category, OmdommeWarning):

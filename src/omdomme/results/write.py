@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -31,7 +32,7 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
-from omdomme.errors import AnalysisError
+from omdomme.errors import AnalysisError, UsageError
 
 
 class AnalysisResult(Protocol):
@@ -240,15 +241,15 @@ def _swap_in(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_excel(result: AnalysisResult, path: Path) -> None:
+def _write_excel(result: AnalysisResult, path: Path, lang: str = "nb") -> None:
     import xlsxwriter
 
     from omdomme.results.workbook import write_indicator_sheets
 
     workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     workbook.set_properties({"title": f"omdomme {result.round}", "created": _FIXED_DATE})
-    # The analysts' sheets first (formatted, one per indicator), then the raw tables.
-    write_indicator_sheets(workbook, result.estimates, result.manifest)
+    # The analysts' sheets first (formatted, one per indicator, the crosstabs), then the raw tables.
+    write_indicator_sheets(workbook, result.estimates, result.manifest, lang)
     header = workbook.add_format({"bold": True})
     # Shares are stored as 0–1 (as in the CSV) but shown as percent, as an Excel user expects.
     percent = workbook.add_format({"num_format": "0.0%"})
@@ -273,7 +274,20 @@ def _write_excel(result: AnalysisResult, path: Path) -> None:
     workbook.close()
 
 
-def write_analysis(result: AnalysisResult, root: str | Path = ".") -> Path:
+WORKBOOK_LANGUAGES = ("nb", "en")
+"""The workbook's languages: ``omdomme-<round>.xlsx`` (bokmål), ``omdomme-<round>.en.xlsx``."""
+
+
+def workbook_name(round: int, lang: str = "nb") -> str:
+    """The workbook's file name in ``analyses/<round>/``.
+
+    >>> workbook_name(2018), workbook_name(2018, "en")
+    ('omdomme-2018.xlsx', 'omdomme-2018.en.xlsx')
+    """
+    return f"omdomme-{round}.xlsx" if lang == "nb" else f"omdomme-{round}.{lang}.xlsx"
+
+
+def write_analysis(result: AnalysisResult, root: str | Path = ".", languages: tuple[str, ...] = ("nb",)) -> Path:
     """Write a round's results to ``<root>/analyses/<round>/`` atomically and return that folder.
 
     Parameters
@@ -282,6 +296,8 @@ def write_analysis(result: AnalysisResult, root: str | Path = ".") -> Path:
         From :func:`omdomme.analyse_round`.
     root
         The project folder.
+    languages
+        The workbooks to write: ``nb`` (always written) and ``en`` (``omdomme-<round>.en.xlsx``).
 
     Returns
     -------
@@ -295,5 +311,9 @@ def write_analysis(result: AnalysisResult, root: str | Path = ".") -> Path:
     """
     target = Path(root) / "analyses" / str(result.round)
     tables = {name: getattr(result, name) for name in TABLES}
-    workbook = {f"omdomme-{result.round}.xlsx": lambda path: _write_excel(result, path)}
-    return write_folder(target, tables, result.manifest, extra=workbook)
+    unknown = [lang for lang in languages if lang not in WORKBOOK_LANGUAGES]
+    if unknown:
+        raise UsageError(f"workbook language(s) {unknown}; use {' or '.join(WORKBOOK_LANGUAGES)}.")
+    workbooks = {workbook_name(result.round, lang): functools.partial(_write_excel, result, lang=lang)
+                 for lang in dict.fromkeys(("nb", *languages))}
+    return write_folder(target, tables, result.manifest, extra=workbooks)

@@ -1,9 +1,10 @@
 """`omdomme table`: one indicator as a crosstab of the counties by a breakdown's levels, for a quick look.
 
-Reads ``analyses/<round>/`` (the breakdown rows included), never re-estimates. Each cell is the
-estimate's ``display`` as the analysis wrote it (Norwegian format; ``:`` when suppressed), ``*``
-when flagged, then the compact letters of the column: counties in one column that share a letter
-do not differ (all pairs, Holm-adjusted within the domain; «a» is the best).
+Reads ``analyses/<round>/`` (the breakdown rows included), never re-estimates; the crosstab itself
+is :func:`omdomme.results.crosstab.crosstab_cells` (the workbook's crosstab sheets are the same).
+Each cell is the estimate's ``display`` as the analysis wrote it (Norwegian format; ``:`` when
+suppressed), ``*`` when flagged, then the compact letters of the column: counties in one column
+that share a letter do not differ (all pairs, Holm-adjusted within the domain; «a» is the best).
 
 Example
 -------
@@ -14,13 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import polars as pl
-
-from omdomme.errors import UsageError
+from omdomme.results.crosstab import COUNTY_ORDER, crosstab_cells
 from omdomme.results.read import load_round
 
-COUNTY_ORDER = ("akershus", "oslo", "buskerud", "vestfold", "ostfold")
+__all__ = ["COUNTY_ORDER", "Crosstab", "crosstab", "crosstab_text"]
 
 
 @dataclass(frozen=True)
@@ -47,53 +47,14 @@ def crosstab(round: int, indicator: str, by: str, root: str | Path = ".") -> Cro
         those it has).
     """
     results = load_round(round, root, tables=True)
-    est = results.estimates.filter(pl.col("survey") == "omdomme")
-    indicators = est["indicator"].unique(maintain_order=True).to_list() if est.height else []
-    if indicator not in indicators:
-        raise UsageError(
-            f"analyses/{round} has no reputation indicator `{indicator}`; it has: {', '.join(indicators) or 'none'}. "
-            f"Use one of those with --indicator."
-        )
-    rows = est.filter(pl.col("indicator") == indicator)
-    if "breakdown" not in rows.columns:
-        raise UsageError(f"analyses/{round} was written before breakdowns existed; run `omdomme analyse {round}` again.")
-    breakdowns = rows["breakdown"].drop_nulls().unique(maintain_order=True).to_list()
-    if by not in breakdowns:
-        raise UsageError(
-            f"analyses/{round}: indicator `{indicator}` has no breakdown `{by}`; it has: "
-            f"{', '.join(breakdowns) or 'none'} ([breakdowns] in surveys/{round}/omdomme.toml)."
-        )
-    if rows["category"].drop_nulls().len():
-        raise UsageError(f"`{indicator}` is a whole scale (one row per code); `omdomme table` shows one number "
-                         f"per cell: choose a share, mean or net indicator.")
-    parts = rows.filter(pl.col("breakdown") == by)
-    within = _within(results.manifest, by)
-    whole = rows.filter(pl.col("breakdown").is_null() & (pl.col("domain") == within))
-    columns: list[tuple[str, str]] = []
-    if whole.height:
-        columns.append((within, str(whole["domain_label"][0])))
-    label_of = str(parts["domain_label"][0]).split(": ")[0] if parts.height else by
-    for domain, dlabel in parts.select("domain", "domain_label").unique(maintain_order=True).iter_rows():
-        columns.append((domain, dlabel.split(": ", 1)[1] if ": " in dlabel else dlabel))
-    cells = pl.concat([whole, parts]) if whole.height else parts
-    lookup = {(r["domain"], r["target"]): r for r in cells.iter_rows(named=True)}
-    table_rows = []
-    for target in COUNTY_ORDER:
-        name = next((r["target_label"] for (d, t), r in lookup.items() if t == target), None)
-        if name is None:
-            continue
-        table_rows.append((name, tuple(_cell(lookup.get((d, target))) for d, _ in columns)))
+    t = crosstab_cells(results.estimates, results.manifest, indicator, by, round)
     synthetic = bool(results.manifest.get("surveys", {}).get("omdomme", {}).get("parameters", {}).get("synthetic"))
-    return Crosstab(int(round), indicator, str(rows["label"][0]), by, label_of, tuple(columns), tuple(table_rows),
-                    synthetic)
+    return Crosstab(int(round), indicator, t.label, by, t.breakdown_label,
+                    tuple((d, h) for d, h, _ in t.columns),
+                    tuple((name, tuple(_cell(c) for c in cells)) for _, name, cells in t.rows), synthetic)
 
 
-def _within(manifest: dict, by: str) -> str:
-    entry = manifest.get("surveys", {}).get("omdomme", {}).get("parameters", {}).get("breakdowns", {}).get(by, {})
-    return str(entry.get("within", "alle"))
-
-
-def _cell(row: dict | None) -> str:
+def _cell(row: dict[str, Any] | None) -> str:
     if row is None:
         return ""
     text = str(row["display"] or ":")
