@@ -443,7 +443,8 @@ class Report:
             cells = [self.labels.get(ind, ind)]
             for c in counties:
                 r = est.filter((pl.col("indicator") == ind) & (pl.col("target") == c))
-                cells.append(r["display"][0] if r.height else "")
+                # In the report's language (`display` is the analysis's bokmål form).
+                cells.append(_tables._cell(r.row(0, named=True), lang) if r.height else "")
             rank = (self.ranks.filter((pl.col("indicator") == ind) & (pl.col("domain") == "alle")
                                       & (pl.col("target") == "ostfold")) if self.ranks.height else self.ranks)
             if rank.height:
@@ -460,7 +461,7 @@ class Report:
                 ch = change.row(0, named=True)
                 sig = phrase("sig_yes" if ch.get("significant") else "sig_no", lang)
                 cells.append(f"{fmt_pp(ch['difference'], lang=lang)} "
-                             f"({fmt_number(100 * ch['ci_low'], 1, lang=lang, sign=True)} til "
+                             f"({fmt_number(100 * ch['ci_low'], 1, lang=lang, sign=True)} {'til' if lang == 'nb' else 'to'} "
                              f"{fmt_number(100 * ch['ci_high'], 1, lang=lang, sign=True)}; {sig})")
             else:
                 cells.append("–")
