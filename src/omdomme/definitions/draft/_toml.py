@@ -38,6 +38,27 @@ STANDARD_DOMAINS: tuple[tuple[str, str, str | None, tuple[int, int] | None], ...
     ("utenfra", "Bosatt i andre fylker (utenfra)", "other", None),
     ("unge", "Unge bosatt i fylket (18–29 år)", "target", (18, 29)),
 )
+# The English labels of the standard set (`label_en`, for `--lang en`), by id.
+STANDARD_LABELS_EN: dict[str, str] = {
+    "domains.alle": "All",
+    "domains.innenfra": "Residents of the county (inside view)",
+    "domains.utenfra": "Residents of other counties (outside view)",
+    "domains.unge": "Young residents of the county (18–29)",
+    "indicators.vet_ikke": "Share answering «don't know» about the business sector",
+    "indicators.svaert_godt": "Share with a very good impression",
+    "indicators.svaert_godt_meninger": "Share with a very good impression, among those with an opinion",
+    "indicators.moderne_ungdom": "Young people who think there are many modern and innovative firms",
+    "indicators.verdier": "Share who associate the county with values and characteristics",
+    "indicators.kun_geografi": "Share mentioning only geography (places, Sweden, nature)",
+    "breakdowns.kjonn": "Sex",
+    "breakdowns.aldersgruppe": "Age",
+    "breakdowns.utvalg": "Sample",
+}
+# ... and of their levels (`labels_en`), where the draft names the levels itself.
+STANDARD_LEVELS_EN: dict[str, dict[str, str]] = {
+    "kjonn": {"mann": "Man", "kvinne": "Woman"},
+    "utvalg": {"hoved": "Main sample (web panel)", "boost": "Østfold boost sample"},
+}
 # id, label, question, what it counts (vet_ikke | top | top2 | a category), base, better, domains
 STANDARD_INDICATORS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...] = (
     ("vet_ikke", "Andel som svarer «vet ikke» om næringslivet", "kjennskap", "vet_ikke", "all", "lower",
@@ -335,6 +356,7 @@ def _domains(t: _Toml, p: People) -> None:
     for domain, label, residents, ages in STANDARD_DOMAINS:
         t.head(f"domains.{domain}")
         t.set("label", toml_str(label))
+        t.set("label_en", toml_str(STANDARD_LABELS_EN[f"domains.{domain}"]))
         if residents is not None:
             t.set("residents", toml_str(residents))
         if ages is not None:
@@ -394,6 +416,9 @@ def _breakdowns(t: _Toml, f: Facts, prev: Previous | None, indicators: Sequence[
             continue
         t.head(f"breakdowns.{ident}")
         t.set("label", toml_str(label))
+        english = old.label_en if old is not None else STANDARD_LABELS_EN.get(f"breakdowns.{ident}")
+        if english:
+            t.set("label_en", toml_str(english))
         t.set("by", toml_str(by))
         if source is not None:
             t.set(by, toml_str(source))
@@ -407,6 +432,9 @@ def _breakdowns(t: _Toml, f: Facts, prev: Previous | None, indicators: Sequence[
                   ["TODO: the levels are the codes of the previous round's file: check them against this file's labels"])
         if old is not None and old.labels:
             t.set("labels", "{ " + ", ".join(f"{toml_key(k)} = {toml_str(v)}" for k, v in old.labels.items()) + " }")
+        levels_en = old.labels_en if old is not None else STANDARD_LEVELS_EN.get(ident, {})
+        if levels_en:
+            t.set("labels_en", "{ " + ", ".join(f"{toml_key(k)} = {toml_str(v)}" for k, v in levels_en.items()) + " }")
         if old is not None and old.within != "alle":
             t.set("within", toml_str(old.within))
         listed = prev.definition.raw.get("breakdowns", {}).get(ident, {}).get("indicators") if prev else None
@@ -441,6 +469,7 @@ def _indicators(t: _Toml, f: Facts) -> list[str]:
             count = _codes(codes)
         t.head(f"indicators.{ind}")
         t.set("label", toml_str(label))
+        t.set("label_en", toml_str(STANDARD_LABELS_EN[f"indicators.{ind}"]))
         t.set("question", toml_str(question))
         t.set("count", count, notes)
         t.set("base", toml_str(base))
