@@ -15,7 +15,6 @@ from typing import Any
 import polars as pl
 
 from omdomme.labels import (
-    UNTRANSLATED,
     fmt_bound,
     fmt_int,
     fmt_number,
@@ -23,7 +22,6 @@ from omdomme.labels import (
     fmt_pct,
     fmt_pp,
     fmt_unit,
-    label_in,
     unit_of,
 )
 from omdomme.report import _charts, _tables
@@ -32,6 +30,7 @@ from omdomme.results.read import (
     RoundResults,
     compare_table,
     is_synthetic,
+    labels_in,
     load_round,
     previous_round,
     read_definition,
@@ -74,32 +73,16 @@ def parameters(round: int, compare_round: int | None = None, root: str | Path | 
 
 def _in_language(estimates: pl.DataFrame, comparisons: pl.DataFrame,
                  lang: str) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
-    """``label`` and ``domain_label`` in ``lang``, from ``label_en``/``domain_label_en`` (else the
-    bokmål label marked «(nb)»), and the bokmål labels left untranslated.
-
-    ``comparisons`` gets the estimates' indicator labels. An analysis written before
-    ``label_en`` existed (schema 3) has every label untranslated.
-    """
-    untranslated: dict[str, None] = {}
-    for col in ("label", "domain_label"):
-        if not estimates.height or col not in estimates.columns:
-            continue
-        english = f"{col}_en"
-        pairs = estimates.select(col, pl.col(english) if english in estimates.columns
-                                 else pl.lit(None, pl.String).alias(english)).unique()
-        shown = {}
-        for nb, en in pairs.iter_rows():
-            if nb is None:
-                continue
-            shown[nb] = label_in(nb, en, lang)
-            if shown[nb].endswith(UNTRANSLATED) and not nb.endswith(UNTRANSLATED):
-                untranslated[nb] = None
-        estimates = estimates.with_columns(pl.col(col).replace(shown))
+    """``label`` and ``domain_label`` in ``lang`` (:func:`omdomme.results.read.labels_in`), the
+    comparisons' labels the estimates' ones, and the bokmål labels left untranslated."""
+    shown, untranslated = labels_in(estimates, lang)
+    if estimates.height:
+        estimates = estimates.with_columns(pl.col(c).replace(shown[c]) for c in shown if c in estimates.columns)
     if comparisons.height and "label" in comparisons.columns and estimates.height:
         names = dict(estimates.select("indicator", "label").unique("indicator", keep="first").iter_rows())
         comparisons = comparisons.with_columns(pl.col("indicator").replace_strict(names, default=pl.col("label"))
                                                .alias("label"))
-    return estimates, comparisons, list(untranslated)
+    return estimates, comparisons, untranslated
 
 
 class Report:

@@ -17,6 +17,7 @@ import polars as pl
 
 from omdomme.definitions import read_toml
 from omdomme.errors import InputError, UsageError
+from omdomme.labels import UNTRANSLATED, label_in
 
 TABLES = ("estimates", "comparisons", "ranks")
 
@@ -64,6 +65,32 @@ def main_estimates(frame: pl.DataFrame) -> pl.DataFrame:
     if "kind" in frame.columns:
         keep = keep & ~pl.col("kind").is_in(TABLE_KINDS)
     return frame.filter(keep)
+
+
+def labels_in(estimates: pl.DataFrame, lang: str) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """How the estimates' ``label`` and ``domain_label`` read in ``lang``, and those left in bokmål.
+
+    Returns ``{"label": {bokmål: shown}, "domain_label": {...}}`` (from ``label_en`` and
+    ``domain_label_en``, :func:`omdomme.labels.label_in`) and the bokmål labels without an English
+    one, which the English surfaces show marked «(nb)» and list. An analysis without the English
+    columns (schema 3) has every label untranslated.
+    """
+    shown: dict[str, dict[str, str]] = {}
+    untranslated: dict[str, None] = {}
+    for col in ("label", "domain_label"):
+        shown[col] = {}
+        if not estimates.height or col not in estimates.columns:
+            continue
+        english = f"{col}_en"
+        pairs = estimates.select(col, pl.col(english) if english in estimates.columns
+                                 else pl.lit(None, pl.String).alias(english)).unique(maintain_order=True)
+        for nb, en in pairs.iter_rows():
+            if nb is None:
+                continue
+            shown[col][nb] = label_in(nb, en, lang)
+            if lang != "nb" and shown[col][nb].endswith(UNTRANSLATED) and not nb.endswith(UNTRANSLATED):
+                untranslated[nb] = None
+    return shown, list(untranslated)
 
 
 def main_comparisons(frame: pl.DataFrame) -> pl.DataFrame:

@@ -32,9 +32,10 @@ from typing import Any
 
 import polars as pl
 
-from omdomme.labels import TARGET_ORDER, UNTRANSLATED, fmt_pct, label_in, target_label
+from omdomme.labels import TARGET_ORDER, fmt_pct, label_in, target_label
 from omdomme.labels import unit_of as _unit
 from omdomme.results.crosstab import breakdowns_of, crosstab_cells
+from omdomme.results.read import labels_in
 
 PERCENT_FORMAT = "0.0 %"
 COUNT_FORMAT = "#,##0"
@@ -173,21 +174,6 @@ def _synthetic(manifest: dict[str, Any]) -> bool:
     return any(isinstance(s, dict) and (s.get("parameters") or {}).get("synthetic") for s in surveys.values())
 
 
-def _untranslated(estimates: pl.DataFrame) -> list[str]:
-    """The Norwegian labels an English workbook shows marked «(nb)»."""
-    out: dict[str, None] = {}
-    for col in ("label", "domain_label"):
-        english = f"{col}_en"
-        if col not in estimates.columns:
-            continue
-        pairs = estimates.select(col, pl.col(english) if english in estimates.columns
-                                 else pl.lit(None, pl.String).alias(english)).unique(maintain_order=True)
-        for nb, en in pairs.iter_rows():
-            if nb is not None and label_in(nb, en, "en").endswith(UNTRANSLATED):
-                out[nb] = None
-    return list(out)
-
-
 def _write_about(workbook: Any, f: _Formats, estimates: pl.DataFrame, manifest: dict[str, Any], lang: str) -> None:
     surveys = manifest.get("surveys", {}) if isinstance(manifest, dict) else {}
     about = workbook.add_worksheet(_w("about", lang))
@@ -204,7 +190,7 @@ def _write_about(workbook: Any, f: _Formats, estimates: pl.DataFrame, manifest: 
     lines += [_w("about_numbers", lang), _w("about_symbols", lang), _w("about_raw", lang)]
     if lang != "nb":
         lines.append(_w("about_notes", lang))
-        missing = _untranslated(estimates)
+        missing = labels_in(estimates, lang)[1]
         if missing:
             lines.append(_w("about_untranslated", lang, labels=", ".join(f"«{t}»" for t in missing)))
     for survey, entry in surveys.items():
@@ -229,6 +215,31 @@ def _write_about(workbook: Any, f: _Formats, estimates: pl.DataFrame, manifest: 
 
 def _reason(x: dict[str, Any], default: str) -> str:
     return str(x.get("note") or default).split(";")[0]
+
+
+def _write_cell(sheet: Any, f: _Formats, row: int, c0: int, x: dict[str, Any], unit: str, ostfold: bool, where: str,
+                footnotes: list[str], lang: str, *, note: int, letters: int | None = None) -> None:
+    """One estimate from column ``c0`` on: estimate, low, high, n (numbers), its letters, its note.
+
+    A suppressed cell holds ``:`` and a footnote (``where``: county and column), a flagged one
+    its numbers and a «*» footnote; ``note`` and ``letters`` are the offsets of those columns.
+    """
+    if x.get("flag") == "suppressed" or x.get("estimate") is None:
+        for k in range(3):
+            sheet.write_string(row, c0 + k, SUPPRESSED, f.right)
+        footnotes.append(f"{where}: {_reason(x, _w('suppressed_word', lang))}")
+        sheet.write_string(row, c0 + note, _w("footnote", lang, k=len(footnotes)))
+    else:
+        for k, col in enumerate(("estimate", "ci_low", "ci_high")):
+            if x.get(col) is not None:
+                sheet.write_number(row, c0 + k, float(x[col]), f.number(unit, ostfold))
+        if letters is not None and x.get("letters"):
+            sheet.write_string(row, c0 + letters, str(x["letters"]), f.letters)
+        if x.get("flag") == "flagged":
+            footnotes.append(f"{where}: {_reason(x, _w('flagged_word', lang))}")
+            sheet.write_string(row, c0 + note, "* " + _w("footnote", lang, k=len(footnotes)))
+    if x.get("n") is not None:
+        sheet.write_number(row, c0 + 3, int(x["n"]), f.count_bold if ostfold else f.count)
 
 
 def write_indicator_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dict[str, Any],
@@ -288,21 +299,8 @@ def write_indicator_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dic
                 x = rows.get(dom)
                 if x is None:
                     continue
-                fmt = f.number(unit, is_ostfold)
-                if x.get("flag") == "suppressed" or x.get("estimate") is None:
-                    for k in range(3):
-                        sheet.write_string(r, c0 + k, SUPPRESSED, f.right)
-                    footnotes.append(f"{label} ({dlabel.lower()}): {_reason(x, _w('suppressed_word', lang))}")
-                    sheet.write_string(r, c0 + 4, _w("footnote", lang, k=len(footnotes)))
-                else:
-                    for k, col in enumerate(("estimate", "ci_low", "ci_high")):
-                        if x.get(col) is not None:
-                            sheet.write_number(r, c0 + k, float(x[col]), fmt)
-                    if x.get("flag") == "flagged":
-                        footnotes.append(f"{label} ({dlabel.lower()}): {_reason(x, _w('flagged_word', lang))}")
-                        sheet.write_string(r, c0 + 4, "* " + _w("footnote", lang, k=len(footnotes)))
-                if x.get("n") is not None:
-                    sheet.write_number(r, c0 + 3, int(x["n"]), f.count_bold if is_ostfold else f.count)
+                _write_cell(sheet, f, r, c0, x, unit, is_ostfold, f"{label} ({dlabel.lower()})", footnotes, lang,
+                            note=4)
         r = 6 + len(targets)
         sheet.write(r, 0, _w("legend", lang), f.note)
         for k, text in enumerate(footnotes, start=1):
@@ -367,23 +365,8 @@ def write_crosstab_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dict
                 for c, x in enumerate(cells):
                     if x is None:
                         continue
-                    c0 = 1 + c * width
-                    if x.get("flag") == "suppressed" or x.get("estimate") is None:
-                        for k in range(3):
-                            sheet.write_string(row, c0 + k, SUPPRESSED, f.right)
-                        footnotes.append(f"{shown} ({headings[c].lower()}): {_reason(x, _w('suppressed_word', lang))}")
-                        sheet.write_string(row, c0 + 5, _w("footnote", lang, k=len(footnotes)))
-                    else:
-                        for k, col in enumerate(("estimate", "ci_low", "ci_high")):
-                            if x.get(col) is not None:
-                                sheet.write_number(row, c0 + k, float(x[col]), f.number(unit, is_ostfold))
-                        if x.get("letters"):
-                            sheet.write_string(row, c0 + 4, str(x["letters"]), f.letters)
-                        if x.get("flag") == "flagged":
-                            footnotes.append(f"{shown} ({headings[c].lower()}): {_reason(x, _w('flagged_word', lang))}")
-                            sheet.write_string(row, c0 + 5, "* " + _w("footnote", lang, k=len(footnotes)))
-                    if x.get("n") is not None:
-                        sheet.write_number(row, c0 + 3, int(x["n"]), f.count_bold if is_ostfold else f.count)
+                    _write_cell(sheet, f, row, 1 + c * width, x, unit, is_ostfold, f"{shown} ({headings[c].lower()})",
+                                footnotes, lang, note=5, letters=4)
             r += 3 + len(t.rows) + 1
         for c in range(most):
             c0 = 1 + c * width
