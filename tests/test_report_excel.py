@@ -217,3 +217,22 @@ def test_english_workbook_beside_the_norwegian_one(english: Path, estimates: pl.
     assert innovation["A1"].value == "R&D expenditure, total (NOK)"
     norway = next(r for r in range(6, innovation.max_row + 1) if innovation.cell(r, 1).value == "Norway")
     assert innovation.cell(norway, 2).number_format == '"NOK "#,##0.0,," m"'
+
+
+def test_an_innovation_breakdown_gets_its_crosstab_with_norway(tmp_path: Path, estimates: pl.DataFrame) -> None:
+    import xlsxwriter
+
+    # Breakdown rows of an innovation indicator (the shape issue #15 item 5 gives them).
+    base = estimates.filter((pl.col("survey") == "innovasjon") & (pl.col("indicator") == "egen_fou"))
+    rows = base.with_columns(breakdown=pl.lit("storrelse"), breakdown_level=pl.lit("10-19"),
+                             domain=pl.lit("storrelse=10-19"), domain_label=pl.lit("Størrelse: 10–19 ansatte"),
+                             estimate=pl.col("estimate") / 2)
+    path = tmp_path / "innovation.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    names = write_indicator_sheets(workbook, pl.concat([estimates, rows], how="vertical_relaxed"), {"round": ROUND})
+    workbook.close()
+    assert "egen_fou krysstab" in names
+    cells = _crosstab_cells(openpyxl.load_workbook(path)["egen_fou krysstab"])
+    norway = rows.filter(pl.col("target") == "norge").row(0, named=True)
+    assert cells[("Etter størrelse", "Norge", "10–19 ansatte", "Estimat")].value == pytest.approx(norway["estimate"])
+    assert cells[("Etter størrelse", "Norge", "Alle foretak", "Estimat")].value == pytest.approx(2 * norway["estimate"])

@@ -20,10 +20,12 @@ from typing import Any
 import polars as pl
 
 from omdomme.errors import UsageError
-from omdomme.labels import label_in
+from omdomme.labels import NORGE, label_in
 
-#: The counties' order in a crosstab (as ``omdomme table`` prints them).
+#: The counties' order in a crosstab (as ``omdomme table`` prints them); the innovation survey's
+#: Norway comes last.
 COUNTY_ORDER = ("akershus", "oslo", "buskerud", "vestfold", "ostfold")
+_ROW_ORDER = (*COUNTY_ORDER, NORGE)
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,18 @@ class CrosstabCells:
         return [label_in(nb, en, lang) for _, nb, en in self.columns]
 
 
-def breakdowns_of(estimates: pl.DataFrame) -> dict[str, list[str]]:
-    """Reputation indicator -> its breakdowns (ids, in order), for indicators shown one number per cell.
+def breakdowns_of(estimates: pl.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """(survey, indicator) -> its breakdowns (ids, in order), for indicators shown one number per cell.
 
     Whole scales (one row per code) have no crosstab.
     """
     if not estimates.height or "breakdown" not in estimates.columns:
         return {}
-    rows = estimates.filter((pl.col("survey") == "omdomme") & pl.col("breakdown").is_not_null()
-                            & pl.col("category").is_null())
-    out: dict[str, list[str]] = {}
-    for indicator, breakdown in rows.select("indicator", "breakdown").unique(maintain_order=True).iter_rows():
-        out.setdefault(indicator, []).append(breakdown)
+    rows = estimates.filter(pl.col("breakdown").is_not_null() & pl.col("category").is_null())
+    out: dict[tuple[str, str], list[str]] = {}
+    for survey, indicator, breakdown in rows.select("survey", "indicator", "breakdown").unique(
+            maintain_order=True).iter_rows():
+        out.setdefault((survey, indicator), []).append(breakdown)
     return out
 
 
@@ -74,8 +76,8 @@ def _split(label: str | None) -> tuple[str, str]:
 
 
 def crosstab_cells(estimates: pl.DataFrame, manifest: dict[str, Any], indicator: str, by: str,
-                   round: int) -> CrosstabCells:
-    """The crosstab of ``indicator`` by breakdown ``by`` from a round's estimates and manifest.
+                   round: int, survey: str = "omdomme") -> CrosstabCells:
+    """The crosstab of ``indicator`` of ``survey`` by breakdown ``by`` from a round's estimates and manifest.
 
     Raises
     ------
@@ -83,7 +85,7 @@ def crosstab_cells(estimates: pl.DataFrame, manifest: dict[str, Any], indicator:
         The estimates have no such reputation indicator or breakdown (the message lists those
         there are), or the indicator is a whole scale.
     """
-    est = estimates.filter(pl.col("survey") == "omdomme") if estimates.height else estimates
+    est = estimates.filter(pl.col("survey") == survey) if estimates.height else estimates
     indicators = est["indicator"].unique(maintain_order=True).to_list() if est.height else []
     if indicator not in indicators:
         raise UsageError(
@@ -104,7 +106,7 @@ def crosstab_cells(estimates: pl.DataFrame, manifest: dict[str, Any], indicator:
                          f"per cell: choose a share, mean or net indicator.")
     english = "domain_label_en" in rows.columns
     parts = rows.filter(pl.col("breakdown") == by)
-    within = _within(manifest, by)
+    within = _within(manifest, by, survey)
     whole = rows.filter(pl.col("breakdown").is_null() & (pl.col("domain") == within))
     columns: list[tuple[str, str, str | None]] = []
     if whole.height:
@@ -119,7 +121,7 @@ def crosstab_cells(estimates: pl.DataFrame, manifest: dict[str, Any], indicator:
     cells = pl.concat([whole, parts], how="diagonal_relaxed") if whole.height else parts
     lookup = {(r["domain"], r["target"]): r for r in cells.iter_rows(named=True)}
     table_rows = []
-    for target in COUNTY_ORDER:
+    for target in _ROW_ORDER:
         name = next((r["target_label"] for (_, t), r in lookup.items() if t == target), None)
         if name is None:
             continue
@@ -129,6 +131,6 @@ def crosstab_cells(estimates: pl.DataFrame, manifest: dict[str, Any], indicator:
                          tuple(columns), tuple(table_rows))
 
 
-def _within(manifest: dict[str, Any], by: str) -> str:
-    entry = manifest.get("surveys", {}).get("omdomme", {}).get("parameters", {}).get("breakdowns", {}).get(by, {})
-    return str(entry.get("within", "alle"))
+def _within(manifest: dict[str, Any], by: str, survey: str) -> str:
+    entry = manifest.get("surveys", {}).get(survey, {}).get("parameters", {}).get("breakdowns", {}).get(by, {})
+    return str(entry.get("within", "alle")) if isinstance(entry, dict) else "alle"

@@ -316,7 +316,7 @@ CROSSTAB_COLUMNS = ("estimate", "ci_low", "ci_high", "n", "letters", "note")
 
 def write_crosstab_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dict[str, Any], lang: str = "nb", *,
                           taken: set[str] | None = None, formats: _Formats | None = None) -> list[str]:
-    """One sheet per reputation indicator with breakdowns: ``omdomme table``'s crosstab, one block per breakdown.
+    """One sheet per indicator with breakdowns: ``omdomme table``'s crosstab, one block per breakdown.
 
     Each block (:func:`omdomme.results.crosstab.crosstab_cells`): the counties as rows, the
     domain the breakdown splits and its levels as column groups of *estimate*, *95 % KI nedre*,
@@ -331,15 +331,15 @@ def write_crosstab_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dict
     names: list[str] = []
     heads = [_w(k, lang) for k in CROSSTAB_COLUMNS]
     width = len(CROSSTAB_COLUMNS)
-    for indicator, breakdowns in breakdowns_of(estimates).items():
-        tables = [crosstab_cells(estimates, manifest, indicator, by, round_) for by in breakdowns]
-        name = sheet_name("omdomme", indicator, taken, _w("crosstab", lang))
+    for (survey, indicator), breakdowns in breakdowns_of(estimates).items():
+        tables = [crosstab_cells(estimates, manifest, indicator, by, round_, survey) for by in breakdowns]
+        name = sheet_name(survey, indicator, taken, _w("crosstab", lang))
         names.append(name)
         sheet = workbook.add_worksheet(name)
-        first = estimates.filter((pl.col("survey") == "omdomme") & (pl.col("indicator") == indicator)).row(0, named=True)
+        first = estimates.filter((pl.col("survey") == survey) & (pl.col("indicator") == indicator)).row(0, named=True)
         unit = _unit(first.get("kind"), first.get("display"))
         sheet.write(0, 0, tables[0].title(lang), f.title)
-        sheet.write(1, 0, _w("subtitle", lang, survey="omdomme", round=round_,
+        sheet.write(1, 0, _w("subtitle", lang, survey=survey, round=round_,
                              better=_w("higher" if first.get("better") == "higher" else "lower", lang))
                     + (_w("synthetic", lang) if synthetic else ""), f.note)
         sheet.set_column(0, 0, 14)
