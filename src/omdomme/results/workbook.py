@@ -125,7 +125,7 @@ def sheet_name(survey: str, indicator: str, taken: set[str], suffix: str = "") -
     >>> sheet_name("innovasjon", "produktinnovasjon_tjenester", {"produktinnovasjon_tjenester"})
     'produktinnovasjon_tjenester 2'
     >>> sheet_name("omdomme", "svaert_godt_meninger_blant_unge", set(), " krysstab")
-    'svaert_godt_meninger_bl krysstab'
+    'svaert_godt_meninger_b krysstab'
     """
     base = indicator[:31 - len(suffix)] + suffix
     name, k = base, 2
