@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polars as pl
@@ -106,6 +107,33 @@ def test_lang_row_headers_and_heading_order(rendered: Path, survey: str) -> None
     assert '<th scope="row"' in html  # the summary's indicators / the tables' counties are row headers
     levels = [int(h) for h in re.findall(r"<h([1-6])[\s>]", html)]
     assert levels and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+class _Ids(HTMLParser):
+    """Every ``id`` in a page, and every id a table cell's ``headers`` points at."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.headers: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value is not None:
+                self.ids.append(value)
+            elif name == "headers" and value:
+                self.headers.update(value.split())
+
+
+@pytest.mark.parametrize("survey", ["omdomme", "innovasjon"])
+def test_every_id_is_unique_and_every_header_reference_resolves(rendered: Path, survey: str) -> None:
+    """Duplicate ids are invalid HTML and send a screen reader's ``headers`` to the wrong cell."""
+    parser = _Ids()
+    parser.feed(_html(rendered, survey))
+    repeated = sorted({i for i in parser.ids if parser.ids.count(i) > 1})
+    assert not repeated, f"ids used more than once: {repeated}"
+    assert len(parser.ids) > 50 and parser.headers  # the tables' cells and headers are there
+    assert not parser.headers - set(parser.ids), sorted(parser.headers - set(parser.ids))[:10]
 
 
 def test_docx_picture_descriptions_are_text_not_the_image(rendered: Path) -> None:

@@ -17,11 +17,12 @@ import re
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from omdomme.errors import AnalysisError, UsageError
+from omdomme.errors import AnalysisError, OmdommeWarning, UsageError
 from omdomme.report._qmd import Cell, QmdDocument
 
 KERNEL_NAME = "omdomme-python"
@@ -286,6 +287,8 @@ _TYPST_PREAMBLE = """
 #set text(size: 10pt)
 #show table: set text(size: 8pt)
 #show table.cell: set par(justify: false)
+#set table.cell(breakable: false)
+#set table.footer(repeat: false)
 #show figure: set block(breakable: true)
 #set table(inset: (x: 3pt, y: 3pt), stroke: (x: none, y: 0.4pt + rgb("#C9CED4")))
 """
@@ -309,18 +312,57 @@ def _write_pdf(markdown: str, *, args: list[str], media: Path, metadata: dict[st
         extra += ["--toc", "--toc-depth=2"]
     source = media / "report.typ"
     pypandoc.convert_text(page, "typst", format="html", outputfile=str(source), extra_args=extra, cworkdir=str(media))
-    # Every report table has its label (indicator, county) first: give that column room and
-    # right-align the numbers, instead of N equal auto columns that wrap the labels letter-wise.
+    # Every report table has its label (indicator, county) first: give that column room (unless
+    # the table sets its own widths) and right-align the numbers, instead of N equal auto
+    # columns that wrap the labels letter-wise.
     text = source.read_text(encoding="utf-8")
-    text = re.sub(r"columns: (\d+),\n(\s*)align: \([a-z,]+\),",
-                  lambda m: (f"columns: (2.4fr,) + (1fr,) * {int(m[1]) - 1},\n"
-                             f"{m[2]}align: (left,) + (right,) * {int(m[1]) - 1},"), text)
+
+    def columns(m: re.Match[str]) -> str:
+        n = int(m[1]) if m[1].isdigit() else len([w for w in m[1].strip("()").split(",") if w.strip()])
+        widths = f"(2.4fr,) + (1fr,) * {n - 1}" if m[1].isdigit() else m[1]
+        return f"columns: {widths},\n{m[2]}align: (left,) + (right,) * {n - 1},"
+
+    text = re.sub(r"columns: (\d+|\([^)]*\)),\n(\s*)align: \([a-z,]+\),", columns, text)
+    text = _typst_alt_texts(text, html)
     source.write_text(text, encoding="utf-8")
     try:
-        typst.compile(str(source), output=str(output), root=str(media))
+        # PDF/UA-1 (tagged, every figure with its alt text, the title shown): typst checks it
+        # and refuses a document that breaks it, e.g. a template's own figure without fig-alt.
+        try:
+            typst.compile(str(source), output=str(output), root=str(media), pdf_standards=["ua-1"])
+        except Exception as error:  # the wheel raises its own error types
+            if "PDF/UA" not in str(error):
+                raise
+            warnings.warn(f"{output.name.removesuffix('.part')} is a tagged PDF but not PDF/UA-1: "
+                          f"{str(error)[:200]}; give every figure a fig-alt.", OmdommeWarning, stacklevel=2)
+            typst.compile(str(source), output=str(output), root=str(media))
     except Exception as error:  # the wheel raises its own error types
         output.unlink(missing_ok=True)
         raise AnalysisError(f"typst could not compile the PDF ({source.name}): {str(error)[:500]}") from None
+
+
+def _typst_alt_texts(typ: str, html: str) -> str:
+    """Give every ``image("file")`` of pandoc's Typst output the ``alt`` of its HTML ``<img>``.
+
+    pandoc's Typst writer drops an image's alt text; a tagged PDF (and PDF/UA) needs it on
+    every figure, and the charts' alt texts say what they show and their key numbers.
+    """
+    from html import unescape
+
+    alts = {}
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        src, alt = re.search(r'\bsrc="([^"]*)"', tag), re.search(r'\balt="([^"]*)"', tag)
+        if src and alt and alt[1]:
+            alts[unescape(src[1])] = unescape(alt[1])
+
+    def add(match: re.Match[str]) -> str:
+        alt = alts.get(match[1])
+        if alt is None:
+            return match[0]
+        quoted = alt.replace("\\", "\\\\").replace('"', '\\"')
+        return f'image("{match[1]}", alt: "{quoted}")'
+
+    return re.sub(r'image\("([^"]+)"\)', add, typ)
 
 
 def _preamble(media: Path) -> Path:

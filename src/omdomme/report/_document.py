@@ -600,7 +600,8 @@ class Report:
         table = _tables._style(table)
         for note in _tables._footnotes(self.estimates, lang):
             table = table.tab_source_note(note)
-        return [f"## {phrase('summary', lang)}", table]
+        # The section's id must not be the table's (``sammendrag``): one id, one element.
+        return [f"## {phrase('summary', lang)} {{#sammendrag-seksjon}}", table]
 
     def innovation_summary(self) -> None:
         """Display the innovation summary table."""

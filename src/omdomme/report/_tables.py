@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from great_tables import GT
 
 COUNTY_ORDER = ("ostfold", "akershus", "oslo", "buskerud", "vestfold", "norge")
+# The summary's column widths (percent of the text width; 100 in all).
+SUMMARY_WIDTHS = {"label": "23%", "ostfold": "8%", "ci": "10%", "rank": "9%", "top3": "8%", "akershus": "8%",
+                  "gap": "10%", "change": "10%", "goal": "14%"}
 
 
 def _style(table: GT, *, width: str = "100%") -> GT:
@@ -218,6 +221,10 @@ def summary_table(frame: pl.DataFrame, *, round_: int, previous: int | None, lan
                    locations=loc.body(columns=["ostfold", "ci", "rank", "top3", "akershus", "gap", "change"]))
         .tab_style(style=style.text(weight="bold"), locations=loc.body(columns="gap", rows=pl.col("gap_significant")))
         .tab_style(style=style.text(weight="bold"), locations=loc.body(columns="change", rows=pl.col("change_significant")))
+        # Room for the indicator names: without widths, Typst (Quarto's and the built-in PDF)
+        # squeezes nine auto columns to equal shares and wraps the names over six lines.
+        # report.css keeps the browser's automatic layout, with these as its hints.
+        .cols_width(SUMMARY_WIDTHS)
     )
     table = _style(table)
     table = table.tab_source_note(phrase("summary_note", lang) + (" " + ("Fet: signifikant (Holm-justert p-verdi under 0,05)." if lang == "nb" else "Bold: significant (Holm-adjusted p-value below 0.05).")))
