@@ -3,7 +3,8 @@
 A comparison that involves a suppressed estimate is withheld in the analysis's
 ``comparisons`` table (numbers empty, never significant, a note naming the suppressed side),
 so the terminal summary, the report and the workbook all show ``:``; the trend section
-never says «only one round» beside a change since the previous round; the method note
+never says «only one round» beside a change since the previous round, and its 2026 goal
+status says why when a round's gap is withheld; the method note
 gives Kish's weighting efficiency of the weights the round used.
 """
 
@@ -95,3 +96,50 @@ def test_method_note_of_the_innovation_survey_gives_the_firm_weights_efficiency(
     text = "\n".join(p for p in Report(ROUND, survey="innovasjon", root=project).method_parts()
                      if isinstance(p, str))
     assert "Vektingseffektivitet" in text and "vektene N/n (`vekt`)" in text
+
+
+def _with_trend(tmp_path: Path) -> Path:
+    import shutil
+
+    from omdomme.analysis.trend import trend
+
+    source = analysed_project()
+    for part in ("surveys", "analyses"):
+        shutil.copytree(source / part, tmp_path / part)
+    trend(root=tmp_path)
+    return tmp_path
+
+
+def test_trend_goal_status_says_why_it_cannot_be_judged(tmp_path: Path) -> None:
+    """Akershus is suppressed among the young in 2016 and 2018: no gap in any round, said so in words."""
+    root = _with_trend(tmp_path)
+    parts = [p for p in Report(ROUND, survey="omdomme", root=root).trend_parts() if isinstance(p, str)]
+    goals = next(p for i, p in enumerate(parts) if i and parts[i - 1].startswith("**Mål 2026"))
+    lines = goals.splitlines()
+    assert len(lines) == 6  # one per indicator
+    assert ("- **Unge som mener det finnes mange moderne og innovative bedrifter**: kan ikke vurderes (avstanden "
+            "kan ikke vises i noen av rundene 2016, 2018, fordi ett av fylkene er undertrykt).") in lines
+    # Two rounds give no trend: said, not left as a bare «unknown».
+    assert ("- **Andel som svarer «vet ikke» om næringslivet**: kan ikke vurderes (en trend trenger minst tre "
+            "sammenlignbare runder med avstanden vist).") in lines
+
+
+def test_trend_goal_judged_on_earlier_rounds_names_the_suppressed_side(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The latest gap withheld, the status from the trend of the rounds that show it: both said."""
+    import omdomme.report._document as document
+
+    root = _with_trend(tmp_path)
+    goals = document.trend_goals("omdomme", ROUND, root).with_columns(
+        round_observed=pl.lit(2016, pl.Int64), withheld_rounds=pl.lit("2018"), trend_rounds=pl.lit("2012,2014,2016"),
+        projected_2026=pl.lit(0.05), projected_2026_ci_low=pl.lit(-0.03), projected_2026_ci_high=pl.lit(0.13),
+        status=pl.lit("undecided"))
+    monkeypatch.setattr(document, "trend_goals", lambda *a, **k: goals)
+    for lang, expected in (
+        ("nb", "- **Unge som mener det finnes mange moderne og innovative bedrifter**: uavklart (anslått for 2026 fra "
+               "rundene 2012, 2014, 2016: +5,0\u00a0p.p. (95 % KI −3,0 til +13,0); avstanden i 2018 vises ikke fordi "
+               "Akershus er undertrykt; vurdert på rundene til og med 2016)."),
+        ("en", "the 2018 gap is not shown because Akershus is suppressed; judged on the rounds up to 2016"),
+    ):
+        parts = Report(ROUND, survey="omdomme", root=root, lang=lang)._trend_goal_parts()
+        assert any(expected in line for line in parts[1].splitlines()), parts[1]

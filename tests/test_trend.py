@@ -211,6 +211,77 @@ def test_goal_status_before_2026_uses_the_projection(tmp_path: Path) -> None:
     assert vet["status"] == "undecided"
 
 
+def _suppress_akershus(root: Path, round_: int, indicator: str = "vet_ikke", domain: str = "alle") -> None:
+    """Akershus suppressed in ``round_`` (n under the minimum base), its comparison withheld, as analyse writes it."""
+    folder = root / "analyses" / str(round_)
+    cell = (pl.col("indicator") == indicator) & (pl.col("domain") == domain)
+    est = pl.read_parquet(folder / "estimates.parquet")
+    est.with_columns(
+        flag=pl.when(cell & (pl.col("target") == "akershus")).then(pl.lit("suppressed")).otherwise("flag"),
+        note=pl.when(cell & (pl.col("target") == "akershus"))
+        .then(pl.lit("n = 27 er under minstebasen 30; effektivt utvalg 27,9 < 30"))
+        .otherwise("note"),
+    ).write_parquet(folder / "estimates.parquet")
+    path = folder / "comparisons.parquet"
+    if path.exists():
+        comp = pl.read_parquet(path)
+        hide = cell & (pl.col("target_b") == "akershus")
+        comp.with_columns(
+            *(pl.when(hide).then(None).otherwise(c).alias(c) for c in ("difference", "se", "ci_low", "ci_high",
+                                                                      "p_value", "p_adjusted")),
+            note=pl.when(hide).then(pl.lit("undertrykt: akershus er undertrykt (se estimates)")).otherwise("note"),
+        ).write_parquet(path)
+
+
+@pytest.mark.parametrize("county_rows", [True, False], ids=["paired", "independent"])
+def test_a_withheld_latest_gap_is_judged_on_the_rounds_that_show_it_and_says_why(
+    tmp_path: Path, county_rows: bool
+) -> None:
+    """Akershus suppressed in 2022: no 2022 gap (not even from the suppressed estimate), the
+    status comes from the trend of 2016–2020, and the goal row says so instead of «unknown»."""
+    build_tree(tmp_path, (2016, 2018, 2020, 2022), noise=False, county_rows=county_rows)
+    _suppress_akershus(tmp_path, 2022)
+    result = trend(root=tmp_path)
+    o = result.table.filter(pl.col("target") == "ostfold", pl.col("indicator") == "vet_ikke",
+                            pl.col("domain") == "alle", pl.col("round") == 2022).row(0, named=True)
+    assert o["gap_akershus"] is None and o["gap_se"] is None
+    assert o["gap_withheld"] == "Akershus suppressed: n = 27 er under minstebasen 30"
+    vet = result.goals.filter(pl.col("indicator") == "vet_ikke", pl.col("domain") == "alle").row(0, named=True)
+    assert (vet["round_latest"], vet["round_observed"], vet["withheld_rounds"]) == (2022, 2020, "2022")
+    fit = _slope(result, "vet_ikke", "ostfold", series="gap_akershus")
+    assert fit["rounds"] == "2016,2018,2020"
+    assert vet["projected_2026"] == pytest.approx(fit["projected_2026"], rel=1e-12)
+    expected = ("not reached" if fit["projected_2026_ci_low"] > 0
+                else "reached" if fit["projected_2026_ci_high"] <= 0 else "undecided")
+    assert vet["status"] == expected
+    assert vet["status_reason"] == (
+        "the 2022 gap is withheld (Akershus suppressed: n = 27 er under minstebasen 30); the last gap shown "
+        "is 2020's; judged on the WLS trend of the gap over rounds 2016,2018,2020 projected to 2026"
+    )
+    # No line through the hidden figure either: Akershus's level trend leaves 2022 out.
+    assert _slope(result, "vet_ikke", "akershus")["rounds"] == "2016,2018,2020"
+    # The terminal: «:» for the hidden level and gap, and the reason under the status.
+    text = trend_summary(result).splitlines()
+    assert any(line.startswith("  vet_ikke              Akershus     30.0   30.0   30.0      :   ") for line in text)
+    at = next(i for i, line in enumerate(text) if line.startswith("  vet_ikke              gap"))
+    assert text[at].startswith("  vet_ikke              gap         +18.0  +15.0  +12.0      :   2026 projected:")
+    assert text[at + 1].strip() == f"({vet['status_reason']})"
+
+
+def test_a_goal_whose_every_gap_is_withheld_is_unknown_with_the_reason(tmp_path: Path) -> None:
+    build_tree(tmp_path, (2016, 2018, 2020), noise=False)
+    for round_ in (2016, 2018, 2020):
+        _suppress_akershus(tmp_path, round_, domain="innenfra")
+    goals = trend(root=tmp_path).goals
+    row = goals.filter(pl.col("indicator") == "vet_ikke", pl.col("domain") == "innenfra").row(0, named=True)
+    assert (row["status"], row["round_latest"], row["round_observed"], row["observed"]) == ("unknown", 2020, None, None)
+    assert row["withheld_rounds"] == "2016,2018,2020"
+    assert row["status_reason"].startswith("status unknown: no round's gap can be shown (2016: Akershus suppressed: n = 27")
+    # A series with every gap shown needs no reason.
+    shown = goals.filter(pl.col("indicator") == "vet_ikke", pl.col("domain") == "alle").row(0, named=True)
+    assert shown["status"] != "unknown" and shown["status_reason"] == "" and shown["withheld_rounds"] == ""
+
+
 def test_innovation_doubling_from_the_estimates_when_no_baseline_ratio_rows(result) -> None:  # type: ignore[no-untyped-def]
     goals = result.goals.filter(pl.col("goal_id") == "doubling")
     assert goals.height == 6

@@ -206,19 +206,46 @@ def _with_segments(est: pl.DataFrame, root: Path) -> pl.DataFrame:
 
 def _with_gap(table: pl.DataFrame, comparisons: Mapping[int, pl.DataFrame | None]) -> pl.DataFrame:
     keys = ["survey", "round", "indicator", "domain"]
+    flag = pl.col("flag") if "flag" in table.columns else pl.lit(None, pl.String)
+    note = pl.col("note") if "note" in table.columns else pl.lit(None, pl.String)
     ost = table.filter(pl.col("target") == "ostfold").select(
         *keys,
         pl.col("estimate").alias("__e_o"),
         pl.col("se").alias("__se_o"),
         pl.col("df").alias("__df_o"),
+        flag.alias("__flag_o"),
+        note.alias("__note_o"),
     )
     ake = table.filter(pl.col("target") == "akershus").select(
         *keys,
         pl.col("estimate").alias("__e_a"),
         pl.col("se").alias("__se_a"),
         pl.col("df").alias("__df_a"),
+        flag.alias("__flag_a"),
+        note.alias("__note_a"),
     )
-    fallback = ost.join(ake, on=keys, how="inner").with_columns(
+    both = ost.join(ake, on=keys, how="inner")
+    # A gap to a suppressed figure is withheld (it would reveal it): say which side and why.
+    withheld = both.select(
+        *keys,
+        gap_withheld=pl.concat_str(
+            [
+                pl.when(pl.col(f"__flag_{k}") == "suppressed").then(
+                    pl.format(
+                        "{} suppressed: {}",
+                        pl.lit(name),
+                        pl.col(f"__note_{k}").fill_null("").str.split(";").list.first().str.strip_chars(),
+                    )
+                )
+                for k, name in (("o", "Østfold"), ("a", "Akershus"))
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        ),
+    ).with_columns(pl.when(pl.col("gap_withheld") != "").then("gap_withheld").alias("gap_withheld"))
+    fallback = both.filter(
+        (pl.col("__flag_o").fill_null("") != "suppressed") & (pl.col("__flag_a").fill_null("") != "suppressed")
+    ).with_columns(
         gap_akershus=pl.col("__e_o") - pl.col("__e_a"),
         gap_se=(pl.col("__se_o") ** 2 + pl.col("__se_a") ** 2).sqrt(),
         __gap_df=pl.min_horizontal("__df_o", "__df_a"),
@@ -249,6 +276,14 @@ def _with_gap(table: pl.DataFrame, comparisons: Mapping[int, pl.DataFrame | None
         )
     else:
         gap = fallback
+    # A paired comparison the analysis withheld (no difference) is withheld here too.
+    gap = gap.filter(pl.col("gap_akershus").is_not_null() & pl.col("gap_akershus").is_not_nan())
+    gap = withheld.join(gap, on=keys, how="full", coalesce=True).with_columns(
+        gap_withheld=pl.when(pl.col("gap_akershus").is_null()).then(
+            pl.col("gap_withheld").fill_null("the round's comparison of Østfold and Akershus is withheld")
+        ),
+        gap_source=pl.col("gap_source").fill_null("withheld"),
+    )
     return table.join(
         gap.with_columns(target=pl.lit("ostfold")),
         on=[*keys, "target"],
@@ -286,7 +321,10 @@ def _paired_gap(round_: int, comp: pl.DataFrame) -> pl.DataFrame | None:
 
 def _slopes(table: pl.DataFrame) -> pl.DataFrame:
     info = ["label", "kind", "better"]
-    level = table.select(
+    # A suppressed estimate is not shown, so no trend is drawn through it either (a line
+    # through two shown rounds and a hidden one would reveal it).
+    shown = table.filter(pl.col("flag").fill_null("") != "suppressed") if "flag" in table.columns else table
+    level = shown.select(
         *_SERIES_KEYS,
         *info,
         "segment",
@@ -502,6 +540,7 @@ _GOAL_SCHEMA = pl.Schema(
         "goal": pl.String,
         "better": pl.String,
         "round_latest": pl.Int64,
+        "round_observed": pl.Int64,
         "observed": pl.Float64,
         "observed_ci_low": pl.Float64,
         "observed_ci_high": pl.Float64,
@@ -510,6 +549,9 @@ _GOAL_SCHEMA = pl.Schema(
         "projected_2026_ci_low": pl.Float64,
         "projected_2026_ci_high": pl.Float64,
         "status": pl.String,
+        "status_reason": pl.String,
+        "withheld_rounds": pl.String,
+        "trend_rounds": pl.String,
         "source": pl.String,
         "note": pl.String,
     }
@@ -533,18 +575,38 @@ def _status(low: pl.Expr, high: pl.Expr, goal: pl.Expr, better: pl.Expr) -> pl.E
 
 
 def _reputation_goal(table: pl.DataFrame, slopes: pl.DataFrame) -> pl.DataFrame | None:
-    gaps = table.filter(pl.col("survey") == "omdomme", pl.col("gap_akershus").is_not_null())
-    if gaps.is_empty():
+    rows = table.filter(
+        pl.col("survey") == "omdomme",
+        pl.col("target") == "ostfold",
+        pl.col("gap_akershus").is_not_null() | pl.col("gap_withheld").is_not_null(),
+    )
+    if rows.is_empty():
         return None
-    latest = gaps.sort("round").group_by(["indicator", "domain"], maintain_order=True).last()
+    keys = ["indicator", "domain"]
+    ordered = rows.sort("round")
+    # The latest analysed round of each series, shown or withheld, and the last round whose
+    # gap can be shown: the status never silently falls back to an older round.
+    latest = ordered.group_by(keys, maintain_order=True).agg(
+        pl.col("label").last(),
+        pl.col("better").last(),
+        round_latest=pl.col("round").last(),
+        latest_withheld=pl.col("gap_withheld").last(),
+        withheld_rounds=pl.col("round").filter(pl.col("gap_akershus").is_null()).cast(pl.String).str.join(","),
+        all_withheld=pl.format("{}: {}", "round", "gap_withheld").drop_nulls().str.join("; "),
+    )
+    shown = (
+        ordered.filter(pl.col("gap_akershus").is_not_null())
+        .group_by(keys, maintain_order=True)
+        .last()
+        .select(*keys, "gap_akershus", "gap_ci_low", "gap_ci_high", "gap_source", round_observed="round")
+    )
     last_segment = (
         slopes.filter(pl.col("series") == "gap_akershus", pl.col("survey") == "omdomme")
         .sort("segment")
-        .group_by(["indicator", "domain"], maintain_order=True)
+        .group_by(keys, maintain_order=True)
         .last()
         .select(
-            "indicator",
-            "domain",
+            *keys,
             "projected_2026",
             "projected_2026_ci_low",
             "projected_2026_ci_high",
@@ -552,14 +614,45 @@ def _reputation_goal(table: pl.DataFrame, slopes: pl.DataFrame) -> pl.DataFrame 
             fit_note="note",
         )
     )
-    j = latest.join(last_segment, on=["indicator", "domain"], how="left", suffix="_fit")
-    observed_2026 = pl.col("round") == GOAL_YEAR
+    j = latest.join(shown, on=keys, how="left").join(last_segment, on=keys, how="left")
+    observed_2026 = pl.col("round_observed") == GOAL_YEAR
     # The goal: Østfold reaches Akershus (gap 0). In 2026 the observed gap decides; before,
-    # the trend's projection to 2026 does.
+    # (or when the 2026 gap is withheld) the trend's projection to 2026 does.
     low = pl.when(observed_2026).then("gap_ci_low").otherwise("projected_2026_ci_low")
     high = pl.when(observed_2026).then("gap_ci_high").otherwise("projected_2026_ci_high")
+    status = _status(low, high, pl.lit(0.0), pl.col("better"))
+    judged = (
+        pl.when(observed_2026)
+        .then(pl.lit("judged on the observed 2026 gap"))
+        .when(pl.col("projected_2026_ci_low").is_not_null())
+        .then(pl.format("judged on the WLS trend of the gap over rounds {} projected to 2026", "rounds"))
+    )
+    why_unknown = (
+        pl.when(pl.col("round_observed").is_null())
+        .then(pl.format("no round's gap can be shown ({})", "all_withheld"))
+        .otherwise(pl.col("fit_note").fill_null("no trend of the gap fitted"))
+    )
+    reason = (
+        pl.when(pl.col("latest_withheld").is_not_null() & pl.col("round_observed").is_not_null())
+        .then(
+            pl.format(
+                "the {} gap is withheld ({}); the last gap shown is {}'s; ",
+                "round_latest",
+                "latest_withheld",
+                "round_observed",
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+    status_reason = (
+        pl.when(status == "unknown")
+        .then(pl.concat_str([reason, pl.lit("status unknown: "), why_unknown]))
+        .when(pl.col("latest_withheld").is_not_null())
+        .then(pl.concat_str([reason, judged]))
+        .otherwise(pl.lit(""))
+    )
     return j.select(
-        "survey",
+        pl.lit("omdomme").alias("survey"),
         "indicator",
         "label",
         "domain",
@@ -567,7 +660,8 @@ def _reputation_goal(table: pl.DataFrame, slopes: pl.DataFrame) -> pl.DataFrame 
         goal_id=pl.lit("gap_akershus"),
         goal=pl.lit("Østfold nærmer seg Akershus (gap Østfold − Akershus ≥ 0 i riktig retning)"),
         better="better",
-        round_latest="round",
+        round_latest="round_latest",
+        round_observed="round_observed",
         observed="gap_akershus",
         observed_ci_low="gap_ci_low",
         observed_ci_high="gap_ci_high",
@@ -575,10 +669,15 @@ def _reputation_goal(table: pl.DataFrame, slopes: pl.DataFrame) -> pl.DataFrame 
         projected_2026="projected_2026",
         projected_2026_ci_low="projected_2026_ci_low",
         projected_2026_ci_high="projected_2026_ci_high",
-        status=_status(low, high, pl.lit(0.0), pl.col("better")),
+        status=status,
+        status_reason=status_reason,
+        withheld_rounds="withheld_rounds",
+        trend_rounds="rounds",
         source=pl.when(observed_2026)
-        .then(pl.format("observed gap in {} ({})", "round", "gap_source"))
-        .otherwise(pl.format("WLS trend of the gap over rounds {} projected to 2026", "rounds")),
+        .then(pl.format("observed gap in {} ({})", "round_observed", "gap_source"))
+        .when(pl.col("rounds").is_not_null())
+        .then(pl.format("WLS trend of the gap over rounds {} projected to 2026", "rounds"))
+        .otherwise(pl.lit("no gap that can be shown")),
         note=pl.col("fit_note").fill_null("no trend of the gap fitted"),
     )
 
@@ -661,6 +760,13 @@ def _innovation_goal(
             pl.lit("higher"),
         ),
         note=pl.lit(f"status at the latest innovation round ({latest_round}); ratio to {baseline}"),
+    ).with_columns(
+        round_observed=pl.lit(latest_round, dtype=pl.Int64),
+        status_reason=pl.when(pl.col("status") == "unknown")
+        .then(pl.lit(f"status unknown: no interval for the ratio {latest_round} / {baseline}"))
+        .otherwise(pl.lit("")),
+        withheld_rounds=pl.lit(""),
+        trend_rounds=pl.lit(None, pl.String),
     )
 
 

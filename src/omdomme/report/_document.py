@@ -36,6 +36,7 @@ from omdomme.results.read import (
     read_definition,
     survey_parameters,
     trend_estimates,
+    trend_goals,
 )
 
 ASSOCIATION_PREFIX = "assos_"
@@ -331,7 +332,47 @@ class Report:
         parts.append(_charts.figure_markdown(plot, phrase("fig_trend", lang, first=rounds[0], last=rounds[-1]),
                                             width=8.5, height=1.2 + 3.0 * ((n_panels + 1) // 2), fig_id="fig-trend",
                                             alt=_charts.trend_alt(trend, self.labels, lang=lang)))
+        parts.extend(self._trend_goal_parts())
         return parts
+
+    def _trend_goal_parts(self) -> list[str]:
+        """The 2026 goal per indicator from ``analyses/trend/goals``, each status with its reason."""
+        goals = trend_goals(self.survey, self.round, self.root)
+        if not goals.height or "status_reason" not in goals.columns:
+            return []
+        lang = self.lang
+        items = []
+        for ind, dom in self.main_domains.items():
+            found = goals.filter(pl.col("indicator") == ind, pl.col("domain") == dom,
+                                 pl.col("goal_id") == "gap_akershus")
+            if not found.height:
+                continue
+            g = found.row(0, named=True)
+            bits = []
+            if g["round_observed"] == 2026 and g["observed"] is not None:
+                bits.append(phrase("trend_goal_observed", lang, gap=fmt_pp(g["observed"], lang=lang),
+                                   lo=fmt_pp(g["observed_ci_low"], lang=lang, symbol=False),
+                                   hi=fmt_pp(g["observed_ci_high"], lang=lang, symbol=False)))
+            elif g["projected_2026"] is not None:
+                bits.append(phrase("trend_goal_projected", lang, rounds=str(g["trend_rounds"]).replace(",", ", "),
+                                   gap=fmt_pp(g["projected_2026"], lang=lang),
+                                   lo=fmt_pp(g["projected_2026_ci_low"], lang=lang, symbol=False),
+                                   hi=fmt_pp(g["projected_2026_ci_high"], lang=lang, symbol=False)))
+            withheld = str(g["withheld_rounds"] or "").split(",")
+            if str(g["round_latest"]) in withheld and g["round_observed"] is None:
+                bits.append(phrase("trend_goal_none_shown", lang, rounds=", ".join(withheld)))
+            elif str(g["round_latest"]) in withheld:
+                hidden = self.estimates.filter(pl.col("indicator") == ind, pl.col("domain") == dom,
+                                               pl.col("target").is_in(["ostfold", "akershus"]),
+                                               pl.col("flag") == "suppressed")
+                who = (" og " if lang == "nb" else " and ").join(map(str, hidden["target_label"].to_list()))
+                bits.append(phrase("trend_goal_withheld", lang, round=g["round_latest"], who=who or ("ett av fylkene" if lang == "nb" else "one of the counties"),
+                                   last=g["round_observed"]))
+            elif g["status"] == "unknown":
+                bits.append(phrase("trend_goal_few_rounds", lang))
+            status = phrase(f"trend_goal_status_{g['status']}", lang)
+            items.append(f"- **{self.labels.get(ind, ind)}**: {status}" + (f" ({'; '.join(bits)})" if bits else "") + ".")
+        return [phrase("trend_goals", lang), "\n".join(items)] if items else []
 
     def trend(self) -> None:
         """Display the trend over rounds (or a note when only one round is analysed)."""

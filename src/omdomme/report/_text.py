@@ -182,6 +182,22 @@ PHRASES: dict[str, dict[str, str]] = {
                              "en": "**Sample and uncertainty.** Stratified firm sample (industry × size), weights N/n and finite population correction; {level} % intervals ({methods}), df {df}."},
     "innovation_suppression": {"nb": "**Prikking.** Celler med færre enn {min_firms} foretak, eller der noen få foretak dominerer totalen, vises som «:».",
                                "en": "**Disclosure control.** Cells with fewer than {min_firms} firms, or whose total a few firms dominate, show as «:»."},
+    # The 2026 goal «Østfold reaches Akershus» from `omdomme trend` (analyses/trend/goals).
+    "trend_goals": {"nb": "**Mål 2026: Østfold på Akershus' nivå** (fra `omdomme trend`; avstanden Østfold − Akershus i 2026, observert eller anslått med trenden over rundene):",
+                    "en": "**Goal 2026: Østfold at Akershus's level** (from `omdomme trend`; the gap Østfold − Akershus in 2026, observed or projected by the trend over the rounds):"},
+    "trend_goal_status_reached": {"nb": "nådd", "en": "reached"},
+    "trend_goal_status_not reached": {"nb": "ikke nådd", "en": "not reached"},
+    "trend_goal_status_undecided": {"nb": "uavklart", "en": "undecided"},
+    "trend_goal_status_unknown": {"nb": "kan ikke vurderes", "en": "cannot be judged"},
+    "trend_goal_observed": {"nb": "observert i 2026: {gap} (95 % KI {lo} til {hi})", "en": "observed in 2026: {gap} (95 % CI {lo} to {hi})"},
+    "trend_goal_projected": {"nb": "anslått for 2026 fra rundene {rounds}: {gap} (95 % KI {lo} til {hi})",
+                             "en": "projected to 2026 from the rounds {rounds}: {gap} (95 % CI {lo} to {hi})"},
+    "trend_goal_withheld": {"nb": "avstanden i {round} vises ikke fordi {who} er undertrykt; vurdert på rundene til og med {last}",
+                            "en": "the {round} gap is not shown because {who} is suppressed; judged on the rounds up to {last}"},
+    "trend_goal_none_shown": {"nb": "avstanden kan ikke vises i noen av rundene {rounds}, fordi ett av fylkene er undertrykt",
+                              "en": "the gap cannot be shown in any of the rounds {rounds}, because one of the counties is suppressed"},
+    "trend_goal_few_rounds": {"nb": "en trend trenger minst tre sammenlignbare runder med avstanden vist",
+                              "en": "a trend needs at least three comparable rounds with the gap shown"},
 }
 
 

@@ -337,6 +337,26 @@ def trend_estimates(survey: str, upto: int, root: str | Path = ".") -> pl.DataFr
     return pl.concat(parts, how="diagonal_relaxed").sort(["indicator", "domain", "target", "round"])
 
 
+def trend_goals(survey: str, upto: int, root: str | Path = ".") -> pl.DataFrame:
+    """The goal rows of ``analyses/trend/goals`` for ``survey`` judged as of round ``upto``.
+
+    Only rows whose latest analysed round is ``upto``: a trend written before ``upto`` was
+    analysed is out of date, one written after it judges with rounds a report of ``upto``
+    does not have. Empty when ``omdomme trend`` has not written the table.
+
+    Examples
+    --------
+    >>> trend_goals("omdomme", 2018, root="/nonexistent").height
+    0
+    """
+    path = Path(root) / "analyses" / "trend" / "goals.parquet"
+    if not path.exists():
+        return pl.DataFrame(schema={"survey": pl.String, "indicator": pl.String, "domain": pl.String,
+                                    "round_latest": pl.Int64, "status": pl.String})
+    frame = read_output(path, read_manifest(path.parent))
+    return frame.filter(pl.col("survey") == survey, pl.col("round_latest") == upto)
+
+
 def read_definition(round: int, survey: str, root: str | Path = ".") -> dict[str, Any]:
     """The round definition ``surveys/<round>/<survey>.toml`` as a dict, or ``{}`` when absent."""
     path = Path(root) / "surveys" / str(round) / f"{survey}.toml"

@@ -75,7 +75,12 @@ def trend_summary(result: Trend) -> str:
                 r = rows.filter(pl.col("target") == target)
                 kind = r["kind"][0]
                 by_round = dict(zip(r["round"].to_list(), r["estimate"].to_list(), strict=True))
-                cells = "".join(f"{_pct(by_round.get(x), kind):>{cw}}" for x in rounds)
+                flags = r["flag"].to_list() if "flag" in r.columns else [None] * r.height
+                # A suppressed estimate is never printed: «:», as in the report and the workbook.
+                hidden = {x for x, f in zip(r["round"].to_list(), flags, strict=True) if f == "suppressed"}
+                cells = "".join(
+                    f"{(':' if x in hidden else _pct(by_round.get(x), kind)):>{cw}}" for x in rounds
+                )
                 fit = last.filter(
                     pl.col("indicator") == indicator,
                     pl.col("target") == target,
@@ -152,7 +157,8 @@ def _gap_lines(
     rounds: list[int],
     widths: tuple[int, int],
 ) -> list[str]:
-    gap = part.filter(pl.col("gap_akershus").is_not_null())
+    withheld = pl.col("gap_withheld") if "gap_withheld" in part.columns else pl.lit(None, pl.String)
+    gap = part.filter(pl.col("gap_akershus").is_not_null() | withheld.is_not_null())
     if gap.is_empty():
         return []
     iw, cw = widths
@@ -163,26 +169,33 @@ def _gap_lines(
         g = gap.filter(pl.col("indicator") == indicator)
         kind, domain = g["kind"][0], g["domain"][0]
         by_round = dict(zip(g["round"].to_list(), g["gap_akershus"].to_list(), strict=True))
-        cells = "".join(f"{_pct(by_round.get(x), kind, True):>{cw}}" for x in rounds)
+        # A withheld gap (a suppressed side) shows SSB's «:», as in the report.
+        cells = "".join(
+            f"{(':' if x in by_round and by_round[x] is None else _pct(by_round.get(x), kind, True)):>{cw}}"
+            for x in rounds
+        )
         goal = goals.filter(
             pl.col("goal_id") == "gap_akershus",
             pl.col("survey") == survey,
             pl.col("indicator") == indicator,
             pl.col("domain") == domain,
         )
-        tail = ""
+        tail, why = "", ""
         if goal.height:
             row = goal.row(0, named=True)
             # Show the number that decided the status: the observed 2026 gap once 2026 is
-            # analysed, else the trend's projection.
-            col = "observed" if row["round_latest"] == 2026 else "projected_2026"
+            # analysed (and shown), else the trend's projection.
+            col = "observed" if row.get("round_observed", row["round_latest"]) == 2026 else "projected_2026"
             how = "observed" if col == "observed" else "projected"
             tail = (
                 f"   2026 {how}: {_pct(row[col], kind, True)} "
                 f"[{_pct(row[col + '_ci_low'], kind, True)}; "
                 f"{_pct(row[col + '_ci_high'], kind, True)}] {row['status']}"
             )
+            why = row.get("status_reason") or ""
         lines.append(f"  {indicator:<{iw}}{'gap':<10}{cells}{tail}")
+        if why:
+            lines.append(f"  {'':<{iw}}{'':<10}({why})")
     sources = gap["gap_source"].unique().to_list()
     if any(src.startswith("independent") for src in sources):
         lines.append(
