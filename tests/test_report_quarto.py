@@ -82,13 +82,37 @@ def test_each_section_is_one_markdown_output_without_html_outputs() -> None:
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="no quarto CLI on PATH (see docs/reports.md; "
                     "../shared/tools/real-quarto.sh builds one offline)")
 def test_real_quarto_renders_both_reports_self_contained(tmp_path: Path) -> None:
+    """Quarto's HTML and Typst PDF: self-contained, A4, the same numbers as the built-in engine's."""
+    from collections import Counter
+
+    pypdf = pytest.importorskip("pypdf")
+    from test_report_pdf import _plain, _Summary
+
     root = analysed_project()
-    result = CliRunner().invoke(main, ["report", str(ROUND), "--root", str(root), "--engine", "quarto",
-                                       "--format", "html", "--quiet", "--output", str(tmp_path)],
-                                env={**os.environ})
-    assert result.exit_code == 0, result.output
+    quarto, builtin = tmp_path / "quarto", tmp_path / "builtin"
+    for engine, out, formats in (("quarto", quarto, ["html", "pdf"]), ("builtin", builtin, ["html"])):
+        result = CliRunner().invoke(main, ["report", str(ROUND), "--root", str(root), "--engine", engine,
+                                           *(a for f in formats for a in ("--format", f)), "--quiet",
+                                           "--output", str(out)], env={**os.environ})
+        assert result.exit_code == 0, result.output
+
+    def percentages(html: str) -> Counter[str]:
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S))
+        return Counter(re.findall(r"[−+-]?\d+,\d\s?%", text.replace("\u00a0", " ")))
+
     for survey in ("omdomme", "innovasjon"):
-        html = (tmp_path / f"{survey}-{ROUND}.html").read_text(encoding="utf-8")
+        html = (quarto / f"{survey}-{ROUND}.html").read_text(encoding="utf-8")
         assert not re.search(r"<script[^>]+src=\"https?://", html)
         assert 'id="TOC"' in html or 'id="toc"' in html
         assert "Andre formater" not in html and "Other Formats" not in html
+        ours = (builtin / f"{survey}-{ROUND}.html").read_text(encoding="utf-8")
+        assert percentages(html) == percentages(ours) and sum(percentages(ours).values()) > 50
+        # Typst PDF through Quarto: A4 pages, the summary's numbers as the HTML shows them.
+        reader = pypdf.PdfReader(str(quarto / f"{survey}-{ROUND}.pdf"))
+        assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (595, 842)
+                   for p in reader.pages)
+        parser = _Summary()
+        parser.feed(ours)
+        numbers = [_plain(c) for c in parser.cells if re.search(r"\d", c) and len(c) < 40]
+        text = _plain(" ".join(p.extract_text() for p in reader.pages))
+        assert numbers and not [n for n in numbers if n not in text]
