@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 COUNTY_ORDER = ("ostfold", "akershus", "oslo", "buskerud", "vestfold", "norge")
 # The summary's column widths (percent of the text width; 100 in all).
-SUMMARY_WIDTHS = {"label": "23%", "ostfold": "8%", "ci": "10%", "rank": "9%", "top3": "8%", "akershus": "8%",
+SUMMARY_WIDTHS = {"label": "21%", "ostfold": "8%", "ci": "10%", "rank": "9%", "top3": "9%", "akershus": "9%",
                   "gap": "10%", "change": "10%", "goal": "14%"}
 
 
