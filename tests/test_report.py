@@ -327,6 +327,7 @@ def test_quarto_engine_runs_quarto_render_with_the_parameters(fake: Path, tmp_pa
     params = __import__("json").loads(next(a for a in args if a.startswith("PARAMS="))[len("PARAMS="):])
     assert params == {"round": 2018, "compare_round": None, "root": str(fake.resolve()), "lang": "nb"}
     assert "title:Omdømmeundersøkelsen 2018" in args
+    assert "lang:nb" in args and "region:NO" in args  # else Quarto's Typst PDF says nb-US
     assert (fake / "reports" / "2018" / "omdomme-2018.pdf").read_text().strip() == "<html>quarto</html>"
     assert sorted(p.name for p in templates.iterdir()) == ["2018", "omdomme.qmd"]  # 2018/: the output
 

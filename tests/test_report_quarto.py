@@ -111,6 +111,8 @@ def test_real_quarto_renders_both_reports_self_contained(tmp_path: Path) -> None
         reader = pypdf.PdfReader(str(quarto / f"{survey}-{ROUND}.pdf"))
         assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (595, 842)
                    for p in reader.pages)
+        catalog = reader.trailer["/Root"]
+        assert catalog["/Lang"] == "nb-NO" and "/StructTreeRoot" in catalog  # tagged, Norwegian (not nb-US)
         parser = _Summary()
         parser.feed(ours)
         numbers = [_plain(c) for c in parser.cells if re.search(r"\d", c) and len(c) < 40]

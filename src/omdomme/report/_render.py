@@ -245,8 +245,10 @@ def _render_quarto(template: Path, formats: list[str], params: dict, out_dir: Pa
             name = f"{stem}.{EXTENSIONS[fmt]}"
             to = "typst" if fmt == "pdf" and shutil.which("pdflatex") is None and shutil.which("xelatex") is None \
                 and shutil.which("lualatex") is None else fmt
+            lang = params.get("lang", "nb")
+            # The region too: Quarto's Typst template otherwise says nb-US (the built-in PDF: nb-NO, en-GB).
             cmd = [quarto, "render", str(source), "--to", to, "--output", name, "-M", f"title:{title}",
-                   "-M", f"lang:{params.get('lang', 'nb')}"]
+                   "-M", f"lang:{lang}", "-M", f"region:{'NO' if lang == 'nb' else 'GB'}"]
             if subtitle:
                 cmd += ["-M", f"subtitle:{subtitle}"]
             if progress is not None:
