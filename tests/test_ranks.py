@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from omdomme.analysis.ranks import rank_probabilities, rank_table
+from omdomme.analysis.ranks import joint_families, rank_probabilities, rank_table
 
 
 def test_clear_order_gives_certain_ranks() -> None:
@@ -77,3 +79,121 @@ def test_stacked_families_equal_one_at_a_time() -> None:
         one = rank_probabilities(est[f], v[f], better=str(better[f]), draws=3000, seed=9)
         for key in one:
             assert np.allclose(stacked[key][f], one[key]), key
+
+
+# --------------------------------------------------------------------------------------------
+# Mean and net scores, and the counties within each breakdown level, are ranked like shares.
+
+MEAN_LOWER = """
+[indicators.kjennskap_snitt]
+label = "Gjennomsnittlig kjennskap (1 = svært godt)"
+kind = "mean"
+question = "kjennskap"
+better = "lower"
+domains = ["alle", "innenfra", "utenfra"]
+"""
+
+
+@pytest.fixture(scope="module")
+def shipped_tables(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    # The shipped 2018 definition and data with the analyst's table indicators (test_scales) and a
+    # mean whose lower value is better; its breakdowns cross every indicator.
+    import warnings
+
+    from omdomme.analysis.reputation import estimate_reputation
+    from omdomme.definitions import parse_definition
+    from test_scales import REPO, TABLE_INDICATORS
+
+    text = (REPO / "surveys" / "2018" / "omdomme.toml").read_text(encoding="utf-8")
+    data = (REPO / "surveys" / "2018" / "omdomme-2018.sav").resolve().as_posix()
+    text = text.replace('file = "omdomme-2018.sav"', f'file = "{data}"')
+    text = text.replace("\n[breakdowns.kjonn]", TABLE_INDICATORS + MEAN_LOWER + "\n[breakdowns.kjonn]", 1)
+    path = tmp_path_factory.mktemp("ranks") / "omdomme.toml"
+    path.write_text(text, encoding="utf-8")
+    d = parse_definition(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        current = estimate_reputation(d, *d.read())
+    families = joint_families(current.estimates, current.joint, current.harmonised.targets)
+    return d, current, rank_table(current.estimates, families, draws=d.ranks.draws, seed=d.ranks.seed)
+
+
+@pytest.mark.parametrize(("indicator", "domain"), [
+    ("inntrykk_snitt", "alle"), ("kjennskap_snitt", "utenfra"), ("inntrykk_netto", "innenfra"),
+    ("svaert_godt", "kjonn=kvinne"), ("inntrykk_snitt", "aldersgruppe=18-29"), ("kjennskap_netto", "utvalg=hoved"),
+])
+def test_mean_net_and_breakdown_rows_are_ranked_from_their_own_covariance(
+        shipped_tables, indicator: str, domain: str) -> None:  # type: ignore[no-untyped-def]
+    d, current, ranks = shipped_tables
+    targets = list(current.harmonised.targets)
+    cells = current.estimates.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain))
+    est = np.array([cells.filter(pl.col("target") == t)["estimate"].item() for t in targets])
+    # The covariance of these five cells, found by hand in the block of the call that estimated them.
+    block = next((k, v) for k, v in current.joint
+                 if k.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)).height)
+    keys = block[0].filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain))
+    pos = [keys.filter(pl.col("target") == t)["_pos"].item() for t in targets]
+    v = block[1][np.ix_(pos, pos)]
+    se = np.array([cells.filter(pl.col("target") == t)["se"].item() for t in targets])
+    np.testing.assert_allclose(np.sqrt(np.diag(v)), se, rtol=1e-12)
+    better = cells["better"][0]
+    expected = rank_probabilities(est, v, better=better, draws=d.ranks.draws, seed=d.ranks.seed)
+    rows = ranks.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain))
+    assert rows["target"].to_list() == targets
+    assert rows["rank_point"].to_list() == expected["rank_point"].tolist()
+    np.testing.assert_array_equal(rows.select(f"p_rank_{k}" for k in range(1, 6)).to_numpy(), expected["p_rank"])
+    assert rows["rank_low"].to_list() == expected["rank_low"].tolist()
+    assert rows["rank_high"].to_list() == expected["rank_high"].tolist()
+    # `better` is honoured: rank 1 is the largest estimate, or the smallest when lower is better.
+    best = int(np.argmax(est) if better == "higher" else np.argmin(est))
+    assert rows["rank_point"][best] == 1
+
+
+def test_scale_codes_and_the_association_frame_are_not_ranked(shipped_tables) -> None:  # type: ignore[no-untyped-def]
+    d, current, ranks = shipped_tables
+    kinds = ranks.join(current.estimates.select("indicator", "kind").unique(), on="indicator")["kind"]
+    assert set(kinds) == {"share", "mean", "net"}
+    assert not ranks.filter(pl.col("indicator").str.starts_with("assos_")).height
+    # Every share, mean and net cell with five estimates is ranked, breakdown levels included.
+    ranked = current.estimates.filter(pl.col("kind").is_in(["share", "mean", "net"])
+                                      & ~pl.col("indicator").str.starts_with("assos_"))
+    assert ranks.height == ranked.height
+    crossed = {ind.id for ind in d.indicators if ind.kind != "scale" and "alle" in ind.domains}
+    assert set(ranks.filter(pl.col("domain") == "kjonn=mann")["indicator"]) == crossed
+
+
+def test_analyse_ranks_the_tables_and_reports_read_only_the_definitions_rows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from _fixture_round import make_round
+    from omdomme.analysis.reputation import analyse_round
+    from omdomme.results.read import load_round
+    from omdomme.results.write import write_analysis
+    from test_scales import TABLES_SMALL, _tables
+
+    make_round(tmp_path, definition=_tables(TABLES_SMALL))
+    result = analyse_round(2018, root=tmp_path)
+    assert {"inntrykk_snitt", "inntrykk_netto"} <= set(result.ranks["indicator"])
+    assert "kjonn=kvinne" in set(result.ranks["domain"])
+    assert "inntrykk_fordeling" not in set(result.ranks["indicator"])
+    write_analysis(result, tmp_path)
+    shown = load_round(2018, tmp_path)
+    assert set(shown.ranks["domain"]) <= set(shown.estimates["domain"])
+    own = shown.estimates.filter((pl.col("survey") == "omdomme") & ~pl.col("indicator").str.starts_with("assos_"))
+    assert set(shown.ranks["indicator"]) == set(own["indicator"])
+    assert load_round(2018, tmp_path, tables=True).ranks.height == result.ranks.height
+
+
+@settings(max_examples=60, deadline=None)
+@given(k=st.integers(2, 5), data=st.data())
+def test_rank_interval_contains_the_point_rank(k: int, data: st.DataObject) -> None:
+    # Independent estimates, plus any common shift (what every county shares moves no rank): a
+    # county beats each one ranked below it with probability ≥ 1/2, and (Harris) all of them
+    # at once with probability ≥ 2^-(k-1) ≥ 1/16 > 2.5 %, so its point rank is inside the
+    # 95 % rank interval. Ties (equal estimates) included.
+    est = np.array(data.draw(st.lists(st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.5, 0.7]), min_size=k, max_size=k)))
+    sd = np.array(data.draw(st.lists(st.floats(0.0, 0.2), min_size=k, max_size=k)))
+    common = data.draw(st.floats(0.0, 0.05))
+    v = np.diag(sd**2) + common**2
+    better = data.draw(st.sampled_from(["higher", "lower"]))
+    r = rank_probabilities(est, v, better=better, draws=4000, seed=data.draw(st.integers(0, 2**31)))
+    assert np.all(r["rank_low"] <= r["rank_point"]) and np.all(r["rank_point"] <= r["rank_high"])
+    assert np.all(r["rank_low"] >= 1) and np.all(r["rank_high"] <= k)

@@ -9,6 +9,12 @@ goal is for Østfold to be third. Rank 1 is best (``better = "higher"``: the lar
 The same standard-normal draws (``numpy.random.default_rng(seed)``) serve every indicator ×
 domain, so a family's result does not depend on how many families come before it.
 
+What is ranked (:data:`RANKED_KINDS`): shares, mean scores and net scores, in the definition's
+domains and in every breakdown level (the counties within that level), each with the
+covariance of the estimator call that made it (:func:`joint_families`). The codes of a whole
+scale (``kind = "scale"``) are a distribution, not an order, and the association frame
+(``assos_*``) is a descriptive profile: neither is ranked.
+
 Example
 -------
 >>> import numpy as np
@@ -19,12 +25,17 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import polars as pl
 
+from omdomme.analysis.associations import ASSOCIATION_PREFIX
 from omdomme.results.schema import MAX_RANK, RANK_SCHEMA
 
 RANK_METHOD = "parametric: multivariate normal with design covariance"
+#: Indicator kinds whose counties are ranked (the codes of a whole scale are not).
+RANKED_KINDS = ("share", "mean", "net")
 
 
 def _sqrt_psd(v: np.ndarray) -> np.ndarray:
@@ -90,6 +101,52 @@ def rank_probabilities(estimates: np.ndarray, vcov: np.ndarray, *, better: str |
     return {name: value[0] for name, value in out.items()} if single else out
 
 
+def joint_families(estimates: pl.DataFrame, joint: Sequence[tuple[pl.DataFrame, np.ndarray]],
+                   targets: Sequence[str]) -> dict[tuple[str, str], tuple[list[str], np.ndarray]]:
+    """The covariance of the counties of every ranked indicator × domain, from the joint covariances.
+
+    Parameters
+    ----------
+    estimates
+        The estimates to rank: their indicator × domain cells of a :data:`RANKED_KINDS` kind
+        (no whole-scale code, no ``assos_*`` cell of the association frame) are looked up, in
+        this frame's order.
+    joint
+        ``(keys, V)`` per estimator call (:attr:`omdomme.analysis.reputation.RoundEstimates.joint`):
+        ``keys`` has ``_pos`` (the row of ``V``), ``indicator``, ``domain``, ``target``.
+    targets
+        The counties in the definition's order.
+
+    Returns
+    -------
+    dict
+        ``(indicator, domain) -> (targets present, covariance)``, the input of :func:`rank_table`.
+
+    Examples
+    --------
+    >>> keys = pl.DataFrame({"_pos": [0, 1], "indicator": "x", "domain": "alle", "target": ["b", "a"],
+    ...                      "kind": "share", "category": [None, None]})
+    >>> est = keys.select("indicator", "domain", "kind", "category")
+    >>> joint_families(est, [(keys, np.diag([1.0, 2.0]))], ["a", "b"])[("x", "alle")][1].tolist()
+    [[2.0, 0.0], [0.0, 1.0]]
+    """
+    ranked = (pl.col("category").is_null() if "category" in estimates.columns else pl.lit(True)) & (
+        pl.col("kind").is_in(RANKED_KINDS) if "kind" in estimates.columns else pl.lit(True))
+    ranked = ranked & ~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX)
+    wanted = estimates.filter(ranked).select("indicator", "domain").unique(maintain_order=True)
+    order = {t: i for i, t in enumerate(targets)}
+    blocks: dict[tuple[str, str], tuple[list[str], np.ndarray]] = {}
+    for keys, v in joint:
+        cells = (keys.join(wanted, on=["indicator", "domain"], how="semi")
+                 .filter(pl.col("target").is_in(list(order)))
+                 .with_columns(_t=pl.col("target").replace_strict(order, return_dtype=pl.Int64))
+                 .sort("_t"))
+        for (indicator, domain), family in cells.group_by(["indicator", "domain"], maintain_order=True):
+            idx = family["_pos"].to_numpy()
+            blocks[(str(indicator), str(domain))] = (family["target"].to_list(), v[np.ix_(idx, idx)])
+    return {key: blocks[key] for key in wanted.iter_rows() if key in blocks}
+
+
 def rank_table(estimates: pl.DataFrame, vcov: dict[tuple[str, str], tuple[list[str], np.ndarray]],
                *, draws: int, seed: int) -> pl.DataFrame:
     """The ``ranks`` table: one row per indicator × domain × target.
@@ -108,26 +165,37 @@ def rank_table(estimates: pl.DataFrame, vcov: dict[tuple[str, str], tuple[list[s
     """
     keyed = estimates.select("survey", "round", "indicator", "domain", "target", "target_label", "better",
                              "estimate")
+    # One join for every family (a breakdown adds one family per level): family f, county j.
+    cells = pl.DataFrame(
+        [(f, indicator, domain, target, j) for f, ((indicator, domain), (targets, _)) in enumerate(vcov.items())
+         for j, target in enumerate(targets)],
+        schema={"_f": pl.Int64, "indicator": pl.String, "domain": pl.String, "target": pl.String, "_j": pl.Int64},
+        orient="row",
+    ).join(keyed, on=["indicator", "domain", "target"], how="left", maintain_order="left")
+    values = cells["estimate"].fill_null(np.nan).to_numpy()
+    better = cells["better"].to_list()
     families = []
-    for (indicator, domain), (targets, v) in vcov.items():
-        part = (pl.DataFrame({"target": targets}).with_row_index("_j")
-                .join(keyed.filter((pl.col("indicator") == indicator) & (pl.col("domain") == domain)),
-                      on="target", how="left").sort("_j"))
-        est = part["estimate"].fill_null(np.nan).to_numpy()
+    start = 0
+    for f, (_, v) in enumerate(vcov.values()):
+        k = len(v)
+        est = values[start:start + k]
         if np.all(np.isfinite(est)) and np.all(np.isfinite(v)):
-            families.append((part, est, v))
+            families.append((f, est, v, better[start]))
+        start += k
     if not families:
         return pl.DataFrame(schema=RANK_SCHEMA)
     frames = []
     # One pass per number of counties (normally a single pass: every family rates the same five).
-    for k in sorted({len(est) for _, est, _ in families}):
+    for k in sorted({len(est) for _, est, _, _ in families}):
         group = [fam for fam in families if len(fam[1]) == k]
         r = rank_probabilities(
-            np.stack([est for _, est, _ in group]), np.stack([v for _, _, v in group]),
-            better=np.array([part["better"][0] for part, _, _ in group]), draws=draws, seed=seed,
+            np.stack([est for _, est, _, _ in group]), np.stack([v for _, _, v, _ in group]),
+            better=np.array([b for _, _, _, b in group]), draws=draws, seed=seed,
         )
         p = r["p_rank"].reshape(-1, k)
-        frames.append(pl.concat([part.drop("_j", "estimate") for part, _, _ in group]).with_columns(
+        part = (cells.filter(pl.col("_f").is_in([f for f, _, _, _ in group]))
+                .sort("_f", "_j").drop("_f", "_j", "estimate"))
+        frames.append(part.with_columns(
             rank_point=pl.Series(r["rank_point"].ravel()),
             **{f"p_rank_{j + 1}": (pl.Series(p[:, j]) if j < k else pl.lit(None, pl.Float64))
                for j in range(MAX_RANK)},

@@ -36,7 +36,7 @@ from omdomme.analysis.breakdowns import breakdown_crossings, breakdown_levels, l
 from omdomme.analysis.coding import apply_coding
 from omdomme.analysis.counties import county_comparisons, hide_suppressed, round_comparisons
 from omdomme.analysis.pairs import comparison_rows, county_pairs, domain_pairs, letter_column
-from omdomme.analysis.ranks import rank_table
+from omdomme.analysis.ranks import joint_families, rank_table
 from omdomme.analysis.reliability import apply_reliability, apply_score_reliability
 from omdomme.analysis.scales import own_crossings, table_cells
 from omdomme.definitions import (
@@ -472,8 +472,10 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         comparisons.append(tables)
         estimates.append(letter_column(current.estimates, tables))
         _say(progress, f"omdomme: rank probabilities ({definition.ranks.draws} draws)")
-        ranks.append(rank_table(compared, compared_vcov, draws=definition.ranks.draws,
-                                seed=definition.ranks.seed))
+        # Shares, mean and net scores, in the definition's domains and within each breakdown level
+        # (the counties of that level), from the covariance of the call that estimated them.
+        ranks.append(rank_table(compared, joint_families(compared, current.joint, current.harmonised.targets),
+                                draws=definition.ranks.draws, seed=definition.ranks.seed))
         seed = definition.ranks.seed
         # The vendor's file as delivered: path, size, sha256 and what its header says.
         inputs = [file_entry(definition.data_path, root) | input_provenance(meta)]

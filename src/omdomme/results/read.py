@@ -295,6 +295,11 @@ def load_round(round: int, root: str | Path = ".", *, tables: bool = False) -> R
     if not tables:
         frames["estimates"] = main_estimates(frames["estimates"])
         frames["comparisons"] = main_comparisons(frames["comparisons"])
+        # The ranks of the analyst's tables (mean and net scores, breakdown levels) go with their rows.
+        if frames["ranks"].height and {"survey", "indicator", "domain"} <= set(frames["estimates"].columns):
+            frames["ranks"] = frames["ranks"].join(frames["estimates"].select("survey", "indicator", "domain").unique(),
+                                                   on=["survey", "indicator", "domain"], how="semi",
+                                                   maintain_order="left")
     return RoundResults(round, folder, frames["estimates"], frames["comparisons"], frames["ranks"], manifest)
 
 
