@@ -155,3 +155,28 @@ def test_labels_imports_nothing_of_omdomme() -> None:
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not {m for m in imported if m and m.startswith("omdomme")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.floats(-1e6, 1e6)),
+                               st.sampled_from(["points", "score", "pct", "number"])), min_size=1, max_size=20),
+       lang=st.sampled_from(["nb", "en"]))
+def test_points_and_scores_have_their_twin(rows: list[tuple[float | None, labels.Unit]], lang: str) -> None:
+    # A net score in percentage points (always signed, as fmt_pp) and a mean score (two decimals).
+    frame = pl.DataFrame({"v": [r[0] for r in rows], "u": [r[1] for r in rows]}, schema={"v": pl.Float64, "u": pl.String})
+    twin = frame.select(unit_expr(pl.col("v"), pl.col("u"), lang=lang)).to_series().to_list()
+    assert twin == [fmt_unit(v, u, lang=lang) for v, u in rows]
+    points = frame.select(labels.pp_expr(pl.col("v"), lang=lang)).to_series().to_list()
+    assert points == [fmt_pp(v, lang=lang) for v, _ in rows]
+    assert [fmt_unit(v, "points", lang=lang) for v, _ in rows] == points
+
+
+def test_the_unit_of_a_mean_and_a_net_score() -> None:
+    assert fmt_unit(0.352, "points") == f"+35,2{NBSP}p.p." == fmt_pp(0.352)
+    assert fmt_unit(3.7249, "score") == "3,72" and fmt_unit(3.7249, "score", lang="en") == "3.72"
+    kinds = [("share", "percent"), ("scale", "percent"), ("mean", "number"), ("net", "points"),
+             ("total", "nok"), ("ratio", "nok"), ("ratio", "number")]
+    expected = ["pct", "pct", "score", "points", "mill_kr", "kr", "number"]
+    assert [labels.display_unit(u, k) for k, u in kinds] == expected
+    frame = pl.DataFrame({"k": [k for k, _ in kinds], "u": [u for _, u in kinds]})
+    assert frame.select(labels.display_unit_expr(pl.col("u"), pl.col("k"))).to_series().to_list() == expected

@@ -30,6 +30,8 @@ what                      bokmål (``nb``)        English (``en``)
 share, percent            ``45,3 %``             ``45.3%``
 number, thousands         ``1 404,8``            ``1,404.8``
 difference of shares      ``−2,8 p.p.``          ``−2.8 pp``
+net score (points)        ``+35,2 p.p.``         ``+35.2 pp``
+mean score                ``3,72``               ``3.72``
 interval                  ``41,2–49,5``          ``41.2–49.5``
 p-value                   ``0,032``, ``< 0,001``  ``0.032``, ``< 0.001``
 suppressed or missing     ``:``                  ``:``
@@ -73,6 +75,7 @@ __all__ = [
     "Unit",
     "builtin_en",
     "display_unit",
+    "display_unit_expr",
     "fmt_bound",
     "fmt_int",
     "fmt_number",
@@ -85,6 +88,7 @@ __all__ = [
     "fmt_value",
     "number_expr",
     "pct_expr",
+    "pp_expr",
     "round_half_up",
     "target_label",
     "unit_expr",
@@ -390,25 +394,54 @@ def fmt_p(p: float | None, *, lang: str = "nb") -> str:
     return fmt_number(p, 3, lang=lang)
 
 
-Unit = Literal["pct", "kr", "mill_kr", "number"]
+Unit = Literal["pct", "kr", "mill_kr", "number", "points", "score"]
+"""How a value is shown: a share in percent, NOK (millions for totals), a number, percentage
+points (a net score: top share minus bottom share, always signed), a mean score of a rating
+scale (two decimals)."""
 
 
 def display_unit(unit: str | None, kind: str | None) -> Unit:
     """How an indicator of a definition's ``unit`` and an estimate's ``kind`` is shown.
 
     ``percent`` → ``pct``; ``nok`` → ``mill_kr`` for a total (sums over firms run to
-    billions), else ``kr``; anything else → ``number``. A share is always a percent.
+    billions), else ``kr``; a net score (``kind = "net"``, unit ``points``) → ``points``; a mean
+    score (``kind = "mean"``) → ``score``; anything else → ``number``. A share (and a code of a
+    whole scale) is always a percent.
 
     Examples
     --------
     >>> display_unit("nok", "total"), display_unit("nok", "ratio"), display_unit(None, "share")
     ('mill_kr', 'kr', 'pct')
+    >>> display_unit("points", "net"), display_unit("number", "mean")
+    ('points', 'score')
     """
-    if kind == "share" or unit == "percent":
+    if kind in ("share", "scale") or unit == "percent":
         return "pct"
     if unit == "nok":
         return "mill_kr" if kind == "total" else "kr"
+    if kind == "net" or unit == "points":
+        return "points"
+    if kind == "mean":
+        return "score"
     return "number"
+
+
+def display_unit_expr(unit: pl.Expr, kind: pl.Expr) -> pl.Expr:
+    """:func:`display_unit` for a column: the :data:`Unit` of each row from its ``unit`` and ``kind``.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"u": ["percent", "nok", "nok", "points", "number"],
+    ...                   "k": ["share", "total", "ratio", "net", "mean"]})
+    >>> f.select(display_unit_expr(pl.col("u"), pl.col("k"))).to_series().to_list()
+    ['pct', 'mill_kr', 'kr', 'points', 'score']
+    """
+    return (pl.when(kind.is_in(["share", "scale"]) | (unit == "percent")).then(pl.lit("pct"))
+            .when((unit == "nok") & (kind == "total")).then(pl.lit("mill_kr"))
+            .when(unit == "nok").then(pl.lit("kr"))
+            .when((kind == "net") | (unit == "points")).then(pl.lit("points"))
+            .when(kind == "mean").then(pl.lit("score"))
+            .otherwise(pl.lit("number")))
 
 
 def unit_of(kind: str | None, display: str | None = None) -> Unit:
@@ -435,24 +468,29 @@ def _unit_suffix(unit: Unit, lang: str) -> str:
     return ""
 
 
-_UNIT_NUMBER = {"pct": (1, 2), "mill_kr": (1, -6), "kr": (0, 0), "number": (1, 0)}  # decimals, scale
+_UNIT_NUMBER = {"pct": (1, 2), "mill_kr": (1, -6), "kr": (0, 0), "number": (1, 0), "points": (1, 2),
+                "score": (2, 0)}  # decimals, scale
 
 
 def fmt_unit(value: float | None, unit: Unit, *, lang: str = "nb", sign: bool = False,
              difference: bool = False) -> str:
     """Format ``value`` in ``unit`` (:func:`display_unit`); a difference of percents in points.
 
+    Points (a net score, or its difference) are always signed, as :func:`fmt_pp`.
+
     Examples
     --------
     >>> fmt_unit(0.053, "pct"), fmt_unit(1404837234, "mill_kr"), fmt_unit(-9788.3, "kr", sign=True)
     ('5,3\\xa0%', '1\\xa0404,8\\xa0mill.\\xa0kr', '−9\\xa0788\\xa0kr')
-    >>> fmt_unit(-0.1626, "pct", difference=True)
-    '−16,3\\xa0p.p.'
+    >>> fmt_unit(-0.1626, "pct", difference=True), fmt_unit(0.352, "points"), fmt_unit(3.7249, "score")
+    ('−16,3\\xa0p.p.', '+35,2\\xa0p.p.', '3,72')
     """
     if _missing(value):
         return SUPPRESSED
     if unit == "pct":
         return fmt_pp(value, lang=lang) if difference else fmt_pct(value, lang=lang, sign=sign)
+    if unit == "points":
+        return fmt_pp(value, lang=lang)
     decimals, scale = _UNIT_NUMBER[unit]
     return fmt_number(value, decimals, lang=lang, sign=sign, scale=scale) + _unit_suffix(unit, lang)
 
@@ -581,8 +619,24 @@ def pct_expr(share: pl.Expr, decimals: int = 1, *, lang: str = "nb", sign: bool 
     return pl.when(number == SUPPRESSED).then(number).otherwise(pl.concat_str(number, pl.lit(suffix)))
 
 
+def pp_expr(difference: pl.Expr, decimals: int = 1, *, lang: str = "nb", symbol: bool = True) -> pl.Expr:
+    """:func:`fmt_pp` for a column: percentage points, always signed.
+
+    Examples
+    --------
+    >>> pl.select(pp_expr(pl.lit(0.352))).item(), pl.select(pp_expr(pl.lit(-0.1234), lang="en")).item()
+    ('+35,2\\xa0p.p.', '−12.3\\xa0pp')
+    """
+    number = number_expr(difference, decimals, lang=lang, sign=True, scale=2)
+    if not symbol:
+        return number
+    suffix = f"{NBSP}p.p." if lang == "nb" else f"{NBSP}pp"
+    return pl.when(number == SUPPRESSED).then(number).otherwise(pl.concat_str(number, pl.lit(suffix)))
+
+
 def unit_expr(value: pl.Expr, unit: pl.Expr, *, lang: str = "nb") -> pl.Expr:
-    """:func:`fmt_unit` for a column, the unit per row (``pct``, ``kr``, ``mill_kr``, ``number``).
+    """:func:`fmt_unit` for a column, the unit per row (``pct``, ``kr``, ``mill_kr``, ``number``,
+    ``points``, ``score``).
 
     Examples
     --------
@@ -600,4 +654,6 @@ def unit_expr(value: pl.Expr, unit: pl.Expr, *, lang: str = "nb") -> pl.Expr:
             .when(unit == "mill_kr").then(shown("mill_kr"))
             .when(unit == "kr").then(shown("kr"))
             .when(unit == "number").then(shown("number"))
+            .when(unit == "points").then(pp_expr(value, lang=lang))
+            .when(unit == "score").then(shown("score"))
             .otherwise(pl.lit(None, pl.String)))

@@ -20,15 +20,17 @@ Example
 >>> apply_reliability(f, min_n=30).select("flag", "display").row(0)
 ('ok', '45,3\xa0%')
 
-``display`` is :func:`omdomme.labels.pct_expr`: the same string as the summaries, the
-workbook and the reports show for the estimate.
+``display`` is :func:`omdomme.labels.unit_expr` in the row's unit
+(:func:`omdomme.labels.display_unit_expr` of ``unit`` and ``kind``; a share without them is a
+percent): the same string as the summaries, the workbook and the reports show for the estimate
+(``45,3 %``, a mean score ``3,72``, a net score ``+35,2 p.p.``).
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from omdomme.labels import NBSP, SUPPRESSED, number_expr, pct_expr
+from omdomme.labels import SUPPRESSED, display_unit_expr, number_expr, unit_expr
 
 EFF_N_MIN = 30.0
 WIDTH_MAX = 0.30
@@ -64,6 +66,49 @@ def estimator_note(flag: pl.Expr) -> pl.Expr:
     )
 
 
+def _no_estimate() -> pl.Expr:
+    return pl.col("estimate").is_null() | pl.col("estimate").is_nan()
+
+
+def _common_reasons(min_n: int, no_estimate: pl.Expr) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The reasons every kind shares: (suppress) n below the base, effective n < 30; (flag) df < 8,
+    an estimator flag. ``no_estimate``: where the row has nothing to judge (its own reason)."""
+    suppress: list[pl.Expr] = [
+        pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
+        pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
+            pl.format("effektivt utvalg {} < 30", number_expr(pl.col("eff_n"), 1))),
+    ]
+    flag: list[pl.Expr] = [
+        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", number_expr(pl.col("df"), 1))),
+        pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
+            estimator_note(pl.col("flag"))),
+    ]
+    return suppress, flag
+
+
+def _apply(frame: pl.DataFrame, suppress_reasons: list[pl.Expr], flag_reasons: list[pl.Expr]) -> pl.DataFrame:
+    """``flag``, ``note`` and ``display`` from the reasons to suppress and to flag (in that order)."""
+    suppress = pl.concat_str(suppress_reasons, separator="; ", ignore_nulls=True)
+    flagged = pl.concat_str(flag_reasons, separator="; ", ignore_nulls=True)
+    out = frame.with_columns(_suppress=suppress, _flag=flagged).with_columns(
+        flag=pl.when(pl.col("_suppress") != "").then(pl.lit("suppressed"))
+        .when(pl.col("_flag") != "").then(pl.lit("flagged"))
+        .otherwise(pl.lit("ok")),
+        note=pl.concat_str(
+            [pl.when(pl.col("_suppress") != "").then(pl.col("_suppress")),
+             pl.when(pl.col("_flag") != "").then(pl.col("_flag"))],
+            separator="; ", ignore_nulls=True,
+        ),
+    )
+    # The row's unit (a share without `unit`/`kind` columns is a percent), formatted by omdomme.labels.
+    unit = (display_unit_expr(pl.col("unit"), pl.col("kind")) if {"unit", "kind"} <= set(frame.columns)
+            else pl.lit("pct"))
+    return out.with_columns(
+        display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED))
+        .otherwise(unit_expr(pl.col("estimate"), unit))
+    ).drop("_suppress", "_flag")
+
+
 def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
     """Replace the estimator's ``flag``/``note`` with ``ok``/``flagged``/``suppressed`` and a reason, add ``display``.
 
@@ -83,12 +128,11 @@ def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
     """
     p = pl.col("estimate")
     width = pl.col("ci_high") - pl.col("ci_low")
-    no_estimate = p.is_null() | p.is_nan() | width.is_null() | width.is_nan()
+    no_estimate = _no_estimate() | width.is_null() | width.is_nan()
+    suppress, flag = _common_reasons(min_n, no_estimate)
     suppress_reasons = [
         pl.when(no_estimate).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)")),
-        pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
-        pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
-            pl.format("effektivt utvalg {} < 30", number_expr(pl.col("eff_n"), 1))),
+        *suppress,
         pl.when(~no_estimate & (width >= WIDTH_MAX)).then(
             pl.format("KI-bredde {} prosentpoeng (≥ 30)", number_expr(width, 1, scale=2))),
         pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / p > RELATIVE_MAX)).then(
@@ -97,77 +141,23 @@ def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
     flag_reasons = [
         pl.when(~no_estimate & (width > WIDTH_SMALL) & (width / (1 - p) > RELATIVE_MAX)).then(
             pl.lit("komplementregelen: relativ KI-bredde for 1 − p over 130 %")),
-        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", number_expr(pl.col("df"), 1))),
-        pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
-            estimator_note(pl.col("flag"))),
+        *flag,
     ]
-    suppress = pl.concat_str(suppress_reasons, separator="; ", ignore_nulls=True)
-    flagged = pl.concat_str(flag_reasons, separator="; ", ignore_nulls=True)
-    out = frame.with_columns(_suppress=suppress, _flag=flagged).with_columns(
-        flag=pl.when(pl.col("_suppress") != "").then(pl.lit("suppressed"))
-        .when(pl.col("_flag") != "").then(pl.lit("flagged"))
-        .otherwise(pl.lit("ok")),
-        note=pl.concat_str(
-            [pl.when(pl.col("_suppress") != "").then(pl.col("_suppress")),
-             pl.when(pl.col("_flag") != "").then(pl.col("_flag"))],
-            separator="; ", ignore_nulls=True,
-        ),
-    )
-    return out.with_columns(
-        display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED)).otherwise(pct_expr(p))
-    ).drop("_suppress", "_flag")
-
-
-def score_display(estimate: pl.Expr, kind: pl.Expr) -> pl.Expr:
-    """What a table shows for a mean score (``3,72``) or a net score in percentage points (``+12,3 p.p.``).
-
-    The forms of :mod:`omdomme.labels` (``fmt_number``, ``fmt_pp``).
-
-    >>> pl.select(score_display(pl.lit(-0.1234), pl.lit("net"))).item()
-    '−12,3\xa0p.p.'
-    >>> pl.select(score_display(pl.lit(3.7249), pl.lit("mean"))).item()
-    '3,72'
-    """
-    points = number_expr(estimate, 1, sign=True, scale=2)
-    net = pl.when(points == SUPPRESSED).then(points).otherwise(pl.concat_str(points, pl.lit(f"{NBSP}p.p.")))
-    return pl.when(kind == "net").then(net).otherwise(number_expr(estimate, 2))
+    return _apply(frame, suppress_reasons, flag_reasons)
 
 
 def apply_score_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
     """:func:`apply_reliability` for mean and net scores, which the NCHS rules for proportions do not cover.
 
     *Suppressed*: no estimate, ``n`` below ``min_n``, effective n < 30. *Flagged*: ``df`` < 8, an
-    estimator flag. ``display`` by ``kind``: :func:`score_display`.
+    estimator flag. ``display`` in the row's unit: a mean score ``3,72``, a net score ``+12,3 p.p.``.
 
-    >>> f = pl.DataFrame({"n": [400], "eff_n": [300.0], "estimate": [3.7249], "df": [399.0],
-    ...                   "flag": [""], "note": [""], "kind": ["mean"]})
-    >>> apply_score_reliability(f).select("flag", "display").row(0)
-    ('ok', '3,72')
+    >>> f = pl.DataFrame({"n": [400, 400], "eff_n": [300.0, 300.0], "estimate": [3.7249, -0.1234],
+    ...                   "df": [399.0, 399.0], "flag": ["", ""], "note": ["", ""], "kind": ["mean", "net"],
+    ...                   "unit": ["number", "points"]})
+    >>> apply_score_reliability(f).select("flag", "display").rows()
+    [('ok', '3,72'), ('ok', '−12,3\xa0p.p.')]
     """
-    est = pl.col("estimate")
-    no_estimate = est.is_null() | est.is_nan()
-    suppress = pl.concat_str([
-        pl.when(no_estimate).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)")),
-        pl.when(pl.col("n") < min_n).then(pl.format("n = {} er under minstebasen {}", pl.col("n"), pl.lit(min_n))),
-        pl.when(~no_estimate & (pl.col("eff_n") < EFF_N_MIN)).then(
-            pl.format("effektivt utvalg {} < 30", number_expr(pl.col("eff_n"), 1))),
-    ], separator="; ", ignore_nulls=True)
-    flagged = pl.concat_str([
-        pl.when(pl.col("df") < DF_MIN).then(pl.format("få frihetsgrader (df = {})", number_expr(pl.col("df"), 1))),
-        pl.when(~no_estimate & (pl.col("flag") != "") & pl.col("flag").is_not_null()).then(
-            estimator_note(pl.col("flag"))),
-    ], separator="; ", ignore_nulls=True)
-    out = frame.with_columns(_suppress=suppress, _flag=flagged).with_columns(
-        flag=pl.when(pl.col("_suppress") != "").then(pl.lit("suppressed"))
-        .when(pl.col("_flag") != "").then(pl.lit("flagged"))
-        .otherwise(pl.lit("ok")),
-        note=pl.concat_str(
-            [pl.when(pl.col("_suppress") != "").then(pl.col("_suppress")),
-             pl.when(pl.col("_flag") != "").then(pl.col("_flag"))],
-            separator="; ", ignore_nulls=True,
-        ),
-    )
-    return out.with_columns(
-        display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED))
-        .otherwise(score_display(est, pl.col("kind")))
-    ).drop("_suppress", "_flag")
+    suppress, flag = _common_reasons(min_n, _no_estimate())
+    none = pl.when(_no_estimate()).then(pl.lit("ingen estimat (tomt domene eller ingen gyldige svar)"))
+    return _apply(frame, [none, *suppress], flag)
