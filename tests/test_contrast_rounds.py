@@ -60,7 +60,10 @@ def _compare(root: Path) -> pl.DataFrame:
 def test_every_change_since_2016_is_the_same_in_analyse_and_compare(rounds: Path) -> None:
     changes = _analyse(rounds).filter(pl.col("comparison") == "round")
     compare = _compare(rounds)
-    assert changes.height == 70  # 12 cells and kun_geografi (2) x 5 counties
+    # 12 cells and kun_geografi (2) x 5 counties, and the 5 indicators of `alle` in the 8 levels of
+    # the three breakdowns (the same in both rounds) x 5 counties.
+    assert changes.height == 70 + 200
+    assert changes.filter(pl.col("domain").str.contains("=")).height == 200
     joined = changes.join(compare, on=KEYS, how="left", suffix="_compare", validate="1:1")
     assert joined["difference_compare"].null_count() == 0, "a change of analyse missing from compare"
     # compare's rows of the reputation survey are exactly analyse's.
@@ -88,7 +91,7 @@ def test_the_written_csv_shows_the_same_text(rounds: Path) -> None:
     a = pl.read_csv(rounds / "analyses/2018/comparisons.csv", infer_schema_length=0)
     c = pl.read_csv(rounds / "analyses/compare-2016-2018/comparisons.csv", infer_schema_length=0)
     joined = a.filter(pl.col("comparison") == "round").join(c, on=KEYS, suffix="_compare")
-    assert joined.height == 70
+    assert joined.height == 70 + 200
     joined = joined.filter(~pl.col("note").str.contains("undertrykt"))  # withheld by analyse
     for column in [*NUMBERS, "significant"]:
         assert (joined[column] == joined[f"{column}_compare"]).all(), column

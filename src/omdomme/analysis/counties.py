@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from omdomme.definitions.series import series_domain
 from omdomme.estimate.contrast import contrast, holm, independent, paired_df
 from omdomme.results.schema import COMPARISON_COLUMNS, COMPARISON_SCHEMA
 
@@ -161,9 +162,10 @@ def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: f
         Estimates of the two rounds (output contract). Pairs exist where both have the
         indicator × domain × target.
     breaks
-        ``(indicator, domain) -> note`` for series breaks (from :func:`omdomme.analysis.rounds.series_breaks`,
-        the same rules as ``omdomme compare``); the row is still computed and says so, but is kept
-        out of the Holm family and never called significant.
+        ``(indicator, domain) -> note`` for series breaks (from :func:`omdomme.definitions.series.series_breaks`,
+        the same rules as ``omdomme compare``; a breakdown's key is ``<breakdown>=*``); the row is
+        still computed and says so, but is kept out of the Holm family and never called
+        significant; a breakdown level's difference is withheld (:func:`withhold_breaks`).
 
     Returns
     -------
@@ -193,9 +195,36 @@ def round_comparisons(current: pl.DataFrame, previous: pl.DataFrame, *, level: f
         target_a=pl.col("target"),
         target_b=pl.col("target"),
         method=pl.lit(ROUNDS_METHOD),
-    ).join(notes, on=["indicator", "domain"], how="left").with_columns(pl.col("note").fill_null(""))
+    ).with_columns(_series=series_domain()).join(
+        notes.rename({"domain": "_series"}), on=["indicator", "_series"], how="left",
+    ).drop("_series").with_columns(pl.col("note").fill_null(""))
     # A change across a series break is shown, not tested: out of the family, never significant.
+    out = withhold_breaks(out, pl.col("note") != "")
     return _finish(adjust_families(out, level=level, tested=pl.col("note") == ""))
+
+
+#: What a change of a breakdown level across a series break withholds (the two estimates stay).
+_WITHHELD = ("difference", "se", "ci_low", "ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "p_value")
+
+
+def withhold_breaks(frame: pl.DataFrame, broken: pl.Expr) -> pl.DataFrame:
+    """Withhold the change of a breakdown level where the series breaks.
+
+    A definition's own indicator across a break is still the same group of people, and its
+    change is shown (not tested); a breakdown whose levels changed (other age bands, other
+    codes) compares two different groups, so its difference and test are left empty
+    (``omdomme analyse`` and ``compare`` alike). ``broken``: where the row's series breaks.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"domain": ["alle", "aldersgruppe=18-29"], "difference": [0.1, 0.2], "se": [0.01, 0.02],
+    ...                   "ci_low": [0.0, 0.1], "ci_high": [0.2, 0.3], "p_value": [0.01, 0.02]})
+    >>> withhold_breaks(f, pl.lit(True))["difference"].to_list()
+    [0.1, None]
+    """
+    level = pl.col("domain").str.contains("=", literal=True).fill_null(False) & broken
+    return frame.with_columns(pl.when(level).then(None).otherwise(pl.col(c)).alias(c)
+                              for c in _WITHHELD if c in frame.columns)
 
 
 # The values of a comparison row that would reveal a suppressed estimate.

@@ -53,7 +53,7 @@ from omdomme.estimate.weighting import weight_diagnostics
 from omdomme.labels import TARGET_LABELS, builtin_en
 from omdomme.results.manifest import file_entry
 from omdomme.results.manifest import manifest as results_manifest
-from omdomme.results.read import main_estimates, read_manifest, read_table
+from omdomme.results.read import read_manifest, read_table
 from omdomme.results.schema import (
     COMPARISON_COLUMNS,
     COMPARISON_SCHEMA,
@@ -494,13 +494,15 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         elif prev is not None:
             before_def = load_definition(prev, "omdomme", root)
             before_estimates, prev_info = _previous_estimates(before_def, root, progress)
-            # The change since then for the definition's own cells; breakdown levels have no
-            # series-break rules yet, so their rows are not compared across rounds.
-            own = main_estimates(compared)
-            own_before = main_estimates(before_estimates.filter(~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX)))
+            # The change since then: the definition's own cells, breakdown levels, mean and net
+            # scores (not the codes of a whole scale), with the series-break rules of `compare`.
+            across = compared.filter(pl.col("category").is_null())
+            across_before = before_estimates.filter(~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX)
+                                                    & pl.col("category").is_null())
             comparisons.append(hide_suppressed(
-                round_comparisons(own, own_before, level=level, breaks=series_breaks(definition, before_def, root)),
-                own, own_before))
+                round_comparisons(across, across_before, level=level,
+                                  breaks=series_breaks(definition, before_def, root)),
+                across, across_before))
         surveys["omdomme"] = {
             "definition": file_entry(definition.path, root),
             "inputs": inputs,

@@ -30,9 +30,9 @@ from typing import Any
 
 import polars as pl
 
-from omdomme.analysis.counties import RATIO_KINDS, ROUNDS_METHOD, adjust_families
+from omdomme.analysis.counties import RATIO_KINDS, ROUNDS_METHOD, adjust_families, withhold_breaks
 from omdomme.definitions import available_rounds
-from omdomme.definitions.series import series_breaks
+from omdomme.definitions.series import series_breaks, series_domain
 from omdomme.errors import AnalysisError, UsageError
 from omdomme.estimate.contrast import independent
 from omdomme.labels import SURVEY_ORDER as _SURVEY_ORDER
@@ -189,11 +189,15 @@ def compare_rounds(
     root = Path(root)
     require_analysed(reference, root, run_missing=run_missing)
     require_analysed(compared, root, run_missing=run_missing)
-    est_ref, est_cmp = read_estimates(reference, root), read_estimates(compared, root)
-    # The association frame (assos_*) is descriptive, not compared (as in analyse).
+    est_ref, est_cmp = read_estimates(reference, root, tables=True), read_estimates(compared, root, tables=True)
+    # The association frame (assos_*) is descriptive, not compared (as in analyse); nor are the
+    # codes of a whole scale. Breakdown levels, mean and net scores are, where the series holds.
     from omdomme.analysis.associations import ASSOCIATION_PREFIX
 
-    est_ref, est_cmp = (e.filter(~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX)) for e in (est_ref, est_cmp))
+    compared_rows = ~pl.col("indicator").str.starts_with(ASSOCIATION_PREFIX) & (
+        pl.col("category").is_null() if "category" in est_ref.columns and "category" in est_cmp.columns
+        else pl.lit(True))
+    est_ref, est_cmp = (e.filter(compared_rows) for e in (est_ref, est_cmp))
     breaks = series_breaks(reference, compared, root)
     table, only_ref, only_cmp = _compare_tables(est_ref, est_cmp, reference, compared, breaks)
     manifest = results_manifest(
@@ -248,12 +252,13 @@ def _compare_tables(
     only_ref = est_ref.height - joined.height
     only_cmp = est_cmp.height - joined.height
 
-    joined = joined.join(
-        breaks.select("survey", "indicator", "domain", "comparable", "break_reason", "checked"),
-        on=["survey", "indicator", "domain"],
+    joined = joined.with_columns(_series=series_domain()).join(
+        breaks.select("survey", "indicator", pl.col("domain").alias("_series"), "comparable", "break_reason",
+                      "checked"),
+        on=["survey", "indicator", "_series"],
         how="left",
         maintain_order="left",
-    ).with_columns(
+    ).drop("_series").with_columns(
         pl.col("comparable").fill_null(True),
         pl.col("break_reason").fill_null(""),
         pl.col("checked").fill_null(False),
@@ -292,7 +297,9 @@ def _compare_tables(
         ),
     )
     # Rows that break the series are not a test of one quantity: out of the family (the one
-    # rule of analyse and compare, omdomme.analysis.counties.adjust_families).
+    # rule of analyse and compare, omdomme.analysis.counties.adjust_families); a breakdown
+    # level's difference across a break is withheld.
+    frame = withhold_breaks(frame, ~pl.col("comparable"))
     frame = adjust_families(frame, level=pl.col("level").fill_null(level), tested=pl.col("comparable"))
     # Keep the analysis's row order (indicator, domain, county) within each survey.
     table = frame.select(COMPARISON_COLUMNS).sort(

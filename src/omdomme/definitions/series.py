@@ -2,11 +2,23 @@
 
 Floor 3 (definitions): decided from the two rounds' definitions alone; ``omdomme analyse`` (its
 change since the previous round), ``compare`` and ``trend`` all ask here.
+
+A breakdown's rows (``domain = "<breakdown>=<level>"``) are one series with the breakdown: their
+row here has ``domain = "<breakdown>=*"`` (every level), and :func:`series_domain` maps an
+estimate's domain onto that key, so every reader joins estimates to breaks the same way.
+Mean and net scores (``kind = "mean"``/``"net"``) are a series only on the same scale: the same
+codes and, where both rounds label them, the same labels (and a net score the same top and
+bottom codes).
+
+Example
+-------
+>>> pl.DataFrame({"domain": ["alle", "kjonn=kvinne"]}).select(series_domain())["domain"].to_list()
+['alle', 'kjonn=*']
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,6 +217,110 @@ def _describe_changes(sig_a: Mapping[str, Any], sig_b: Mapping[str, Any]) -> lis
     return changes
 
 
+#: The ``domain`` of a series-break row that stands for every level of a breakdown: ``kjonn=*``.
+ALL_LEVELS = "*"
+
+
+def series_domain(domain: str | pl.Expr = "domain") -> pl.Expr:
+    """The key an estimate's ``domain`` has in :func:`series_breaks`: a breakdown level's
+    ``<breakdown>=<level>`` is ``<breakdown>=*``, any other domain itself.
+
+    Examples
+    --------
+    >>> pl.DataFrame({"domain": ["unge", "aldersgruppe=18-29"]}).select(series_domain())["domain"].to_list()
+    ['unge', 'aldersgruppe=*']
+    """
+    d = pl.col(domain) if isinstance(domain, str) else domain
+    return pl.when(d.str.contains("=", literal=True)).then(
+        d.str.replace(r"=.*$", "=" + ALL_LEVELS)).otherwise(d).alias("domain")
+
+
+def _scale_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator: str,
+                   file_labels_a: Callable[[str], dict[float, str] | None],
+                   file_labels_b: Callable[[str], dict[float, str] | None],
+                   already: Sequence[str] = ()) -> list[str]:
+    """A mean or net score is a series on one scale: its codes, each code's label (the
+    definition's, else the data file's, where both rounds give them: a scale numbered the other
+    way turns a mean around) and, for a net score, the top and bottom codes (default: the two
+    highest and lowest). ``already``: the changes found so far (a scale change is said once)."""
+    spec_a = def_a.get("indicators", {}).get(indicator, {})
+    spec_b = def_b.get("indicators", {}).get(indicator, {})
+    if spec_b.get("kind") not in ("mean", "net") or spec_a.get("kind") != spec_b.get("kind"):
+        return []
+    question = spec_b.get("question")
+    q_a = def_a.get("questions", {}).get(spec_a.get("question"), {})
+    q_b = def_b.get("questions", {}).get(question, {})
+
+    def codes(q: Mapping[str, Any]) -> list[float] | None:
+        scale = q.get("scale") if isinstance(q, Mapping) else None
+        try:
+            return sorted(float(c) for c in scale) if scale is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    codes_a, codes_b = codes(q_a), codes(q_b)
+    changes = []
+    said = any(c.startswith(f"question {question}: scale") for c in already)
+    if codes_a and codes_b and codes_a != codes_b and not said:
+        changes.append(f"scale of {question}: codes {_codes(codes_a)} → {_codes(codes_b)}")
+    if codes_a == codes_b:
+        labels_a = _scale_labels(def_a, indicator) or file_labels_a(str(spec_a.get("question")))
+        labels_b = _scale_labels(def_b, indicator) or file_labels_b(str(question))
+        if labels_a is not None and labels_b is not None:
+            moved = [c for c in labels_b if _normal(labels_a.get(c, "")) != _normal(labels_b[c])]
+            if moved:
+                changes.append(f"scale of {question}: " + ", ".join(
+                    f"{_codes([c])} «{labels_a.get(c, '')}» → «{labels_b[c]}»" for c in moved))
+    if spec_b.get("kind") == "net" and codes_a is not None and codes_b is not None:
+        for key, default in (("top", slice(-2, None)), ("bottom", slice(0, 2))):
+            a = sorted(float(c) for c in spec_a.get(key, codes_a[default]))
+            b = sorted(float(c) for c in spec_b.get(key, codes_b[default]))
+            if a != b:
+                changes.append(f"{key} {_codes(a)} → {_codes(b)}")
+    return changes
+
+
+def _codes(codes: list[float]) -> str:
+    return "[" + ", ".join(str(int(c)) if float(c).is_integer() else f"{c:g}" for c in codes) + "]"
+
+
+def _breakdown_signature(definition: Mapping[str, Any], breakdown: str) -> dict[str, Any]:
+    """What decides who is in each level of a breakdown: what it splits by, the levels (their
+    codes or age bands; for sex and sample the harmonised level names), the labels the
+    definition gives, the domain it splits; for a question, that question's scale and wording.
+    The raw variable's name is left out (a renamed variable is the same breakdown)."""
+    spec = definition.get("breakdowns", {}).get(breakdown, {})
+    by = spec.get("by")
+    sig: dict[str, Any] = {"by": by, "within": spec.get("within", "alle")}
+    respondent = definition.get("respondent", {})
+    if by in ("sex", "sample") and isinstance(respondent, Mapping):
+        sig["levels"] = sorted(respondent.get(f"{by}_codes", {}) or {})
+    elif isinstance(spec.get("levels"), Mapping):
+        sig["levels"] = {str(k): [float(c) for c in v] for k, v in spec["levels"].items()
+                         if isinstance(v, list) and all(isinstance(c, int | float) for c in v)}
+    if isinstance(spec.get("labels"), Mapping):
+        sig["labels"] = {str(k): _normal(str(v)) for k, v in spec["labels"].items()}
+    if by == "question":
+        q = definition.get("questions", {}).get(spec.get("question"), {})
+        sig["question"] = spec.get("question")
+        for key in ("scale", "wording", "vet_ikke"):
+            if isinstance(q, Mapping) and key in q:
+                value = q[key]
+                sig[f"question {spec.get('question')}: {key}"] = (
+                    {float(c): _normal(str(t)) for c, t in value.items()} if isinstance(value, Mapping) else value)
+    return sig
+
+
+def _breakdown_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], breakdown: str) -> list[str]:
+    sig_a, sig_b = _breakdown_signature(def_a, breakdown), _breakdown_signature(def_b, breakdown)
+    changes = [f"breakdown {breakdown}: {key} {sig_a.get(key)!r} → {sig_b.get(key)!r}"
+               for key in dict.fromkeys([*sig_a, *sig_b]) if sig_a.get(key) != sig_b.get(key)]
+    within = sig_b["within"]
+    changes += [f"breakdown {breakdown}: {c}" for c in _describe_changes(
+        _domain_signature(def_a, within), _domain_signature(def_b, within))]
+    return changes
+
+
 def series_breaks(
     round_a: int, round_b: int, root: Path | str = ".", surveys: tuple[str, ...] = SURVEYS
 ) -> pl.DataFrame:
@@ -222,6 +338,13 @@ def series_breaks(
     Always: the domain's membership rule (``residents``, ``age``, ...). For a domain with ``residents``, a change
     of ``[respondent] borders`` (2024 by default, or ``"round"``) is a break too, with the
     reason ``borders: 2024 vs round``.
+
+    Mean and net scores: also the scale (its codes; its labels when both rounds label it) and,
+    for a net score, ``top`` and ``bottom``. Breakdowns present in both rounds: one row per
+    indicator with ``domain = "<breakdown>=*"`` (every level; :func:`series_domain`), which
+    breaks when the indicator's series breaks in the breakdown's ``within`` domain, or when the
+    breakdown changes what it splits by (``by``, the question and its scale), its levels (their
+    codes or bands), the labels the definition gives them, or its ``within`` domain's rule.
 
     Returns
     -------
@@ -269,7 +392,7 @@ def series_breaks(
                     continue
                 if indicator not in def_b.get("indicators", {}):
                     continue
-                changes = _indicator_changes(
+                changes = _measure_changes(
                     def_a, def_b, indicator,
                     lambda q: file_labels(round_a, q), lambda q: file_labels(round_b, q),
                 ) + _describe_changes(
@@ -285,6 +408,18 @@ def series_breaks(
                         "checked": True,
                     }
                 )
+            if def_a is None or def_b is None or indicator not in def_b.get("indicators", {}):
+                continue
+            for breakdown in def_b.get("breakdowns", {}):
+                if breakdown not in def_a.get("breakdowns", {}):
+                    continue
+                changes = _measure_changes(
+                    def_a, def_b, indicator,
+                    lambda q: file_labels(round_a, q), lambda q: file_labels(round_b, q),
+                ) + _breakdown_changes(def_a, def_b, breakdown)
+                rows.append({"survey": survey, "indicator": indicator,
+                             "domain": f"{breakdown}={ALL_LEVELS}", "comparable": not changes,
+                             "break_reason": "; ".join(changes), "checked": True})
     schema = {
         "survey": pl.String,
         "indicator": pl.String,
@@ -294,3 +429,14 @@ def series_breaks(
         "checked": pl.Boolean,
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+def _measure_changes(
+    def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator: str,
+    file_labels_a: Callable[[str], dict[float, str] | None],
+    file_labels_b: Callable[[str], dict[float, str] | None],
+) -> list[str]:
+    """What changed in what an indicator measures (domains aside): :func:`_indicator_changes`, and
+    for a mean or net score its scale (:func:`_scale_changes`)."""
+    changes = _indicator_changes(def_a, def_b, indicator, file_labels_a, file_labels_b)
+    return changes + _scale_changes(def_a, def_b, indicator, file_labels_a, file_labels_b, changes)

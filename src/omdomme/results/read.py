@@ -94,10 +94,25 @@ def labels_in(estimates: pl.DataFrame, lang: str) -> tuple[dict[str, dict[str, s
 
 
 def main_comparisons(frame: pl.DataFrame) -> pl.DataFrame:
-    """Comparisons without the analyst's tables' all-pairs and domain-against-domain rows."""
-    if "comparison" not in frame.columns:
-        return frame
-    return frame.filter(~pl.col("comparison").is_in(TABLE_COMPARISONS))
+    """Comparisons without the analyst's tables' rows: all pairs, domain against domain, and the
+    change across rounds of a breakdown level (``domain`` ``<breakdown>=<level>``) or of a mean or
+    net score.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"comparison": ["round", "round", "pair"], "domain": ["alle", "kjonn=mann", "alle"],
+    ...                   "kind": ["share", "share", "share"]})
+    >>> main_comparisons(f)["domain"].to_list()
+    ['alle']
+    """
+    keep = pl.lit(True)
+    if "comparison" in frame.columns:
+        keep = keep & ~pl.col("comparison").is_in(TABLE_COMPARISONS)
+    if "domain" in frame.columns:
+        keep = keep & ~pl.col("domain").str.contains("=", literal=True).fill_null(False)
+    if "kind" in frame.columns:
+        keep = keep & ~pl.col("kind").is_in(TABLE_KINDS).fill_null(False)
+    return frame.filter(keep)
 
 
 @dataclass(frozen=True)
@@ -426,7 +441,8 @@ def compare_table(earlier: int, later: int, root: str | Path = ".") -> pl.DataFr
     >>> compare_table(2016, 2018, root="/nonexistent").height
     0
     """
-    return read_table(Path(root) / "analyses" / f"compare-{earlier}-{later}", "comparisons")
+    # The report shows the definition's own rows (the compare table also has the analyst's tables').
+    return main_comparisons(read_table(Path(root) / "analyses" / f"compare-{earlier}-{later}", "comparisons"))
 
 
 def analysed_rounds(root: Path | str = ".") -> list[int]:
@@ -450,8 +466,9 @@ def analysed_rounds(root: Path | str = ".") -> list[int]:
     )
 
 
-def read_estimates(round: int, root: Path | str = ".") -> pl.DataFrame:
-    """Read ``analyses/<round>/estimates.parquet`` (its :func:`main_estimates`) and check the columns rounds need.
+def read_estimates(round: int, root: Path | str = ".", *, tables: bool = False) -> pl.DataFrame:
+    """Read ``analyses/<round>/estimates.parquet`` (its :func:`main_estimates`; ``tables=True``: every
+    row) and check the columns rounds need.
 
     Examples
     --------
@@ -464,7 +481,8 @@ def read_estimates(round: int, root: Path | str = ".") -> pl.DataFrame:
         raise UsageError(
             f"round {round} is not analysed: {path} not found; run `omdomme analyse {round}` first."
         )
-    frame = main_estimates(read_table(path.parent, "estimates"))
+    frame = read_table(path.parent, "estimates")
+    frame = frame if tables else main_estimates(frame)
     missing = [c for c in REQUIRED_ESTIMATE_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from omdomme.definitions.series import series_breaks
+from omdomme.definitions.series import series_breaks, series_domain
 
 HERE = Path(__file__).parent
 KEYS = ["survey", "indicator", "domain", "target"]
@@ -38,11 +38,14 @@ def main() -> None:
         sides.append(est.select(*KEYS, *([] if sides else ["kind"]), pl.col("estimate").alias(f"estimate_{r}"),
                                 pl.col("se").alias(f"se_{r}"), pl.col("df").alias(f"df_{r}")))
     table = sides[0].join(sides[1], on=KEYS, how="inner", maintain_order="left")
-    # The association frame (assos_*) is descriptive: omdomme compare leaves it out.
-    table = table.filter(~pl.col("indicator").str.starts_with("assos_"))
+    # The association frame (assos_*) is descriptive, and a whole scale's codes are a
+    # distribution: omdomme compare leaves both out (breakdown levels are in).
+    table = table.filter(~pl.col("indicator").str.starts_with("assos_") & (pl.col("kind") != "scale"))
     breaks = series_breaks(args.reference, args.compared, args.root).select(
-        "survey", "indicator", "domain", "comparable")
-    table = table.join(breaks, on=["survey", "indicator", "domain"], how="left", maintain_order="left")
+        "survey", "indicator", pl.col("domain").alias("_series"), "comparable")
+    # A breakdown level's series is its breakdown's (`kjonn=*`).
+    table = table.with_columns(_series=series_domain()).join(
+        breaks, on=["survey", "indicator", "_series"], how="left", maintain_order="left").drop("_series")
     table = table.with_columns(pl.col("comparable").fill_null(True))
     table.write_csv(HERE / "r_contrast_input.csv")
     print(f"{table.height} rows -> {HERE / 'r_contrast_input.csv'}")
