@@ -118,8 +118,12 @@ def test_a_counted_code_that_now_means_the_other_end_is_a_break(tmp_path: Path) 
     _vendor_round(tmp_path, 2018, reverse_codes=False, relabel=False)
     _vendor_round(tmp_path, 2030, reverse_codes=True, relabel=False)
     breaks = _file_breaks(tmp_path, 2018, 2030)
-    assert set(breaks) == {(i, d) for i in ("svaert_godt", "svaert_godt_meninger") for d in ("alle", "innenfra", "utenfra")}
+    # Its own domains, and every level of the round's breakdowns (kjonn=*: docs/rounds.md).
+    own = {(i, d) for i in ("svaert_godt", "svaert_godt_meninger") for d in ("alle", "innenfra", "utenfra")}
+    levels = {(i, f"{b}=*") for i, _ in own for b in ("kjonn", "aldersgruppe", "utvalg")}
+    assert set(breaks) == own | levels
     assert breaks[("svaert_godt", "alle")] == "counted labels of inntrykk: «Svært godt» → «Svært dårlig»"
+    assert breaks[("svaert_godt", "kjonn=*")] == breaks[("svaert_godt", "alle")]
 
 
 def test_a_new_scale_id_stays_a_break_whatever_the_labels(tmp_path: Path) -> None:
