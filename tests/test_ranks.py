@@ -197,3 +197,26 @@ def test_rank_interval_contains_the_point_rank(k: int, data: st.DataObject) -> N
     r = rank_probabilities(est, v, better=better, draws=4000, seed=data.draw(st.integers(0, 2**31)))
     assert np.all(r["rank_low"] <= r["rank_point"]) and np.all(r["rank_point"] <= r["rank_high"])
     assert np.all(r["rank_low"] >= 1) and np.all(r["rank_high"] <= k)
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(2, 5), f=st.integers(1, 4), draws=st.sampled_from([7, 40, 200, 1000, 10000]),
+       seed=st.integers(0, 2**31))
+def test_counted_rank_probabilities_and_intervals_are_numpys(k: int, f: int, draws: int, seed: int) -> None:
+    # The rank counts and the rank interval come from one bincount, not from sorting the draws:
+    # the same numbers as numpy's mean of indicators and np.quantile(method="inverted_cdf").
+    rng = np.random.default_rng(seed)
+    est = np.round(rng.uniform(0.1, 0.6, size=(f, k)), 2)  # ties too
+    a = rng.normal(size=(f, k, k)) * rng.uniform(0, 0.05)
+    v = a @ np.swapaxes(a, 1, 2)
+    better = rng.choice(["higher", "lower"], size=f)
+    r = rank_probabilities(est, v, better=better, draws=draws, seed=seed)
+    z = np.random.default_rng(seed).standard_normal((draws, k))
+    from omdomme.analysis.ranks import _sqrt_psd
+
+    x = est[:, None, :] + np.einsum("di,fji->fdj", z, _sqrt_psd(v))
+    keyed = np.where(better == "higher", -1.0, 1.0)[:, None, None] * x
+    ranks = np.argsort(np.argsort(keyed, axis=-1, kind="stable"), axis=-1, kind="stable") + 1
+    np.testing.assert_array_equal(r["p_rank"], (ranks[..., None] == np.arange(1, k + 1)).mean(axis=1))
+    np.testing.assert_array_equal(r["rank_low"], np.quantile(ranks, 0.025, axis=1, method="inverted_cdf"))
+    np.testing.assert_array_equal(r["rank_high"], np.quantile(ranks, 0.975, axis=1, method="inverted_cdf"))

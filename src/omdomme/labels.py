@@ -47,8 +47,9 @@ and SSB's abbreviation) and «pp» in English.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -634,9 +635,12 @@ def pp_expr(difference: pl.Expr, decimals: int = 1, *, lang: str = "nb", symbol:
     return pl.when(number == SUPPRESSED).then(number).otherwise(pl.concat_str(number, pl.lit(suffix)))
 
 
-def unit_expr(value: pl.Expr, unit: pl.Expr, *, lang: str = "nb") -> pl.Expr:
+def unit_expr(value: pl.Expr, unit: pl.Expr, *, lang: str = "nb", units: Collection[str] | None = None) -> pl.Expr:
     """:func:`fmt_unit` for a column, the unit per row (``pct``, ``kr``, ``mill_kr``, ``number``,
     ``points``, ``score``).
+
+    ``units``: the units the column can hold, when known (each unit formats the whole column once;
+    a row of another unit gets null).
 
     Examples
     --------
@@ -650,10 +654,12 @@ def unit_expr(value: pl.Expr, unit: pl.Expr, *, lang: str = "nb") -> pl.Expr:
         suffix = pl.lit(_unit_suffix(name, lang))
         return pl.when(number == SUPPRESSED).then(number).otherwise(pl.concat_str(number, suffix))
 
-    return (pl.when(unit == "pct").then(pct_expr(value, lang=lang))
-            .when(unit == "mill_kr").then(shown("mill_kr"))
-            .when(unit == "kr").then(shown("kr"))
-            .when(unit == "number").then(shown("number"))
-            .when(unit == "points").then(pp_expr(value, lang=lang))
-            .when(unit == "score").then(shown("score"))
-            .otherwise(pl.lit(None, pl.String)))
+    forms: dict[str, pl.Expr] = {
+        "pct": pct_expr(value, lang=lang), "mill_kr": shown("mill_kr"), "kr": shown("kr"),
+        "number": shown("number"), "points": pp_expr(value, lang=lang), "score": shown("score"),
+    }
+    out: Any = pl
+    for name, form in forms.items():
+        if units is None or name in units:
+            out = out.when(unit == name).then(form)
+    return pl.lit(None, pl.String) if out is pl else out.otherwise(pl.lit(None, pl.String))

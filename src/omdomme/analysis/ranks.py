@@ -57,6 +57,18 @@ def _sqrt_psd(v: np.ndarray) -> np.ndarray:
         return vectors * np.sqrt(np.clip(values, 0.0, None))
 
 
+def _quantile_rank(counts: np.ndarray, q: float, n: int) -> np.ndarray:
+    """The ``q`` quantile of the simulated ranks, from their counts: numpy's ``inverted_cdf``.
+
+    ``np.quantile(ranks, q, method="inverted_cdf")`` takes the sorted draw at 0-based position
+    ``n q − 1`` rounded up (down when it is whole), i.e. the smallest rank whose cumulative
+    count exceeds that position; counting is the same rank without sorting ``n`` draws.
+    """
+    index = n * q - 1
+    position = max(int(np.floor(index) if index == np.floor(index) else np.floor(index) + 1), 0)
+    return (np.cumsum(counts, axis=-1) < position + 1).sum(axis=-1) + 1
+
+
 def rank_probabilities(estimates: np.ndarray, vcov: np.ndarray, *, better: str | np.ndarray, draws: int,
                        seed: int, z: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Probabilities of each rank, rank interval and point rank for k estimates (or a stack of families).
@@ -92,9 +104,12 @@ def rank_probabilities(estimates: np.ndarray, vcov: np.ndarray, *, better: str |
     # Rank within each draw: argsort of argsort; ties (zero variance) broken by position.
     keyed = sign[:, None, None] * x
     ranks = np.argsort(np.argsort(keyed, axis=-1, kind="stable"), axis=-1, kind="stable") + 1
-    p_rank = (ranks[..., None] == np.arange(1, k + 1)).mean(axis=1)
-    low = np.quantile(ranks, 0.025, axis=1, method="inverted_cdf").astype(int)
-    high = np.quantile(ranks, 0.975, axis=1, method="inverted_cdf").astype(int)
+    # How often each estimate (f, j) has each rank: one bincount over every family and draw.
+    n = ranks.shape[1]
+    cell = (np.arange(f)[:, None, None] * k + np.arange(k)) * k + ranks - 1
+    counts = np.bincount(cell.ravel(), minlength=f * k * k).reshape(f, k, k)
+    p_rank = counts / n
+    low, high = (_quantile_rank(counts, q, n) for q in (0.025, 0.975))
     point = np.argsort(np.argsort(sign[:, None] * est, axis=-1, kind="stable"), axis=-1, kind="stable") + 1
     out = {"p_rank": p_rank, "rank_low": low, "rank_high": high, "rank_point": point.astype(int),
            "p_top3": p_rank[..., : min(3, k)].sum(axis=-1)}

@@ -101,12 +101,13 @@ def _apply(frame: pl.DataFrame, suppress_reasons: list[pl.Expr], flag_reasons: l
         ),
     )
     # The row's unit (a share without `unit`/`kind` columns is a percent), formatted by omdomme.labels.
-    unit = (display_unit_expr(pl.col("unit"), pl.col("kind")) if {"unit", "kind"} <= set(frame.columns)
-            else pl.lit("pct"))
+    out = out.with_columns(_unit=display_unit_expr(pl.col("unit"), pl.col("kind"))
+                           if {"unit", "kind"} <= set(frame.columns) else pl.lit("pct"))
+    units = set(out.get_column("_unit").unique().to_list())  # format each unit present, once
     return out.with_columns(
         display=pl.when(pl.col("flag") == "suppressed").then(pl.lit(SUPPRESSED))
-        .otherwise(unit_expr(pl.col("estimate"), unit))
-    ).drop("_suppress", "_flag")
+        .otherwise(unit_expr(pl.col("estimate"), pl.col("_unit"), units=units))
+    ).drop("_suppress", "_flag", "_unit")
 
 
 def apply_reliability(frame: pl.DataFrame, *, min_n: int = 30) -> pl.DataFrame:
