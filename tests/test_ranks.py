@@ -98,22 +98,11 @@ domains = ["alle", "innenfra", "utenfra"]
 def shipped_tables(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     # The shipped 2018 definition and data with the analyst's table indicators (test_scales) and a
     # mean whose lower value is better; its breakdowns cross every indicator.
-    import warnings
-
-    from omdomme.analysis.reputation import estimate_reputation
     from omdomme.definitions import parse_definition
-    from test_scales import REPO, TABLE_INDICATORS
+    from test_scales import _estimate, shipped_with_tables
 
-    text = (REPO / "surveys" / "2018" / "omdomme.toml").read_text(encoding="utf-8")
-    data = (REPO / "surveys" / "2018" / "omdomme-2018.sav").resolve().as_posix()
-    text = text.replace('file = "omdomme-2018.sav"', f'file = "{data}"')
-    text = text.replace("\n[breakdowns.kjonn]", TABLE_INDICATORS + MEAN_LOWER + "\n[breakdowns.kjonn]", 1)
-    path = tmp_path_factory.mktemp("ranks") / "omdomme.toml"
-    path.write_text(text, encoding="utf-8")
-    d = parse_definition(path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        current = estimate_reputation(d, *d.read())
+    d = parse_definition(shipped_with_tables(tmp_path_factory.mktemp("ranks"), MEAN_LOWER))
+    current = _estimate(d)
     families = joint_families(current.estimates, current.joint, current.harmonised.targets)
     return d, current, rank_table(current.estimates, families, draws=d.ranks.draws, seed=d.ranks.seed)
 

@@ -67,16 +67,22 @@ def _estimate(definition):  # type: ignore[no-untyped-def]
         return estimate_reputation(definition, *definition.read())
 
 
-@pytest.fixture(scope="module")
-def shipped_2018(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    # The shipped 2018 definition and data, plus the table indicators.
+def shipped_with_tables(folder: Path, extra: str = "") -> Path:
+    """The shipped 2018 definition (reading the shipped data) with the table indicators and
+    ``extra`` before its breakdowns, written to ``folder/omdomme.toml``."""
     text = (REPO / "surveys" / "2018" / "omdomme.toml").read_text(encoding="utf-8")
     data = (REPO / "surveys" / "2018" / "omdomme-2018.sav").resolve().as_posix()
     text = text.replace('file = "omdomme-2018.sav"', f'file = "{data}"')
-    text = text.replace("\n[breakdowns.kjonn]", TABLE_INDICATORS + "\n[breakdowns.kjonn]", 1)
-    path = tmp_path_factory.mktemp("tables") / "omdomme.toml"
+    text = text.replace("\n[breakdowns.kjonn]", TABLE_INDICATORS + extra + "\n[breakdowns.kjonn]", 1)
+    path = folder / "omdomme.toml"
     path.write_text(text, encoding="utf-8")
-    return _estimate(parse_definition(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def shipped_2018(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    # The shipped 2018 definition and data, plus the table indicators.
+    return _estimate(parse_definition(shipped_with_tables(tmp_path_factory.mktemp("tables"))))
 
 
 def test_scales_means_and_net_scores_match_r(shipped_2018) -> None:  # type: ignore[no-untyped-def]
