@@ -236,3 +236,42 @@ def test_an_innovation_breakdown_gets_its_crosstab_with_norway(tmp_path: Path, e
     norway = rows.filter(pl.col("target") == "norge").row(0, named=True)
     assert cells[("Etter størrelse", "Norge", "10–19 ansatte", "Estimat")].value == pytest.approx(norway["estimate"])
     assert cells[("Etter størrelse", "Norge", "Alle foretak", "Estimat")].value == pytest.approx(2 * norway["estimate"])
+
+
+def test_a_whole_scale_gets_a_column_group_per_domain_and_code(tmp_path: Path) -> None:
+    # kind = "scale" has a row per code for one county × domain: each must land in its own
+    # column group («Alle: Svært godt»), not overwrite the others.
+    import shutil
+    import warnings
+
+    import xlsxwriter
+
+    from omdomme.analysis.reputation import estimate_reputation
+    from omdomme.definitions import parse_definition
+
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copy(repo / "surveys/2018/omdomme-2018.sav", tmp_path)
+    (tmp_path / "omdomme.toml").write_text(
+        (repo / "surveys/2018/omdomme.toml").read_text(encoding="utf-8")
+        + '\n[indicators.inntrykk_fordeling]\nlabel = "Generelt inntrykk"\nkind = "scale"\n'
+          'question = "inntrykk"\ndomains = ["alle", "utenfra"]\n', encoding="utf-8")
+    definition = parse_definition(tmp_path / "omdomme.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        estimates = estimate_reputation(definition, *definition.read()).estimates
+    scale = estimates.filter((pl.col("indicator") == "inntrykk_fordeling") & pl.col("breakdown").is_null())
+    assert scale.height == 5 * 5 * 2  # codes × counties × domains
+    path = tmp_path / "scale.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    write_indicator_sheets(workbook, scale, {"round": 2018})
+    workbook.close()
+    sheet = openpyxl.load_workbook(path)["inntrykk_fordeling"]
+    assert sheet.cell(1, 1).value == "Generelt inntrykk"
+    cells = _cells(sheet)
+    for r in scale.iter_rows(named=True):
+        group = f"{r['domain_label']}: {r['label'].rsplit(': ', 1)[-1]}"
+        est = cells[(r["target_label"], group, "Estimat")]
+        if r["flag"] == "suppressed":
+            assert est.value == ":"
+        else:
+            assert est.value == pytest.approx(r["estimate"], rel=1e-15)

@@ -266,15 +266,23 @@ def write_indicator_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dic
         sheet = workbook.add_worksheet(name)
         first = part.row(0, named=True)
         unit = _unit(first.get("kind"), first.get("display"))
-        sheet.write(0, 0, label_in(str(first.get("label") or indicator), first.get("label_en"), lang), f.title)
+        # A whole scale (kind = "scale") has a row per code: a column group per domain × code,
+        # headed «<domain>: <code's label>» (the row's label is «<indicator>: <code's label>»).
+        scale = "category" in part.columns and part["category"].is_not_null().any()
+        title = label_in(str(first.get("label") or indicator), first.get("label_en"), lang)
+        sheet.write(0, 0, title.rsplit(": ", 1)[0] if scale else title, f.title)
         sheet.write(1, 0, _w("subtitle", lang, survey=survey, round=first.get("round"),
                              better=_w("higher" if first.get("better") == "higher" else "lower", lang))
                     + (_w("synthetic", lang) if synthetic else ""), f.note)
         english = "domain_label_en" in part.columns
-        domains = [(d, label_in(str(nb), en if english else None, lang)) for d, nb, en in
-                   part.select("domain", "domain_label",
-                               pl.col("domain_label_en") if english else pl.lit(None, pl.String))
-                   .unique(maintain_order=True).rows()]
+        groups = part.select(
+            "domain", "domain_label", pl.col("domain_label_en") if english else pl.lit(None, pl.String).alias("d_en"),
+            pl.col("category") if scale else pl.lit(None, pl.String).alias("category"),
+            "label", pl.col("label_en") if "label_en" in part.columns else pl.lit(None, pl.String).alias("l_en"),
+        ).unique(subset=["domain", "category"], maintain_order=True).rows()
+        domains = [((d, cat), label_in(str(nb), en if english else None, lang)
+                    + (f": {label_in(str(lab), lab_en, lang).rsplit(': ', 1)[-1]}" if scale else ""))
+                   for d, nb, en, cat, lab, lab_en in groups]
         sheet.write(3, 0, _w("county", lang), f.head)
         sheet.write(4, 0, "", f.head)
         for d, (_, dlabel) in enumerate(domains):
@@ -290,7 +298,8 @@ def write_indicator_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dic
         footnotes: list[str] = []
         for i, target in enumerate(targets):
             r = 5 + i
-            rows = {x["domain"]: x for x in part.filter(pl.col("target") == target).iter_rows(named=True)}
+            rows = {(x["domain"], x.get("category") if scale else None): x
+                    for x in part.filter(pl.col("target") == target).iter_rows(named=True)}
             label = target_label(target, lang) if lang != "nb" else next(iter(rows.values()))["target_label"]
             is_ostfold = target == "ostfold"
             sheet.write(r, 0, label, f.county_bold if is_ostfold else None)
