@@ -1,6 +1,9 @@
 # Reference values for the third vendor's round (vendor C, surveys/2026/omdomme-2026.sav): every
 # indicator × rated county × domain and Østfold's paired differences with each other county,
-# computed with R's survey package from the vendor's file as delivered (issue #13).
+# computed with R's survey package from the vendor's file as delivered (issue #13); and the
+# association frame (issue #16): the share mentioning each of the nine categories and «vet ikke»
+# × domain × rated county (200 rows, r_vendor3_assoc.csv) with the joint covariance of Østfold's
+# ten shares per domain (r_vendor3_assoc_vcov.csv), from the multiple-dichotomy set as delivered.
 #
 # Run from the repository root:  Rscript tests/reference/r_vendor3/r_vendor3.R [output folder]
 # Produced with: R version 4.2.2 Patched (2022-11-10 r83330), survey 4.1.1, haven (user_na = TRUE,
@@ -65,6 +68,17 @@ county_in_label <- function(v) {
 }
 order <- vapply(1:5, function(i) county_in_label(paste0("Q1_", i)), character(1))
 for (q in c("Q2_", "Q3_")) stopifnot(identical(order, vapply(1:5, function(i) county_in_label(paste0(q, i)), character(1))))
+# The frame's categories from the dichotomies' labels («Hva forbinder du med Oslo? - Steder, byer»).
+frame_ids <- c("Steder, byer" = "steder", "Sverige, grensehandel" = "sverige", "Natur, kyst" = "natur",
+               "Dialekt" = "dialekt", "Næringsliv, industri" = "naeringsliv", "Verdier, egenskaper" = "verdier",
+               "Kultur, historie" = "kultur", "Negative stereotypier" = "negativ", "Annet" = "annet",
+               "Vet ikke" = "vet_ikke")
+item_codes <- c(1:9, 98)
+for (i in 1:5) {
+  stopifnot(identical(order[i], county_in_label(sprintf("Q4_%d_1", i))))
+  stopifnot(identical(unname(frame_ids[sub(".* - ", "", vapply(item_codes, function(k)
+    attr(raw[[sprintf("Q4_%d_%d", i, k)]], "label"), character(1)))]), unname(frame_ids)))
+}
 stopifnot(setequal(order, names(names_)))
 
 kommune <- sprintf("%04d", as.integer(num(raw$Kommunenr)))
@@ -89,7 +103,13 @@ long <- do.call(rbind, lapply(seq_along(order), function(i) {
   verdier <- items[, 6] == 1 & !is.na(items[, 6])
   named <- !is.na(items) & items == 1
   kun_geografi <- rowSums(named[, 1:3, drop = FALSE]) > 0 & rowSums(named[, 4:9, drop = FALSE]) == 0
-  data.frame(
+  # The whole frame (assos_<category>): mentioned or not, base everyone who answered; assos_vet_ikke
+  # is the «Vet ikke» item with no category mentioned.
+  frame <- as.data.frame(setNames(lapply(1:10, function(k) {
+    hit <- if (k <= 9) named[, k] else named[, 10] & rowSums(named[, 1:9, drop = FALSE]) == 0
+    ifelse(assoc_answered, as.numeric(hit), NA)
+  }), paste0("assos_", frame_ids)))
+  cbind(data.frame(
     ID = num(raw$ID), Vekt = num(raw$Vekt), target = t, residence = residence, age = age,
     cell = paste(residence, sex, age_group, sep = ":"),
     vet_ikke = ifelse(answered(kj), as.numeric(kj == 98), NA),
@@ -98,7 +118,7 @@ long <- do.call(rbind, lapply(seq_along(order), function(i) {
     moderne_ungdom = ifelse(answered(mod), as.numeric(mod %in% 4:5), NA),
     verdier = ifelse(assoc_answered, as.numeric(verdier), NA),
     kun_geografi = ifelse(assoc_answered, as.numeric(kun_geografi), NA),
-    stringsAsFactors = FALSE)
+    stringsAsFactors = FALSE), frame)
 }))
 long$alle <- TRUE
 long$innenfra <- long$residence == long$target
@@ -165,6 +185,40 @@ for (indicator in names(cells)) for (domain in cells[[indicator]]) {
       df = min(df[["ostfold"]], df[[b]], degf(cal)))
   }
 }
+# The association frame (issue #16): every category × domain × rated county, the same calls as
+# above (svyby(~y0, ~target, subset(cal, !is.na(y) & dom), svymean), degf per county), and the
+# joint covariance of Østfold's ten shares in each domain from the totals on the whole
+# calibrated design (svycontrast of the ten ratios num_c / den).
+frame_rows <- list(); frame_vcov <- list()
+for (indicator in paste0("assos_", frame_ids)) for (domain in c("alle", "innenfra", "utenfra", "unge")) {
+  cal$variables$y <- cal$variables[[indicator]]
+  cal$variables$dom <- cal$variables[[domain]]
+  cal$variables$y0 <- ifelse(is.na(cal$variables$y), 0, cal$variables$y)
+  base <- subset(cal, !is.na(y) & dom)
+  m <- svyby(~y0, ~target, base, svymean)
+  targets <- as.character(m$target)
+  frame_rows[[paste(indicator, domain)]] <- data.frame(
+    indicator = indicator, domain = domain, target = targets,
+    n = vapply(targets, function(t) sum(!is.na(long[[indicator]]) & long[[domain]] & long$target == t), numeric(1)),
+    estimate = coef(m), se = SE(m),
+    df = vapply(targets, function(t) degf(subset(base, target == t)), numeric(1)))
+}
+for (domain in c("alle", "innenfra", "utenfra", "unge")) {
+  ins <- with(cal$variables, !is.na(assos_steder) & cal$variables[[domain]] & target == "ostfold")
+  cal$variables$den <- as.numeric(ins)
+  for (c in frame_ids) cal$variables[[paste0("num_", c)]] <- ifelse(ins, cal$variables[[paste0("assos_", c)]], 0)
+  tot <- svytotal(as.formula(paste("~den +", paste(paste0("num_", frame_ids), collapse = " + "))), cal)
+  shares <- svycontrast(tot, setNames(lapply(frame_ids, function(c) parse(text = sprintf("num_%s / den", c))[[1]]),
+                                      paste0("assos_", frame_ids)))
+  v <- vcov(shares)
+  frame_vcov[[domain]] <- data.frame(domain = domain, target = "ostfold", row = rep(rownames(v), times = ncol(v)),
+                                     col = rep(colnames(v), each = nrow(v)), cov = as.vector(v))
+}
+frame_rows <- do.call(rbind, frame_rows); rownames(frame_rows) <- NULL
+frame_vcov <- do.call(rbind, frame_vcov); rownames(frame_vcov) <- NULL
+write.csv(frame_rows, file.path(out_dir, "r_vendor3_assoc.csv"), row.names = FALSE)
+write.csv(frame_vcov, file.path(out_dir, "r_vendor3_assoc_vcov.csv"), row.names = FALSE)
+
 estimates <- do.call(rbind, estimates); rownames(estimates) <- NULL
 pairs <- do.call(rbind, pairs); rownames(pairs) <- NULL
 write.csv(estimates, file.path(out_dir, "r_vendor3_estimates.csv"), row.names = FALSE)
@@ -175,4 +229,4 @@ writeLines(c(sprintf("data_sha256 = %s", sub(" .*", "", sha)), sprintf("r = %s",
              sprintf("survey = %s", as.character(packageVersion("survey"))),
              sprintf("vendor_order = %s", paste(order, collapse = ","))),
            file.path(out_dir, "r_vendor3.provenance.txt"))
-cat(nrow(estimates), "estimates,", nrow(pairs), "paired differences\n")
+cat(nrow(estimates), "estimates,", nrow(pairs), "paired differences,", nrow(frame_rows), "frame shares\n")
