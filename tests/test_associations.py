@@ -114,3 +114,22 @@ def test_the_frame_has_no_pairs_and_no_letters_but_derived_indicators_do(estimat
     assert letters.filter(pl.col("indicator").str.starts_with("assos_"))["letters"].is_null().all()
     assert letters.filter((pl.col("indicator") == "kun_geografi") & pl.col("breakdown").is_null())[
         "letters"].is_not_null().any()
+
+
+def test_the_set_column_marks_the_multiple_response_rows(estimated_2018) -> None:  # type: ignore[no-untyped-def]
+    # A reader of estimates.csv tells the frame's rows by `set`, without the assos_ prefix convention.
+    from omdomme.results.schema import ESTIMATE_COLUMNS
+
+    e = estimated_2018.estimates
+    assert e.columns == ESTIMATE_COLUMNS and "set" in e.columns
+    in_set = e.filter(pl.col("set").is_not_null())
+    assert in_set["set"].unique().to_list() == ["assosiasjon"]
+    assert in_set["indicator"].str.starts_with("assos_").all()
+    assert in_set.height == 10 * 4 * 5  # nine categories and «vet ikke» × domains × counties
+    # Every other row, the derived indicators over the same codes included, is in no set.
+    others = e.filter(pl.col("set").is_null())
+    assert not others["indicator"].str.starts_with("assos_").any()
+    assert {"verdier", "kun_geografi"} <= set(others["indicator"])
+    # What the marker warns of: one county's shares of the set do not sum to 1.
+    sums = in_set.filter(pl.col("indicator") != "assos_vet_ikke").group_by("target", "domain").agg(pl.col("estimate").sum())
+    assert (sums["estimate"] > 1.0).any()

@@ -89,3 +89,52 @@ def test_cli_prints_agreement_per_code(root: Path) -> None:
     assert [line.split()[0] for line in lines[3:13]] == [
         "steder", "sverige", "natur", "dialekt", "naeringsliv", "verdier", "kultur", "negativ", "annet", "vet_ikke"]
     assert lines[-1].endswith("answers where they disagree: the rows with same = nei in koding.csv.")
+
+
+def test_koding_csv_is_an_input_of_the_reuse_check(tmp_path: Path) -> None:
+    # analyse reuses the previous round's stored estimates only while its inputs are byte-identical;
+    # the analyst's coding changes the association estimates, so koding.csv is one of them.
+    import warnings
+
+    from _fixture_round import make_round
+    from omdomme.analysis.reputation import analyse_round
+    from omdomme.results.write import write_analysis
+
+    make_round(tmp_path, 2016, seed=2, n=300)
+    make_round(tmp_path, 2018, seed=1, n=300, previous=2016)
+    koding = tmp_path / "surveys" / "2016" / "koding.csv"
+
+    def write_coding(ids: range) -> None:
+        pl.DataFrame({"respondent": list(ids), "county": "ostfold", "analyst": "verdier"}).write_csv(koding)
+
+    def verdier_2016() -> tuple[float, dict]:  # type: ignore[type-arg]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = analyse_round(2018, root=tmp_path)
+        row = result.comparisons.filter(comparison="round", indicator="verdier", domain="alle", target_a="ostfold")
+        return row["estimate_b"].item(), result.manifest
+
+    write_coding(range(1, 41))
+    afresh, manifest = verdier_2016()
+    inputs = manifest["surveys"]["omdomme"]["parameters"]["previous"]["inputs"]
+    assert [i["path"] for i in inputs] == ["surveys/2016/omdomme-2016.sav", "surveys/2016/koding.csv"]
+    assert inputs[1]["role"] == "coding"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stored = analyse_round(2016, root=tmp_path)
+    # The round's own manifest lists its koding.csv among the inputs too.
+    assert [i.get("role") for i in stored.manifest["surveys"]["omdomme"]["inputs"]] == [None, "coding"]
+    write_analysis(stored, tmp_path)
+    assert verdier_2016()[0] == afresh  # reused: the same inputs
+    # Editing the coding invalidates the stored table, as editing the data or definition does:
+    # the previous round is estimated afresh with the new coding, not read stale.
+    write_coding(range(1, 121))
+    edited, _ = verdier_2016()
+    assert edited > afresh
+    shutil.rmtree(tmp_path / "analyses" / "2016")
+    assert verdier_2016()[0] == edited  # the same as with no stored round at all
+    # And removing it: back to the vendor's coding.
+    write_analysis(stored, tmp_path)
+    koding.unlink()
+    vendor_only, _ = verdier_2016()
+    assert vendor_only < afresh

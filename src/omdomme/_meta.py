@@ -9,7 +9,10 @@ __version__ = "0.1.0"
 
 #: Version of the output contract of ``analyses/`` (columns, dtypes, codes; docs/output.md).
 #: Raised when a column is added, renamed or changes meaning; readers refuse a newer one.
-SCHEMA_VERSION = 4  # 4: estimates label_en, domain_label_en (issue #17); 3: estimates breakdown, breakdown_level, category, letters; comparisons domain_b (issue #15)
+# 4: estimates label_en, domain_label_en (issue #17) and set (the multiple-response set of the
+#    association frame's rows; issue #16); 3: estimates breakdown, breakdown_level, category,
+#    letters; comparisons domain_b (issue #15)
+SCHEMA_VERSION = 4
 
 
 def software_versions() -> dict[str, str]:

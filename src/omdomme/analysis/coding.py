@@ -15,7 +15,6 @@ coding where the ``analyst`` cell is filled in, the vendor's otherwise
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import polars as pl
 from omdomme.analysis.associations import coded_question
 from omdomme.definitions import Definition, load_definition
 from omdomme.errors import DefinitionError
+from omdomme.results.manifest import file_entry, sha256_of
 
 FILE_NAME = "koding.csv"
 VET_IKKE = "vet_ikke"
@@ -181,6 +181,23 @@ def read_coding(path: Path, frame: list[str]) -> pl.DataFrame:
     return table
 
 
+def coding_file(definition: Definition) -> Path | None:
+    """The round's ``koding.csv`` when it exists and the definition has a coded question, else None.
+
+    ``analyse`` reads it (:func:`apply_coding`), so it is an input of the round like the data
+    file: listed in the manifest's ``inputs`` and part of the check that lets a stored previous
+    round be reused.
+    """
+    path = definition.path.parent / FILE_NAME
+    return path if coded_question(definition) is not None and path.is_file() else None
+
+
+def coding_inputs(definition: Definition, root: Path) -> list[dict[str, Any]]:
+    """The manifest's ``inputs`` entry of ``koding.csv`` (path, size, sha256, ``role = "coding"``), if any."""
+    path = coding_file(definition)
+    return [] if path is None else [file_entry(path, root) | {"role": "coding"}]
+
+
 def apply_coding(definition: Definition, long: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any] | None]:
     """Use the analyst's coding from ``koding.csv`` where filled in, the vendor's elsewhere.
 
@@ -189,8 +206,8 @@ def apply_coding(definition: Definition, long: pl.DataFrame) -> tuple[pl.DataFra
     ``None`` when the round has no ``koding.csv`` (the vendor's coding throughout).
     """
     q = coded_question(definition)
-    path = definition.path.parent / FILE_NAME
-    if q is None or not path.is_file():
+    path = coding_file(definition)
+    if q is None or path is None:
         return long, None
     frame = list(q.categories)
     table = read_coding(path, frame).filter(pl.col("analyst").is_not_null())
@@ -211,7 +228,7 @@ def apply_coding(definition: Definition, long: pl.DataFrame) -> tuple[pl.DataFra
     n_analyst = long.join(analyst.select("respondent", "target"), on=["respondent", "target"], how="semi").height
     answered = int(long[f"{q.name}__vet_ikke"].is_not_null().sum())
     info = {
-        "file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "file": path.name, "sha256": sha256_of(path),
         "analyst": n_analyst, "vendor": answered - n_analyst,
         "rule": "the analyst's coding where koding.csv has it, the vendor's elsewhere",
     }

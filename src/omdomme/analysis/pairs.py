@@ -216,4 +216,6 @@ def letter_column(estimates: pl.DataFrame, comparisons: pl.DataFrame) -> pl.Data
                                        "letters": pl.String}, orient="row")
     out = estimates.drop("letters", strict=False).join(table, on=["indicator", "domain", "target"], how="left",
                                                        maintain_order="left")
-    return out.with_columns(pl.when(pl.col("category").is_null()).then(pl.col("letters")).alias("letters"))
+    out = out.with_columns(pl.when(pl.col("category").is_null()).then(pl.col("letters")).alias("letters"))
+    # The contract's column order (letters is not the last column of estimates).
+    return out.select(estimates.columns) if "letters" in estimates.columns else out

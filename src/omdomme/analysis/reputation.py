@@ -33,7 +33,7 @@ import polars as pl
 from omdomme._meta import SCHEMA_VERSION, __version__
 from omdomme.analysis.associations import ASSOCIATION_PREFIX, frame_indicators, group_hit
 from omdomme.analysis.breakdowns import breakdown_crossings, breakdown_levels, level_counts
-from omdomme.analysis.coding import apply_coding
+from omdomme.analysis.coding import apply_coding, coding_inputs
 from omdomme.analysis.counties import county_comparisons, hide_suppressed, round_comparisons
 from omdomme.analysis.pairs import comparison_rows, county_pairs, domain_pairs, letter_column
 from omdomme.analysis.ranks import joint_families, rank_table
@@ -290,10 +290,14 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         idx = [positions[(name, t)] for t in targets]
         vcov[cells[name]] = (targets, v[np.ix_(idx, idx)])
 
+    # The frame's rows name their multiple-response set (the question), so that a reader of the
+    # estimates can tell them without the assos_ prefix.
+    frame_ids = {ind.id for ind in frame_indicators(definition)}
     meta_rows = [
         {"variable": f"{ind.id}{_SEP}{dom}", "indicator": ind.id, "domain": dom,
          "domain_label": definition.domains[dom].label,
-         "domain_label_en": definition.domains[dom].label_en or builtin_en(definition.domains[dom].label)}
+         "domain_label_en": definition.domains[dom].label_en or builtin_en(definition.domains[dom].label),
+         "set": ind.question if ind.id in frame_ids else None}
         for ind, dom in ((ind, dom) for ind in own for dom in ind.domains)
     ]
     estimates, keys = _split_keys(_finish(frame, meta_rows, definition, h.targets))
@@ -477,8 +481,9 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         ranks.append(rank_table(compared, joint_families(compared, current.joint, current.harmonised.targets),
                                 draws=definition.ranks.draws, seed=definition.ranks.seed))
         seed = definition.ranks.seed
-        # The vendor's file as delivered: path, size, sha256 and what its header says.
-        inputs = [file_entry(definition.data_path, root) | input_provenance(meta)]
+        # The vendor's file as delivered (path, size, sha256, what its header says), and the
+        # analyst's coding (koding.csv) when there is one.
+        inputs = [file_entry(definition.data_path, root) | input_provenance(meta), *coding_inputs(definition, root)]
         prev = previous_round(definition, root)
         prev_info: dict[str, Any] | None = None
         if prev is not None and not (root / "surveys" / str(prev) / "omdomme.toml").is_file():
@@ -536,16 +541,19 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
     """The previous round's estimates: from ``analyses/<prev>/`` when that is provably current, else afresh.
 
     The stored ``estimates.parquet`` is reused only when its manifest was written by this
-    omdomme version from byte-identical inputs (definition and data sha256); otherwise the
+    omdomme version from byte-identical inputs (definition, data and ``koding.csv`` sha256,
+    the last only where the round has one); otherwise the
     round is estimated again in memory from its own definition and data. Either way both
     sides of the change come from the same code and the same files.
     """
     definition_entry = file_entry(definition.path, root)
     data_entry = file_entry(definition.data_path, root)
+    # The analyst's coding changes the association estimates as the data do.
+    inputs = [data_entry, *coding_inputs(definition, root)]
     # One fixed description (not which path was taken) so that the manifest does not depend on
     # whether the previous round happened to be analysed: the numbers are the same either way.
     info: dict[str, Any] = {
-        "round": definition.round, "definition": definition_entry, "inputs": [data_entry],
+        "round": definition.round, "definition": definition_entry, "inputs": inputs,
         "how": f"analyses/{definition.round}/estimates.parquet when written by this omdomme version from "
                f"these inputs (sha256), else estimated afresh from them",
     }
@@ -556,7 +564,7 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
         current = (manifest.get("omdomme_version") == __version__
                    and manifest.get("schema_version") == SCHEMA_VERSION
                    and stored["definition"]["sha256"] == definition_entry["sha256"]
-                   and [i["sha256"] for i in stored["inputs"]] == [data_entry["sha256"]])
+                   and [i["sha256"] for i in stored["inputs"]] == [i["sha256"] for i in inputs])
         # A damaged stored table is no reason to stop: the round is estimated afresh below.
         estimates = read_table(folder, "estimates", manifest) if current else None
     except (InputError, KeyError, TypeError):

@@ -26,10 +26,13 @@ ESTIMATE_SCHEMA: dict[str, Any] = {
     "flag": pl.String, "display": pl.String, "note": pl.String,
     # The analyst's tables: breakdown rows and whole-scale rows (empty on the definition's own rows).
     "breakdown": pl.String, "breakdown_level": pl.String, "category": pl.String, "letters": pl.String,
+    # The multiple-response set a row belongs to (the association frame's question, e.g.
+    # «assosiasjon»): its rows' shares do not sum to 1. Empty on every other row.
+    "set": pl.String,
 }
 #: Columns only the reputation survey's tables fill (breakdown and whole-scale rows; the compact
-#: letters of the counties); empty elsewhere.
-TABLE_COLUMNS: tuple[str, ...] = ("breakdown", "breakdown_level", "category", "letters")
+#: letters of the counties; the multiple-response set of the association frame's rows); empty elsewhere.
+TABLE_COLUMNS: tuple[str, ...] = ("breakdown", "breakdown_level", "category", "letters", "set")
 #: The English labels (``--lang en``), null where the definition gives none: a survey module that
 #: does not fill them gets nulls.
 LABEL_EN_COLUMNS: tuple[str, ...] = ("label_en", "domain_label_en")
