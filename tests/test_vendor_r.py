@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from _rscript import assert_r_reproduces
 from omdomme.analysis.associations import frame_covariance
 from omdomme.analysis.counties import county_comparisons
 from omdomme.analysis.reputation import estimate_reputation
@@ -121,20 +122,5 @@ def test_the_frame_covariance_matches_r(estimated_2026: Any) -> None:
 
 @pytest.mark.needs_r
 def test_committed_r_vendor3_values_are_what_r_computes(tmp_path: Path) -> None:
-    import shutil
-    import subprocess
-
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not installed; the committed R values are used by the parity tests above")
-    run = subprocess.run(["Rscript", str(REFERENCE / "r_vendor3.R"), str(tmp_path)], cwd=REPO,
-                         capture_output=True, text=True)
-    if run.returncode != 0 and "there is no package called" in run.stderr:
-        pytest.skip(f"R lacks a package: {run.stderr.strip().splitlines()[-1]}")
-    assert run.returncode == 0, run.stderr
-    for name in ("r_vendor3_estimates.csv", "r_vendor3_pairs.csv", "r_vendor3_assoc.csv", "r_vendor3_assoc_vcov.csv"):
-        fresh = pl.read_csv(tmp_path / name, infer_schema_length=None)
-        committed = pl.read_csv(REFERENCE / name, infer_schema_length=None)
-        assert fresh.select(pl.col(pl.String, pl.Int64)).equals(committed.select(pl.col(pl.String, pl.Int64))), name
-        for col in fresh.select(pl.col(pl.Float64)).columns:
-            np.testing.assert_allclose(fresh[col].to_numpy(), committed[col].to_numpy(), rtol=1e-12, atol=1e-300,
-                                       err_msg=f"{name}: {col}")
+    assert_r_reproduces(REFERENCE / "r_vendor3.R", REFERENCE, ("r_vendor3_estimates.csv", "r_vendor3_pairs.csv",
+                        "r_vendor3_assoc.csv", "r_vendor3_assoc_vcov.csv"), tmp_path)
