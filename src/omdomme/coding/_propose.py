@@ -16,7 +16,12 @@ per answer):
    at least six letters, or from a place name of the five counties of at least five.
 4. *Unknown words*: a word left over that is not a function word (``data/stopwords.txt``)
    proposes ``annet``, and the reason names it, so the analyst sees what the lexicon missed.
-   An empty answer, or one with only «vet ikke»-words, is «vet ikke».
+   An empty answer, or one with only «vet ikke»-words, is «vet ikke»; so is an answer with no
+   word of content at all — only punctuation, numbers (a missing-value code typed as text,
+   «99»), single letters («x», «n/a») or function words — which says nothing about the county.
+
+Before matching, :func:`omdomme.coding._text.clean` repairs the answer as vendors' files
+deliver it (mojibake such as «Ã¸», HTML tags and entities, invisible characters).
 """
 
 from __future__ import annotations
@@ -26,13 +31,13 @@ from collections.abc import Sequence
 import polars as pl
 
 from omdomme.coding._lexicon import CODES, SWEDEN, VET_IKKE, Lexicon, load_lexicon
-from omdomme.coding._text import stem, tokens
+from omdomme.coding._text import clean, stem, tokens
 
 MAX_N = 3
 MIN_PREFIX_PLACE, MIN_PREFIX_WORD, MIN_SUFFIX_WORD, MIN_TAIL = 4, 5, 5, 3
 MIN_FUZZY, MIN_FUZZY_PLACE = 6, 5
 EMPTY_REASON = "tomt svar"
-NO_MATCH_REASON = "ingen ord fra leksikonet"
+NO_CONTENT_REASON = "ingen ord med innhold"
 _MATCH_SCHEMA = {"row": pl.Int64, "pos": pl.Int64, "n": pl.Int64, "code": pl.String, "said": pl.String,
                  "term": pl.String, "how": pl.String}
 
@@ -251,20 +256,19 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
         pl.DataFrame({"text": series}).with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
         .join(per_row, on="row", how="left").join(vi_rows, on="row", how="left")
     )
-    blank = pl.col("text").fill_null("").str.replace_all(r"[^\p{L}\p{N}]", "") == ""
+    blank = clean(pl.col("text").fill_null("")).str.replace_all(r"[^\p{L}\p{N}]", "") == ""
     nothing = pl.col("codes").is_null() | (pl.col("codes").list.len() == 0)
-    vet_ikke = nothing & (blank | pl.col("vi_said").is_not_null())
-    other = nothing & ~vet_ikke
+    # No word the lexicon or the unknown-word pass kept: punctuation, numbers, single letters and
+    # function words only («99», «n/a», «x», «-»).
+    no_content = pl.col("reason").is_null()
+    vet_ikke = nothing & (blank | pl.col("vi_said").is_not_null() | no_content)
     reason = (
         pl.when(vet_ikke & blank).then(pl.format("{}: {}", pl.lit(VET_IKKE), pl.lit(EMPTY_REASON)))
-        .when(vet_ikke).then(pl.format("{}: {}", pl.lit(VET_IKKE), pl.col("vi_said")))
-        .when(other).then(pl.format("annet: {}", pl.lit(NO_MATCH_REASON)))
+        .when(vet_ikke & pl.col("vi_said").is_not_null()).then(pl.format("{}: {}", pl.lit(VET_IKKE), pl.col("vi_said")))
+        .when(vet_ikke).then(pl.format("{}: {}", pl.lit(VET_IKKE), pl.lit(NO_CONTENT_REASON)))
         .otherwise(pl.col("reason"))
     )
-    codes = (
-        pl.when(vet_ikke).then(pl.lit([], dtype=pl.List(pl.String)))
-        .when(other & pl.lit("annet" in frame)).then(pl.lit(["annet"], dtype=pl.List(pl.String)))
-        .when(other).then(pl.lit([], dtype=pl.List(pl.String)))
-        .otherwise(pl.col("codes"))
-    )
+    # Words said but none in the frame (a frame without `annet`): no code, the reason names them.
+    codes = pl.when(vet_ikke).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(
+        pl.col("codes").fill_null(pl.lit([], dtype=pl.List(pl.String))))
     return out.select("row", "text", codes.alias("codes"), vet_ikke.alias("vet_ikke"), reason.alias("reason"))

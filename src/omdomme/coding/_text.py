@@ -1,7 +1,13 @@
-"""Normalising free text for the lexicon: case, æøå and their ASCII spellings, inflections.
+"""Normalising free text for the lexicon: repairs, case, æøå and their ASCII spellings, inflections.
 
 One set of polars expressions serves both the lexicon's terms and the respondents' answers,
 so that a term and an answer meet in the same form:
+
+- :func:`clean` repairs what vendors' files carry on the way from a web form: UTF-8 read as
+  Latin-1 or Windows-1252 («Ã¸stfold» -> «østfold», «â€™» -> «’»), HTML tags (``<br>`` -> a
+  space) and entities (``&amp;``, ``&oslash;``, ``&#229;``), invisible characters (soft hyphen,
+  zero-width space, byte-order mark) and compatibility forms (NFKC: the ligature «ﬁ» is «fi»,
+  a no-break space a space);
 
 - :func:`fold` lower-cases and maps ``æ``/``ä`` to ``ae``, ``ø``/``ö`` to ``o``, ``å`` and
   ``aa`` to ``a``, accents away, hyphens inside a word away (``Harry-handel`` ->
@@ -14,6 +20,8 @@ so that a term and an answer meet in the same form:
 
 from __future__ import annotations
 
+import html.entities
+
 import polars as pl
 
 # The characters of a word: letters, digits, and an apostrophe or hyphen between them.
@@ -24,6 +32,63 @@ _FOLD_TO = ["a", "ae", "ae", "o", "o", "a", "e", "e", "e", "u", "a", "a", "o", "
 SUFFIXES = ("heten", "este", "ene", "ane", "het", "ere", "est", "ens", "en", "et", "er", "ar", "a", "e")
 MIN_STEM = 3
 _CONSONANTS = list("bcdfghjklmnpqrstvwxz")
+
+
+def _mojibake() -> tuple[list[str], list[str]]:
+    """UTF-8 bytes shown as Windows-1252 or Latin-1 characters, and the character they were.
+
+    Every character from U+00A0 to U+00FF (æ, ø, å, é, «, …) and the usual punctuation of a
+    word processor. The wrong forms begin with «Â», «Ã» or «â» followed by characters that
+    never follow them in Norwegian or English text, so replacing them cannot damage a correct
+    answer.
+    """
+    chars = [chr(c) for c in range(0xA0, 0x100)] + list("‘’‚“”„–—…€•")
+    wrong_forms: list[str] = []
+    right: list[str] = []
+    for ch in chars:
+        raw = ch.encode("utf-8")
+        # cp1252 leaves five bytes undefined; a decoder shows them as the Latin-1 control characters.
+        for wrong in (raw.decode("latin-1"),
+                      "".join(bytes([b]).decode("cp1252") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b)
+                              for b in raw)):
+            if wrong != ch and wrong not in wrong_forms:
+                wrong_forms.append(wrong)
+                right.append(ch)
+    return wrong_forms, right
+
+
+def _entities() -> tuple[list[str], list[str]]:
+    """HTML's named entities (``&aring;``) and the numeric ones (``&#229;``, ``&#xe5;``) of Latin text."""
+    names = [f"&{name};" for name in html.entities.name2codepoint]
+    chars = [chr(cp) for cp in html.entities.name2codepoint.values()]
+    for cp in (*range(0x20, 0x7F), *range(0xA0, 0x250), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x20AC):
+        for form in (f"&#{cp};", f"&#x{cp:x};", f"&#x{cp:X};", f"&#X{cp:x};", f"&#X{cp:X};"):
+            if form not in names:
+                names.append(form)
+                chars.append(chr(cp))
+    return names, chars
+
+
+_MOJIBAKE_FROM, _MOJIBAKE_TO = _mojibake()
+_ENTITY_FROM, _ENTITY_TO = _entities()
+_INVISIBLE = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+# An HTML tag (``<br>``, ``<p class="x">``, ``</div>``): a letter or «/» right after «<».
+_TAG = r"</?[A-Za-z][^<>]{0,200}>"
+
+
+def clean(expr: pl.Expr) -> pl.Expr:
+    """Repair an answer as delivered: mojibake, HTML tags and entities, invisible characters, NFKC.
+
+    Examples
+    --------
+    >>> pl.select(clean(pl.lit("Ã˜stfold &amp; skj&aelig;rg&#229;rden<br>Hal\u00adden"))).item()
+    'Østfold & skjærgården Halden'
+    """
+    out = expr.str.replace_many(_MOJIBAKE_FROM, _MOJIBAKE_TO)
+    out = out.str.replace_all(_TAG, " ").str.replace_many(_ENTITY_FROM, _ENTITY_TO)
+    # An entity left (unknown or malformed) is markup, not words.
+    out = out.str.replace_all(r"&#?[A-Za-z0-9]{1,10};", " ")
+    return out.str.replace_many(_INVISIBLE, [""] * len(_INVISIBLE)).str.normalize("NFKC")
 
 
 def fold(expr: pl.Expr) -> pl.Expr:
@@ -75,7 +140,7 @@ def tokens(texts: pl.Series) -> pl.DataFrame:
     words = (
         frame.select(
             pl.col("row").cast(pl.Int64),
-            pl.col("text").fill_null("").str.normalize("NFC").str.extract_all(WORD).alias("word"),
+            clean(pl.col("text").fill_null("")).str.extract_all(WORD).alias("word"),
         )
         .with_columns(pl.int_ranges(0, pl.col("word").list.len()).alias("pos"))
         .explode("word", "pos")
