@@ -22,12 +22,13 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from omdomme.definitions import Definition
+from omdomme.definitions import Breakdown, Definition
 from omdomme.errors import DefinitionError
 from omdomme.geography import COUNTIES, COUNTY_NAMES
 from omdomme.labels import builtin_en
@@ -116,7 +117,7 @@ def breakdown_levels(definition: Definition, long: pl.DataFrame, meta: Metadata 
                       for name, code in named.items()]
         elif b.by == "age":
             # The respondent's age range (years: one value; a vendor's band: its range) within the band.
-            levels = [Level(lv.id, b.labels.get(lv.id) or f"{_num(lv.codes[0])}–{_num(lv.codes[1])} år",
+            levels = [Level(lv.id, b.labels.get(lv.id) or band_label(lv.codes[0], lv.codes[1], "år"),
                             ((pl.col("age_low") >= lv.codes[0]) & (pl.col("age_high") <= lv.codes[1])).fill_null(False))
                       for lv in b.levels]
         elif b.by == "residence":
@@ -142,26 +143,130 @@ def breakdown_levels(definition: Definition, long: pl.DataFrame, meta: Metadata 
                 levels.append(Level(lv.id, text, mask))
         else:  # a raw respondent variable
             column = f"breakdown__{b.id}"
-            values = long.get_column(column)
-            if not (values.dtype.is_numeric() or values.dtype == pl.Boolean or values.dtype == pl.Null):
-                raise DefinitionError(
-                    f"{definition.path}: [breakdowns.{b.id}] splits by `{b.source}`, which is {values.dtype} in "
-                    f"{definition.data_path.name}, not numeric codes; recode it or name a coded variable."
-                )
-            labels = _value_labels(meta, b.source)
-            missing = _user_missing(meta, b.source)
-            if b.levels:
-                declared = b.levels
-            else:
-                present = {float(v) for v in values.cast(pl.Float64).drop_nulls().unique().to_list()}
-                found = sorted((present | set(labels)) - missing)
-                declared = tuple(_Declared(_num(c), (c,)) for c in found)
-            levels = []
-            for lv in declared:
-                text = b.labels.get(lv.id) or " / ".join(labels[c] for c in lv.codes if c in labels) or lv.id
-                levels.append(Level(lv.id, text, pl.col(column).cast(pl.Float64).is_in(list(lv.codes)).fill_null(False)))
+            levels = coded_levels(b, long.get_column(column), meta, column=column,
+                                  where=f"{definition.path}", data_name=definition.data_path.name)
         out[b.id] = [replace(lv, label_en=b.labels_en.get(lv.id) or builtin_en(lv.label)) for lv in levels]
     return out
+
+
+def band_label(low: float, high: float, unit: str) -> str:
+    """A band's label: «18–29 år», «10–19 sysselsatte», «100 sysselsatte og over» (an open band).
+
+    >>> band_label(18, 29, "år"), band_label(100, float("inf"), "sysselsatte")
+    ('18–29 år', '100 sysselsatte og over')
+    """
+    if high == float("inf"):
+        return f"{_num(low)} {unit} og over"
+    return f"{_num(low)}–{_num(high)} {unit}"
+
+
+def coded_levels(b: Breakdown, values: pl.Series, meta: Metadata | None, *, column: str, where: str,
+                 data_name: str) -> list[Level]:
+    """The levels of a breakdown by a coded variable: its declared code groups, or one level per code.
+
+    Parameters
+    ----------
+    b
+        The breakdown (``by = "variable"``, or an innovation firm field: ``industry``, ``size_class``).
+    values
+        The variable's values (to find the codes when ``levels`` is not declared).
+    meta
+        The file's metadata: value labels (grouped codes joined with « / ») and user-missing codes
+        (left out of the levels found in the data).
+    column
+        The frame column that the level masks read.
+    where, data_name
+        The definition file and the data file's name, for the error message.
+
+    Raises
+    ------
+    DefinitionError
+        The variable is not numeric codes.
+    """
+    if not (values.dtype.is_numeric() or values.dtype == pl.Boolean or values.dtype == pl.Null):
+        raise DefinitionError(
+            f"{where}: [breakdowns.{b.id}] splits by `{b.source}`, which is {values.dtype} in "
+            f"{data_name}, not numeric codes; recode it or name a coded variable."
+        )
+    labels = _value_labels(meta, b.source)
+    missing = _user_missing(meta, b.source)
+    if b.levels:
+        declared: tuple[Any, ...] = b.levels
+    else:
+        present = {float(v) for v in values.cast(pl.Float64).drop_nulls().unique().to_list()}
+        found = sorted((present | set(labels)) - missing)
+        declared = tuple(_Declared(_num(c), (c,)) for c in found)
+    levels = []
+    for lv in declared:
+        text = b.labels.get(lv.id) or " / ".join(labels[c] for c in lv.codes if c in labels) or lv.id
+        levels.append(Level(lv.id, text, pl.col(column).cast(pl.Float64).is_in(list(lv.codes)).fill_null(False)))
+    return levels
+
+
+def level_entry(b: Breakdown, rows: pl.DataFrame, levels: list[Level], unit: str) -> dict[str, Any]:
+    """A breakdown's manifest entry: each level's label and how many ``unit`` (rows of ``rows``) are in it.
+
+    ``in_no_level``: the rows in none of the levels (counted, never dropped silently).
+    """
+    masks = [lv.mask.alias(f"_{i}") for i, lv in enumerate(levels)]
+    counted = rows.select(*[m.sum() for m in masks],
+                          (~pl.any_horizontal(*masks) if masks else pl.lit(True)).sum().alias("_none")).row(0)
+    return {
+        "label": b.label, "by": b.by, "source": b.source, "within": b.within, "unit": unit,
+        "levels": [{"level": lv.id, "label": lv.label, unit: int(n)} for lv, n in zip(levels, counted, strict=False)],
+        "in_no_level": int(counted[-1]),
+        "indicators": list(b.indicators),
+    }
+
+
+#: The frame column of an innovation breakdown's level (the level id; null: the firm is in none).
+LEVEL_PREFIX = "_level__"
+
+
+def firm_levels(breakdowns: Mapping[str, Breakdown], data: pl.DataFrame, meta: Metadata | None, *,
+                ident: str, where: str, data_name: str) -> tuple[dict[str, list[Level]], list[pl.Expr]]:
+    """The levels of an innovation definition's breakdowns, and each firm's level as a column.
+
+    ``industry``, ``size_class`` and ``variable`` are coded variables (:func:`coded_levels`: value
+    labels, code groups); ``employees`` has bands ``[low, high]`` (``inf`` for an open band; a
+    user-missing count is in no band). A firm is in at most one level of a breakdown; the column
+    ``_level__<id>`` holds its level id (null: in none, counted in the manifest).
+
+    Raises
+    ------
+    DefinitionError
+        Two levels of a breakdown hold the same firm (the message names them and the firms).
+    """
+    levels: dict[str, list[Level]] = {}
+    columns: list[pl.Expr] = []
+    for b in breakdowns.values():
+        if b.by == "employees":
+            value = pl.col(str(b.source)).cast(pl.Float64)
+            valid = ~value.is_in(sorted(_user_missing(meta, b.source)) or [float("nan")])
+            found = [Level(lv.id, b.labels.get(lv.id) or band_label(lv.codes[0], lv.codes[1], "sysselsatte"),
+                           (valid & (value >= lv.codes[0]) & (value <= lv.codes[1])).fill_null(False))
+                     for lv in b.levels]
+        else:
+            found = coded_levels(b, data.get_column(str(b.source)), meta, column=str(b.source), where=where,
+                                 data_name=data_name)
+        masks = data.select(*[lv.mask.alias(f"_{i}") for i, lv in enumerate(found)]) if found else pl.DataFrame()
+        if found:
+            twice = masks.select(pl.sum_horizontal(pl.all()) > 1).to_series()
+            if twice.any():
+                row = masks.filter(twice).row(0)
+                both = [found[i].id for i, inside in enumerate(row) if inside]
+                firms = data.filter(twice).get_column(ident).head(5).to_list()
+                raise DefinitionError(
+                    f"{where}: levels {', '.join(f'`{x}`' for x in both)} of [breakdowns.{b.id}] both hold firm(s) "
+                    f"{', '.join(str(f) for f in firms)} ({int(twice.sum())} in all); a firm is in one level "
+                    f"only: make the levels' codes (or bands) disjoint."
+                )
+        level = pl.lit(None, pl.String)
+        for lv in reversed(found):
+            level = pl.when(lv.mask).then(pl.lit(lv.id)).otherwise(level)
+        columns.append(level.alias(f"{LEVEL_PREFIX}{b.id}"))
+        levels[b.id] = [replace(lv, label_en=b.labels_en.get(lv.id) or builtin_en(lv.label)) for lv in found]
+    return levels, columns
 
 
 @dataclass(frozen=True)
@@ -222,14 +327,5 @@ def level_counts(definition: Definition, long: pl.DataFrame, levels: dict[str, l
     for b in definition.breakdowns.values():
         per_answer = b.by == "question"
         rows = long if per_answer else long.filter(pl.col("target") == first)
-        masks = [lv.mask.alias(f"_{i}") for i, lv in enumerate(levels[b.id])]
-        counted = rows.select(*[m.sum() for m in masks],
-                              (~pl.any_horizontal(*masks) if masks else pl.lit(True)).sum().alias("_none")).row(0)
-        unit = "answers" if per_answer else "respondents"
-        out[b.id] = {
-            "label": b.label, "by": b.by, "source": b.source, "within": b.within, "unit": unit,
-            "levels": [{"level": lv.id, "label": lv.label, unit: int(n)} for lv, n in zip(levels[b.id], counted, strict=False)],
-            "in_no_level": int(counted[-1]),
-            "indicators": list(b.indicators),
-        }
+        out[b.id] = level_entry(b, rows, levels[b.id], "answers" if per_answer else "respondents")
     return out

@@ -15,18 +15,26 @@ text comes from :func:`omdomme.labels.unit_expr`, the formatter every surface us
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import polars as pl
 
 from omdomme.definitions.innovation import DisclosureRules
 from omdomme.labels import NBSP, SUPPRESSED, UNITS, fmt_number, number_expr, unit_expr
 
-__all__ = ["UNITS", "DisclosureRules", "SUPPRESSED", "disclosure_verdict", "display_text", "dominance_shares"]
+__all__ = ["SECONDARY_NOTE", "SUPPRESSED", "UNITS", "DisclosureRules", "disclosure_verdict", "display_text",
+           "dominance_shares", "secondary_suppression"]
+
+#: The ``note`` of a cell withheld so that another withheld cell cannot be derived (secondary suppression).
+SECONDARY_NOTE = ("undertrykt: sekundær undertrykking, ellers kan en undertrykt celle regnes ut "
+                  "som differansen mellom totalen og de andre nivåene")
 
 
 def dominance_shares(
     frame: pl.DataFrame,
     *,
-    cell: str | None,
+    cell: str | Sequence[str] | None,
     contribution: pl.Expr,
     n: int,
 ) -> pl.DataFrame:
@@ -37,7 +45,8 @@ def dominance_shares(
     frame
         One row per firm.
     cell
-        The column that names the cell (e.g. ``"county"``); ``None`` for one cell of all rows.
+        The column(s) that name the cell (e.g. ``"county"``, or county and a breakdown's level);
+        ``None`` for one cell of all rows.
     contribution
         The weighted contribution of a firm, e.g. ``pl.col("vekt") * pl.col("fou_utg")``;
         nulls contribute nothing. Absolute values are used, so that a negative entry cannot
@@ -122,6 +131,80 @@ def disclosure_verdict(
         .otherwise(pl.lit(""))
     )
     return (few | dominated), reason
+
+
+def secondary_suppression(
+    frame: pl.DataFrame,
+    *,
+    margin: Sequence[str],
+    partition: str,
+    total: Any,
+    primary: str,
+    additive: str,
+    size: str = "n",
+    value: str = "estimate",
+) -> pl.Series:
+    """Which cells to withhold as well, so that no withheld cell of an additive table can be derived.
+
+    A breakdown's levels partition a margin's firms (a county's, Norway's), so for an additive
+    quantity (a total) the margin's cell equals the sum of its level cells: one withheld level in
+    an otherwise published row is the margin minus the others, and a withheld margin is the sum
+    of its published levels. SSB's answer is secondary suppression. Per margin × breakdown, count
+    the withheld level cells that hold firms (an empty cell protects nothing: it is 0); when the
+    margin is published, 0 or at least 2 must be withheld; when the margin is withheld, at least
+    2 (it could be known from another breakdown of the same margin, whose levels also add up to
+    it, so 1 would again be a difference). The missing ones are taken from the published levels
+    with firms, the smallest first (by value, a zero value last since it hides nothing, then by
+    the number of firms). Firms in no level are treated as known (the conservative choice).
+
+    Parameters
+    ----------
+    frame
+        One row per cell: the margin's own cell (``partition == total``) and its level cells.
+    margin
+        The columns naming the margin (e.g. indicator and county).
+    partition
+        The column naming the breakdown; ``total`` is its value on the margin's own cell.
+    primary
+        Boolean column: withheld by the primary rules (minimum frequency, dominance).
+    additive
+        Boolean column: the quantity adds up over the levels (totals; not shares or ratios).
+    size, value
+        The cell's number of firms and its (undisclosed) estimate.
+
+    Returns
+    -------
+    pl.Series
+        Boolean, aligned with ``frame``: True for the cells to withhold secondarily.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"c": ["x"] * 4, "b": ["", "s", "s", "s"], "n": [30, 2, 10, 18],
+    ...                   "estimate": [100.0, 5.0, 40.0, 55.0], "p": [False, True, False, False],
+    ...                   "a": [True] * 4})
+    >>> secondary_suppression(f, margin=["c"], partition="b", total="", primary="p", additive="a").to_list()
+    [False, False, True, False]
+    """
+    rows = frame.with_row_index("_r")
+    parent = rows.filter(pl.col(partition) == total).select(*margin, (~pl.col(primary)).alias("_shown"))
+    group = [*margin, partition]
+    withheld = pl.col(primary) & (pl.col(size) > 0)
+    candidate = ~pl.col(primary) & (pl.col(size) > 0)
+    levels = (
+        rows.filter((pl.col(partition) != total) & pl.col(additive))
+        .join(parent, on=list(margin), how="left")
+        .with_columns(pl.col("_shown").fill_null(False), candidate.alias("_cand"),
+                      withheld.sum().over(group).alias("_s"))
+        .with_columns(
+            pl.when(pl.col("_shown") & (pl.col("_s") == 0)).then(0)
+            .otherwise((2 - pl.col("_s")).clip(lower_bound=0)).alias("_need"))
+        .sort(pl.col(value).is_null() | (pl.col(value) == 0), pl.col(value).abs(), pl.col(size), "_r",
+              nulls_last=True)
+        .with_columns(pl.col("_cand").cast(pl.Int64).cum_sum().over(group).alias("_rank"))
+    )
+    chosen = levels.filter(pl.col("_cand") & (pl.col("_rank") <= pl.col("_need")))["_r"]
+    out = pl.Series("secondary", [False] * frame.height, dtype=pl.Boolean)
+    return out.scatter(chosen.to_numpy(), True) if chosen.len() else out
 
 
 def _percent_text(fraction: float) -> str:

@@ -41,11 +41,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from omdomme.analysis.breakdowns import LEVEL_PREFIX, Level, firm_levels, level_entry
 from omdomme.analysis.counties import RATIO_KINDS, adjust_families
 from omdomme.analysis.disclosure import (
+    SECONDARY_NOTE,
     disclosure_verdict,
     display_text,
     dominance_shares,
+    secondary_suppression,
 )
 from omdomme.definitions.innovation import (
     OSTFOLD,
@@ -68,6 +71,7 @@ SURVEY = "innovasjon"
 COUNTY = "_county"  # internal column; underscored so it cannot clash with the vendor's names
 DOMAIN = "alle"
 DOMAIN_LABEL = "Alle foretak"
+OWN = ""  # the breakdown and level keys of the definition's own cells (a join needs a value)
 MAX_NAMED = 10  # firms or strata named in one error message
 
 METHOD_NORGE = (
@@ -120,6 +124,8 @@ class _Prepared:
     excluded: tuple[dict[str, Any], ...]
     inputs: tuple[dict[str, Any], ...]
     in_no_county: tuple[dict[str, Any], ...] = ()
+    #: Each ``[breakdowns.<id>]``'s levels; the firm's level is the column ``_level__<id>``.
+    levels: dict[str, list[Level]] = field(default_factory=dict)
 
 
 def _listing(values: Sequence[Any]) -> str:
@@ -430,6 +436,7 @@ def prepare_sample(
               if getattr(design, k) is not None]
     roles += [(spec.firm.code_column, f"[firm] {spec.firm.level}")]
     roles += [(c, f"[indicators.{i.id}]") for i in spec.indicators for c in i.columns]
+    roles += [(str(b.source), f"[breakdowns.{b.id}] {b.by}") for b in spec.breakdowns.values()]
     _require_columns(data, roles, Path(definition.path))
     _check_design(data, definition, data_file)
     county, unplaced = _place_firms(data, spec, design.id, data_file)
@@ -437,7 +444,9 @@ def prepare_sample(
     # firms without an indicator's variable are item non-response of that indicator.
     exprs, excluded = _analysis_columns(data, spec, meta)
     _check_share_codes(data, spec, meta, design.id, data_file, Path(definition.path))
-    prepared = data.with_columns(county, *exprs)
+    levels, level_columns = firm_levels(spec.breakdowns, data, meta, ident=design.id, where=str(definition.path),
+                                        data_name=Path(data_file).name)
+    prepared = data.with_columns(county, *exprs, *level_columns)
     from omdomme.estimate.survey import Survey
 
     survey = Survey(
@@ -448,7 +457,7 @@ def prepare_sample(
         fpc=design.fpc,
         lonely_psu=design.lonely_psu,
     )
-    return _Prepared(definition, spec, prepared, survey, tuple(excluded), inputs, tuple(unplaced))
+    return _Prepared(definition, spec, prepared, survey, tuple(excluded), inputs, tuple(unplaced), levels)
 
 
 # --------------------------------------------------------------------------- estimation
@@ -494,6 +503,57 @@ def _raw_estimates(prep: _Prepared) -> pl.DataFrame:
     return pl.concat([f.cast({COUNTY: pl.String}) for f in frames], how="vertical_relaxed")
 
 
+def _breakdown_raw(prep: _Prepared) -> pl.DataFrame:
+    """Every indicator a breakdown crosses, per county × level and Norway × level, undisclosed.
+
+    Each cell is a domain of the full stratified design (fpc included): ``by = [county, level]``
+    and ``by = level`` on the one ``Survey``, so firms outside the cell keep their stratum with
+    zero contribution, and the cell's df is its own firms minus its strata (R's
+    ``degf(subset(design, county == k & level == l))``). Firms in no level are in no cell.
+    """
+    survey = prep.survey
+    rel = prep.definition.reliability
+    level = float(rel.level)
+    frames: list[pl.DataFrame] = []
+    by_id = {i.id: i for i in prep.spec.indicators}
+    for b in prep.spec.breakdowns.values():
+        lvl = f"{LEVEL_PREFIX}{b.id}"
+        crossed = [by_id[i] for i in b.indicators]
+
+        def tag(frame: Any, ids: list[str], norway: bool, lvl: str = lvl, b_id: str = b.id) -> pl.DataFrame:
+            assert isinstance(frame, pl.DataFrame)  # no vcov asked
+            mapping = {_col(by_id[i], "y"): i for i in ids}
+            frame = frame.with_columns((pl.lit(ids[0]) if len(ids) == 1 else
+                                        pl.col("variable").replace_strict(mapping)).alias("indicator"))
+            if norway:
+                frame = frame.with_columns(pl.lit(NORGE).alias(COUNTY))
+            return (frame.filter(pl.col(lvl).is_not_null())
+                    .select(pl.col(COUNTY).cast(pl.String), "indicator", pl.lit(b_id).alias("_bd"),
+                            pl.col(lvl).cast(pl.String).alias("_lvl"), *_SURVEY_COLUMNS))
+
+        with warnings.catch_warnings():
+            # Small cells are flagged in their own rows (flag, note); one warning per call says nothing more.
+            warnings.simplefilter("ignore", EstimationWarning)
+            for kind in ("share", "total"):
+                ids = [i.id for i in crossed if i.kind == kind]
+                if not ids:
+                    continue
+                cols = [_col(by_id[i], "y") for i in ids]
+                for by, norway in (([COUNTY, lvl], False), ([lvl], True)):
+                    if kind == "share":
+                        out = survey.proportion(cols, by=by, method=rel.ci_method, level=level)
+                    else:
+                        out = survey.total(cols, by=by, level=level)
+                    frames.append(tag(out, ids, norway))
+            for ind in (i for i in crossed if i.kind == "ratio"):
+                for by, norway in (([COUNTY, lvl], False), ([lvl], True)):
+                    frames.append(tag(survey.ratio(_col(ind, "y"), _col(ind, "x"), by=by, level=level),
+                                      [ind.id], norway))
+    if not frames:
+        return pl.DataFrame(schema={COUNTY: pl.String, "indicator": pl.String, "_bd": pl.String, "_lvl": pl.String})
+    return pl.concat(frames, how="vertical_relaxed")
+
+
 _SURVEY_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "level", "df", "deff", "n", "eff_n", "cv",
                    "method", "flag", "note")
 
@@ -515,10 +575,27 @@ def _dominance(prep: _Prepared) -> pl.DataFrame:
             pl.concat([by_county, norway.select(by_county.columns)], how="vertical_relaxed")
             .with_columns(pl.lit(ind.id).alias("indicator"))
         )
-    schema = {COUNTY: pl.String, "contributors": pl.UInt32, "dominance": pl.Float64, "indicator": pl.String}
+    for b in prep.spec.breakdowns.values():
+        lvl = f"{LEVEL_PREFIX}{b.id}"
+        for ind in (prep.spec.indicator(i) for i in b.indicators):
+            if ind.kind == "share":
+                continue
+            contribution = weight * pl.col(_col(ind, "y"))
+            cells = pl.concat([
+                dominance_shares(prep.data, cell=[COUNTY, lvl], contribution=contribution, n=n),
+                dominance_shares(prep.data, cell=[lvl], contribution=contribution, n=n)
+                .with_columns(pl.lit(NORGE).alias(COUNTY)).select(COUNTY, lvl, "contributors", "dominance"),
+            ], how="vertical_relaxed")
+            frames.append(cells.filter(pl.col(lvl).is_not_null()).select(
+                COUNTY, "contributors", "dominance", pl.lit(ind.id).alias("indicator"), pl.lit(b.id).alias("_bd"),
+                pl.col(lvl).alias("_lvl")))
+    schema: dict[str, Any] = {COUNTY: pl.String, "contributors": pl.UInt32, "dominance": pl.Float64,
+                              "indicator": pl.String, "_bd": pl.String, "_lvl": pl.String}
     if not frames:
         return pl.DataFrame(schema=schema)
-    return pl.concat(frames, how="vertical_relaxed").cast({COUNTY: pl.String, "dominance": pl.Float64})
+    frames = [f if "_bd" in f.columns else f.with_columns(pl.lit(OWN).alias("_bd"), pl.lit(OWN).alias("_lvl"))
+              for f in frames]
+    return pl.concat([f.select(list(schema)) for f in frames], how="vertical_relaxed").cast(schema)
 
 
 def _targets() -> tuple[list[str], dict[str, str]]:
@@ -537,20 +614,47 @@ def _indicator_frame(spec: InnovationSpec) -> pl.DataFrame:
     })
 
 
+def _cells(prep: _Prepared) -> pl.DataFrame:
+    """Every row of the estimates table: indicator × target, then each breakdown's indicator × level × target."""
+    targets, _ = _targets()
+    own = pl.DataFrame({"indicator": [i.id for i in prep.spec.indicators]}).with_columns(
+        pl.lit(OWN).alias("_bd"), pl.lit(OWN).alias("_lvl"), pl.lit(DOMAIN).alias("_domain"),
+        pl.lit(DOMAIN_LABEL).alias("_domain_label"), pl.lit(builtin_en(DOMAIN_LABEL), pl.String).alias("_domain_label_en"),
+        pl.lit(0).alias("_part"), pl.lit(0).alias("_border"), pl.lit(0).alias("_lorder"))
+    rows = [
+        {"indicator": i, "_bd": b.id, "_lvl": lv.id, "_domain": b.domain(lv.id),
+         "_domain_label": f"{b.label}: {lv.label}",
+         # English only where both parts have one, as the reputation survey's breakdown rows
+         "_domain_label_en": f"{b.label_en}: {lv.label_en}" if b.label_en and lv.label_en else None,
+         "_part": 1, "_border": bi, "_lorder": li}
+        for bi, b in enumerate(prep.spec.breakdowns.values()) for i in b.indicators
+        for li, lv in enumerate(prep.levels[b.id])
+    ]
+    cells = pl.concat([own, pl.DataFrame(rows, schema=own.schema)]) if rows else own
+    return cells.join(pl.DataFrame({COUNTY: targets, "_torder": list(range(len(targets)))}), how="cross")
+
+
 def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
-    targets, labels = _targets()
-    cells = (
-        pl.DataFrame({"indicator": [i.id for i in prep.spec.indicators]})
-        .join(pl.DataFrame({COUNTY: targets, "_torder": list(range(len(targets)))}), how="cross")
-    )
+    _, labels = _targets()
+    keys = ["indicator", COUNTY, "_bd", "_lvl"]
+    raw = pl.concat([raw.with_columns(pl.lit(OWN).alias("_bd"), pl.lit(OWN).alias("_lvl")).select(
+        COUNTY, "indicator", "_bd", "_lvl", *_SURVEY_COLUMNS), _breakdown_raw(prep)], how="diagonal_relaxed")
     rules = prep.spec.disclosure
     table = (
-        cells.join(raw, on=["indicator", COUNTY], how="left")
+        _cells(prep).join(raw, on=keys, how="left")
         .join(_indicator_frame(prep.spec), on="indicator", how="left")
-        .join(_dominance(prep), on=["indicator", COUNTY], how="left")
+        .join(_dominance(prep), on=keys, how="left")
         .with_columns(pl.col("n").fill_null(0))
     )
-    disclosed, reason = disclosure_verdict(pl.col("n"), pl.col("dominance"), rules)
+    primary, primary_reason = disclosure_verdict(pl.col("n"), pl.col("dominance"), rules)
+    table = table.with_columns(primary.alias("_primary"))
+    # A total's levels add up to the county's total: one withheld level would be the difference.
+    secondary = secondary_suppression(
+        table.with_columns((pl.col("kind") == "total").alias("_additive")),
+        margin=["indicator", COUNTY], partition="_bd", total=OWN, primary="_primary", additive="_additive")
+    table = table.with_columns(secondary.alias("_secondary"))
+    disclosed = pl.col("_primary") | pl.col("_secondary")
+    reason = pl.when(pl.col("_primary")).then(primary_reason).otherwise(pl.lit(SECONDARY_NOTE))
     # Shares follow the same presentation rules as the reputation survey's (NCHS, minimum base);
     # totals and ratios are flagged for the estimator's flags and few degrees of freedom.
     from omdomme.analysis.reliability import apply_reliability, estimator_note
@@ -592,7 +696,7 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
         display_text(pl.col("estimate"), pl.col("unit"), pl.col("_suppressed"), pl.col("kind")).alias("display"),
     )
     return (
-        table.sort("_order", "_torder")
+        table.sort("_part", "_order", "_border", "_lorder", "_torder")
         .select(
             pl.lit(SURVEY).alias("survey"),
             pl.lit(int(prep.definition.round)).cast(pl.Int64).alias("round"),
@@ -601,9 +705,9 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
             "better",
             pl.col(COUNTY).alias("target"),
             pl.col(COUNTY).replace_strict(labels).alias("target_label"),
-            pl.lit(DOMAIN).alias("domain"),
-            pl.lit(DOMAIN_LABEL).alias("domain_label"),
-            pl.lit(builtin_en(DOMAIN_LABEL)).alias("domain_label_en"),
+            pl.col("_domain").alias("domain"),
+            pl.col("_domain_label").alias("domain_label"),
+            pl.col("_domain_label_en").alias("domain_label_en"),
             pl.col("n").cast(pl.Int64),
             pl.col("eff_n").cast(pl.Float64),
             *[pl.col(c).cast(pl.Float64) for c in ("estimate", "se", "ci_low", "ci_high")],
@@ -613,8 +717,10 @@ def _estimates_table(prep: _Prepared, raw: pl.DataFrame) -> pl.DataFrame:
             pl.col("_flag").alias("flag"),
             "display",
             pl.col("_note").alias("note"),
-            # The reputation survey's breakdown / whole-scale columns: empty here.
-            *[pl.lit(None, pl.String).alias(c) for c in TABLE_COLUMNS],
+            # A breakdown row's breakdown and level; the reputation survey's whole-scale columns are empty here.
+            pl.when(pl.col("_bd") != OWN).then(pl.col("_bd")).alias("breakdown"),
+            pl.when(pl.col("_bd") != OWN).then(pl.col("_lvl")).alias("breakdown_level"),
+            *[pl.lit(None, pl.String).alias(c) for c in TABLE_COLUMNS if not c.startswith("breakdown")],
         )
     )
 
@@ -729,7 +835,7 @@ def _comparisons(prep: _Prepared, estimates: pl.DataFrame) -> pl.DataFrame:
     )
     theta = joint["estimate"].to_numpy()
     # Cells withheld for confidentiality have no estimate; a difference would reveal them.
-    withheld = estimates.filter(pl.col("estimate").is_null()).select(
+    withheld = estimates.filter(pl.col("breakdown").is_null() & pl.col("estimate").is_null()).select(
         "indicator", pl.col("target").alias("_t"), pl.lit(True).alias("_w"))
     frame = pl.concat([pairs.select("indicator", "target_b"), stats_], how="horizontal").with_columns(
         pl.lit(OSTFOLD).alias("target_a"),
@@ -825,9 +931,8 @@ def _goal_row(prep: _Prepared, estimates: pl.DataFrame, root: Path,
         (pl.col("indicator") == goal.indicator) & (pl.col(COUNTY) == goal.target)
     )
     info["baseline_inputs"] = [*base_prep.inputs, file_entry(Path(base_prep.definition.path), root)]
-    now = estimates.filter((pl.col("indicator") == goal.indicator) & (pl.col("target") == goal.target)).row(
-        0, named=True
-    )
+    now = estimates.filter((pl.col("indicator") == goal.indicator) & (pl.col("target") == goal.target)
+                           & pl.col("breakdown").is_null()).row(0, named=True)
     ind = prep.spec.indicator(goal.indicator)
     record: dict[str, Any] = {
         "indicator": ind.id, "comparison": "baseline_ratio", "target_a": goal.target, "target_b": goal.target,
@@ -938,7 +1043,11 @@ def analyse_innovation(
             "targets": _targets()[0],
             "geography": {"level": prep.spec.firm.level, "code_year": prep.spec.firm.code_year,
                           "borders": prep.spec.firm.borders},
-            "disclosure": prep.spec.disclosure.describe(),
+            "disclosure": {**prep.spec.disclosure.describe(),
+                           "secondary": "totals: per county (and Norway) × breakdown, none or at least two "
+                                        "level cells withheld (two when the county's own cell is)"},
+            **({"breakdowns": {b.id: level_entry(b, prep.data, prep.levels[b.id], "firms")
+                               for b in prep.spec.breakdowns.values()}} if prep.spec.breakdowns else {}),
             # What the weights (N_h / n_h) cost in precision, as for every round.
             "weight_diagnostics": weight_diagnostics(prep.survey.weights.to_numpy()),
             "comparisons": {"norge": METHOD_NORGE, "county": METHOD_COUNTY, "baseline_ratio": METHOD_BASELINE,

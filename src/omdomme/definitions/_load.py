@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -259,8 +259,10 @@ class BreakdownLevel:
 class Breakdown:
     """A breakdown (``[breakdowns.<id>]``): every listed indicator, also in each level as a domain.
 
-    ``by`` is one of :data:`BREAKDOWN_BY`; ``source`` the question (``by = "question"``) or the raw
-    variable (``by = "variable"``). ``levels`` empty: one level per code (value labels and data).
+    ``by`` is one of :data:`BREAKDOWN_BY` (an innovation definition's: those of
+    :data:`omdomme.definitions.innovation.BREAKDOWN_BY`); ``source`` the question (``by = "question"``),
+    the raw variable (``by = "variable"``) or the ``[firm]`` field's column (``industry``, ``size_class``,
+    ``employees``). ``levels`` empty: one level per code (value labels and data).
     ``labels``: level id -> label where the definition overrides the file's value labels;
     ``label_en`` and ``labels_en`` the English ones (``--lang en``), where given.
     A level's domain is ``within`` (a domain id, default ``alle``) and the level; its id in the
@@ -445,7 +447,7 @@ def _sub_sections(path: Path, raw: dict[str, Any], name: str, *, required: bool)
 _TOP_OMDOMME = ("survey", "data", "design", "missing", "respondent", "targets", "questions", "domains",
                 "indicators", "reliability", "ranks", "weighting", "breakdowns")
 _TOP_INNOVASJON = ("survey", "data", "design", "firm", "indicators", "goal", "disclosure",
-                   "reliability")
+                   "reliability", "breakdowns")
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
@@ -1131,59 +1133,79 @@ def _parse_indicators(path: Path, raw: dict[str, Any], questions: dict[str, Ques
     return tuple(out)
 
 
-def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpec,
-                      questions: dict[str, Question], domains: dict[str, Domain],
-                      indicators: tuple[Indicator, ...]) -> dict[str, Breakdown]:
-    """``[breakdowns.<id>]``: what each splits by, its levels, and the indicators it crosses."""
+@dataclass(frozen=True)
+class BreakdownSchema:
+    """What one survey's ``[breakdowns.<id>]`` may split by: the one breakdown parser serves both surveys.
+
+    ``by``: the allowed values; ``source_keys``: ``by`` values that name their source under a key of
+    the same name (``variable = "utdanning"``); ``fixed``: ``by`` -> what its levels are, where
+    ``levels`` is not allowed; ``bands``: ``by`` values whose levels are ``[low, high]`` ranges
+    (required); ``resolve(by, where, source)``: the source of a ``by`` (a firm field's column),
+    raising :class:`DefinitionError` when the definition lacks it; ``check_level(by, source, level,
+    codes, where)``: survey-specific checks of a level's codes.
+    """
+
+    by: tuple[str, ...]
+    source_keys: tuple[str, ...] = ()
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    bands: tuple[str, ...] = ()
+    resolve: Callable[[str, str, str | None], str | None] | None = None
+    check_level: Callable[[str, str | None, str, list[float], str], None] | None = None
+
+
+def parse_breakdowns(path: Path, raw: Mapping[str, Any], schema: BreakdownSchema, *, domains: Sequence[str],
+                     indicators: Sequence[tuple[str, tuple[str, ...]]]) -> dict[str, Breakdown]:
+    """``[breakdowns.<id>]`` of either survey: what each splits by, its levels, the indicators it crosses.
+
+    Parameters
+    ----------
+    path, raw
+        The definition file and its TOML.
+    schema
+        What this survey's breakdowns may split by (:class:`BreakdownSchema`).
+    domains
+        The domain ids a breakdown may split (``within``).
+    indicators
+        ``(id, domains it reports)`` of every indicator, in definition order.
+    """
     out: dict[str, Breakdown] = {}
-    for name, table in _sub_sections(path, raw, "breakdowns", required=False).items():
+    for name, table in _sub_sections(path, dict(raw), "breakdowns", required=False).items():
         where = f"[breakdowns.{name}]"
         if "=" in name:
             raise DefinitionError(f"{path}: {where}: a breakdown id cannot contain `=`; rename it, e.g. [breakdowns.kjonn].")
         s = _Section(path, f"breakdowns.{name}", table)
-        s.check_unknown(("label", "label_en", "by", "question", "variable", "levels", "labels", "labels_en",
+        s.check_unknown(("label", "label_en", "by", *schema.source_keys, "levels", "labels", "labels_en",
                          "indicators", "within"))
-        by = s.choice("by", BREAKDOWN_BY, required=True)
+        by = s.choice("by", schema.by, required=True)
         source: str | None = None
-        if by == "question":
-            source = s.get("question", (str,), required=True, hint='question = "kjennskap"')
-            if source not in questions or questions[source].is_coded:
-                scales = [q for q, spec in questions.items() if not spec.is_coded]
-                raise DefinitionError(
-                    f"{path}: `question` in {where} is {source!r}; name a scale question of [questions] "
-                    f"({', '.join(scales)}): each respondent's answer about the rated county is the level."
-                )
-        elif by == "variable":
-            source = s.get("variable", (str,), required=True, hint='variable = "utdanning"')
-        for key in ("question", "variable"):
+        if by in schema.source_keys:
+            source = s.get(by, (str,), required=True, hint=f'{by} = "{name}"')
+        for key in schema.source_keys:
             if key in s.table and by != key:
                 raise DefinitionError(f"{path}: `{key}` in {where} needs by = \"{key}\" (found by = \"{by}\"); remove it or change `by`.")
-        if by == "sample" and respondent.sample is None:
-            raise DefinitionError(f"{path}: {where} has by = \"sample\" but [respondent] names no `sample` variable; add sample and sample_codes there.")
-        levels_table = s.get("levels", (dict,), default={}, hint='levels = { "18-29" = [18, 29] }')
-        if by in ("sex", "sample", "residence") and levels_table:
-            raise DefinitionError(
-                f"{path}: `levels` in {where} is not allowed with by = \"{by}\": the levels are "
-                f"{'the codes of [respondent] ' + by + '_codes' if by != 'residence' else 'the counties'}; remove `levels`."
-            )
-        if by == "age" and not levels_table:
-            raise DefinitionError(f"{path}: {where} with by = \"age\" needs `levels`, e.g. levels = {{ \"18-29\" = [18, 29], \"30-44\" = [30, 44] }}.")
+        if schema.resolve is not None:
+            source = schema.resolve(by, where, source)
+        band = by in schema.bands
+        levels_table = s.get("levels", (dict,), default={},
+                             hint='levels = { "18-29" = [18, 29] }' if band else 'levels = { a = [1, 2] }')
+        if by in schema.fixed and levels_table:
+            raise DefinitionError(f"{path}: `levels` in {where} is not allowed with by = \"{by}\": the levels are "
+                                  f"{schema.fixed[by]}; remove `levels`.")
+        if band and not levels_table:
+            example = ('levels = { "10-19" = [10, 19], "100+" = [100, inf] }' if by == "employees"
+                       else 'levels = { "18-29" = [18, 29], "30-44" = [30, 44] }')
+            raise DefinitionError(f"{path}: {where} with by = \"{by}\" needs `levels`, e.g. {example}.")
         labels = s.get("labels", (dict,), default={}, hint='labels = { kvinne = "Kvinner" }')
         levels: list[BreakdownLevel] = []
         for level, codes in levels_table.items():
             values = codes if isinstance(codes, list) else [codes]
             if not values or any(isinstance(v, bool) or not isinstance(v, int | float) for v in values):
                 raise DefinitionError(f"{path}: level `{level}` in {where} must list numeric codes, found {codes!r}; e.g. {level} = [1, 2].")
-            if by == "age" and (len(values) != 2 or values[0] > values[1]):
-                raise DefinitionError(f"{path}: age band `{level}` in {where} must be [low, high] with low <= high, found {codes!r}.")
-            if by == "question":
-                q = questions[str(source)]
-                unknown = [v for v in values if float(v) not in q.scale and float(v) not in q.vet_ikke]
-                if unknown:
-                    raise DefinitionError(
-                        f"{path}: level `{level}` in {where} lists {unknown}, not codes of [questions.{source}] "
-                        f"(scale {[_num(c) for c in q.scale]}, vet_ikke {[_num(c) for c in q.vet_ikke]})."
-                    )
+            if band and (len(values) != 2 or values[0] > values[1]):
+                what = "age band" if by == "age" else "band"
+                raise DefinitionError(f"{path}: {what} `{level}` in {where} must be [low, high] with low <= high, found {codes!r}.")
+            if schema.check_level is not None:
+                schema.check_level(by, source, str(level), [float(v) for v in values], where)
             levels.append(BreakdownLevel(str(level), tuple(float(v) for v in values)))
         known = {lv.id for lv in levels}
         labels_en = s.get("labels_en", (dict,), default={}, hint='labels_en = { kvinne = "Women" }')
@@ -1196,20 +1218,20 @@ def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpe
         if within not in domains:
             raise DefinitionError(f"{path}: `within` in {where} names unknown domain `{within}`; use one of {', '.join(domains)}.")
         listed = s.get("indicators", (list,))
-        ids = [i.id for i in indicators]
+        ids = [i for i, _ in indicators]
+        reports = dict(indicators)
         if listed is None:
-            chosen = tuple(i.id for i in indicators if within in i.domains)
+            chosen = tuple(i for i, ds in indicators if within in ds)
         else:
             for i in listed:
                 if i not in ids:
                     close = difflib.get_close_matches(str(i), ids, n=1)
                     fix = f"did you mean `{close[0]}`?" if close else f"use one of {', '.join(ids)}."
                     raise DefinitionError(f"{path}: {where} lists unknown indicator `{i}`; {fix}")
-                spec = next(x for x in indicators if x.id == i)
-                if within not in spec.domains:
+                if within not in reports[i]:
                     raise DefinitionError(
                         f"{path}: {where} crosses [indicators.{i}] within domain `{within}`, which that indicator "
-                        f"does not report (domains {list(spec.domains)}); add `{within}` to its domains or set `within`."
+                        f"does not report (domains {list(reports[i])}); add `{within}` to its domains or set `within`."
                     )
             chosen = tuple(listed)
         out[name] = Breakdown(
@@ -1218,6 +1240,43 @@ def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpe
             label_en=s.text("label_en", hint='label_en = "Sex"'), labels_en=dict(labels_en),
         )
     return out
+
+
+def _parse_breakdowns(path: Path, raw: dict[str, Any], respondent: RespondentSpec,
+                      questions: dict[str, Question], domains: dict[str, Domain],
+                      indicators: tuple[Indicator, ...]) -> dict[str, Breakdown]:
+    """The reputation survey's ``[breakdowns.<id>]`` (:func:`parse_breakdowns` with its schema)."""
+
+    def resolve(by: str, where: str, source: str | None) -> str | None:
+        if by == "question" and (source not in questions or questions[str(source)].is_coded):
+            scales = [q for q, spec in questions.items() if not spec.is_coded]
+            raise DefinitionError(
+                f"{path}: `question` in {where} is {source!r}; name a scale question of [questions] "
+                f"({', '.join(scales)}): each respondent's answer about the rated county is the level."
+            )
+        if by == "sample" and respondent.sample is None:
+            raise DefinitionError(f"{path}: {where} has by = \"sample\" but [respondent] names no `sample` variable; add sample and sample_codes there.")
+        return source
+
+    def check_level(by: str, source: str | None, level: str, values: list[float], where: str) -> None:
+        if by != "question":
+            return
+        q = questions[str(source)]
+        unknown = [_num(v) for v in values if v not in q.scale and v not in q.vet_ikke]
+        if unknown:
+            raise DefinitionError(
+                f"{path}: level `{level}` in {where} lists {unknown}, not codes of [questions.{source}] "
+                f"(scale {[_num(c) for c in q.scale]}, vet_ikke {[_num(c) for c in q.vet_ikke]})."
+            )
+
+    schema = BreakdownSchema(
+        by=BREAKDOWN_BY, source_keys=("question", "variable"),
+        fixed={"sex": "the codes of [respondent] sex_codes", "sample": "the codes of [respondent] sample_codes",
+               "residence": "the counties"},
+        bands=("age",), resolve=resolve, check_level=check_level,
+    )
+    return parse_breakdowns(path, raw, schema, domains=list(domains),
+                            indicators=[(i.id, tuple(i.domains)) for i in indicators])
 
 
 def _num(x: float) -> int | float:

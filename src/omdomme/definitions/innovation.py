@@ -6,11 +6,17 @@ Floor 3 (definitions). The estimation of these indicators is :mod:`omdomme.analy
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from omdomme.definitions._load import _MISSING, _Section
+from omdomme.definitions._load import (
+    _MISSING,
+    Breakdown,
+    BreakdownSchema,
+    _Section,
+    parse_breakdowns,
+)
 from omdomme.errors import DefinitionError
 from omdomme.labels import UNITS
 
@@ -22,6 +28,12 @@ OSTFOLD = "ostfold"
 
 
 KINDS = ("share", "total", "ratio")
+
+BREAKDOWN_BY = ("industry", "size_class", "employees", "variable")
+"""What an innovation ``[breakdowns.<id>]`` splits the firms by: a ``[firm]`` field or any variable of the file."""
+
+#: The one domain of the innovation survey's own rows (all firms); a breakdown's ``within``.
+ALL_FIRMS = "alle"
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,7 @@ class InnovationSpec:
     indicators: tuple[InnovationIndicator, ...]
     goal: Goal | None
     disclosure: DisclosureRules
+    breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
 
     def indicator(self, id: str) -> InnovationIndicator:
         """The indicator with this id (a :class:`DefinitionError` naming the choices if absent)."""
@@ -286,7 +299,31 @@ def parse_innovation(definition: Definition) -> InnovationSpec:
             f"{path}: [disclosure] needs min_firms >= 1, dominance_n >= 1 and 0 < dominance_k <= 1, "
             f"found {rules.describe()}; e.g. min_firms = 3, dominance_n = 2, dominance_k = 0.85."
         )
-    return InnovationSpec(path=path, firm=firm, indicators=indicators, goal=goal, disclosure=rules)
+    return InnovationSpec(path=path, firm=firm, indicators=indicators, goal=goal, disclosure=rules,
+                          breakdowns=_parse_breakdowns(path, raw, firm, indicators))
+
+
+def _parse_breakdowns(path: Path, raw: Mapping[str, Any], firm: FirmSpec,
+                      indicators: tuple[InnovationIndicator, ...]) -> dict[str, Breakdown]:
+    """``[breakdowns.<id>]`` of an innovation definition: the reputation survey's parser, firm fields as ``by``."""
+
+    def resolve(by: str, where: str, source: str | None) -> str | None:
+        if by == "variable":
+            return source
+        column = getattr(firm, by)
+        if column is None:
+            raise DefinitionError(
+                f"{path}: {where} has by = \"{by}\" but [firm] names no `{by}` variable; add it there "
+                f"(e.g. {by} = \"{_FIRM_EXAMPLES[by]}\") or use by = \"variable\"."
+            )
+        return str(column)
+
+    schema = BreakdownSchema(by=BREAKDOWN_BY, source_keys=("variable",), bands=("employees",), resolve=resolve)
+    return parse_breakdowns(path, raw, schema, domains=[ALL_FIRMS],
+                            indicators=[(i.id, (ALL_FIRMS,)) for i in indicators])
+
+
+_FIRM_EXAMPLES = {"industry": "nace", "size_class": "storrelse", "employees": "ansatte"}
 
 
 def _default_unit(kind: str, label: str) -> str:

@@ -29,7 +29,12 @@ import polars as pl
 
 from omdomme.errors import DesignError, EstimationWarning, InputError
 from omdomme.estimate.intervals import PROPORTION_METHODS, proportion_interval, t_interval
-from omdomme.estimate.variance import PsuStructure, covariance_from_psu_totals, psu_totals
+from omdomme.estimate.variance import (
+    PsuStructure,
+    covariance_from_psu_totals,
+    psu_totals,
+    variance_from_psu_totals,
+)
 
 
 class VariableCodes(Protocol):
@@ -808,8 +813,9 @@ class Survey:
         _check_options(level, df_rows)
         gid, G, groups = self._groups(by)
         acc = self._accumulate(kind, targets, gid, G, method=method, valid_df=df_rows == "valid")
-        cov = self._covariance(acc, gid, G, len(targets))
-        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+        # Without vcov only the variances are needed: P k instead of P k² for k domain cells.
+        cov = self._covariance(acc, gid, G, len(targets), diagonal=not vcov)
+        se = np.sqrt(np.clip(cov if cov.ndim == 1 else np.diag(cov), 0, None))
         deff, eff_n, cv = self._design_effects(kind, acc, se)
         if kind == "proportion":
             lik = acc.likelihood
@@ -991,14 +997,17 @@ class Survey:
             )
         return _Accumulated(est=est, df=df, stats=stats, likelihood=lik, totals=totals)
 
-    def _covariance(self, acc: _Accumulated, gid: np.ndarray, G: int, V: int) -> np.ndarray:
-        """The design covariance of every estimate from the PSU totals of its scores."""
+    def _covariance(self, acc: _Accumulated, gid: np.ndarray, G: int, V: int, *,
+                    diagonal: bool = False) -> np.ndarray:
+        """The design covariance of every estimate from the PSU totals of its scores (``diagonal``: the variances)."""
         st = self._structure
         present = None
         if st.lonely_psu == "average":
             H = st.n_strata
             pres = np.bincount(self._stratum * G + gid, minlength=H * G).reshape(H, G) > 0
             present = np.tile(pres, (1, V))
+        if diagonal:
+            return variance_from_psu_totals(acc.totals, st, present)
         return covariance_from_psu_totals(acc.totals, st, present)
 
     def _design_effects(

@@ -120,6 +120,31 @@ def covariance_from_psu_totals(
     """
     if hasattr(totals, "tocsr"):
         return _sparse_covariance(totals.tocsr(), structure, present)
+    return _dense_covariance(totals, structure, present, diagonal=False)
+
+
+def variance_from_psu_totals(
+    totals: np.ndarray, structure: PsuStructure, present: np.ndarray | None = None
+) -> np.ndarray:
+    """The diagonal of :func:`covariance_from_psu_totals` (``k`` variances), without the ``k × k`` product.
+
+    What an estimator needs when no covariance is asked: with many domains ``k`` is large and the
+    full product costs ``P k²``; the diagonal costs ``P k``.
+
+    Examples
+    --------
+    >>> s = PsuStructure(np.array([0, 1, 2]), np.array([0, 0, 0]), np.array([3]),
+    ...                  np.array([1.0]), "fail")
+    >>> variance_from_psu_totals(np.array([[1.0, 2.0], [2.0, 2.0], [3.0, 5.0]]), s).tolist()
+    [3.0, 9.0]
+    """
+    if hasattr(totals, "tocsr"):
+        return np.diag(_sparse_covariance(totals.tocsr(), structure, present))
+    return _dense_covariance(totals, structure, present, diagonal=True)
+
+
+def _dense_covariance(totals: np.ndarray, structure: PsuStructure, present: np.ndarray | None, *,
+                      diagonal: bool) -> np.ndarray:
     t = np.asarray(totals, dtype=float)
     if t.ndim == 1:
         t = t[:, None]
@@ -139,8 +164,11 @@ def covariance_from_psu_totals(
     c_h = np.where(f_h < 1e-7, 0.0, c_h)  # certainty strata, as R
     if structure.lonely_psu == "average":
         c_h = np.where(lonely, 0.0, c_h)
-    v = (centred * c_h[stratum][:, None]).T @ centred
-    v = (v + v.T) / 2  # exactly symmetric, whatever the summation order of the product
+    if diagonal:
+        v = np.einsum("pk,pk->k", centred * c_h[stratum][:, None], centred)
+    else:
+        v = (centred * c_h[stratum][:, None]).T @ centred
+        v = (v + v.T) / 2  # exactly symmetric, whatever the summation order of the product
     if structure.lonely_psu == "average" and lonely.any():
         k = t.shape[1]
         pres = np.ones((structure.n_strata, k), dtype=bool) if present is None else present
@@ -148,7 +176,7 @@ def covariance_from_psu_totals(
         n_ok = (pres & ~lonely[:, None] | pres & (f_h < 1e-7)[:, None]).sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(n_ok > 0, n_strat / n_ok, np.nan)
-        v = v * np.sqrt(np.outer(r, r))
+        v = v * r if diagonal else v * np.sqrt(np.outer(r, r))
     return v
 
 

@@ -76,6 +76,27 @@ BREAKDOWN_LINES = [
 ]
 
 
+# The innovation survey's breakdowns: every indicator by næring (one level per industry group, labels
+# from the file), size class (one level per code) and SSB's published bands of employees.
+INNOVATION_BREAKDOWN_LINES = [
+    "",
+    "[breakdowns.naering]",
+    'label = "Næring"',
+    'by = "industry"',
+    "levels = { industri = [1], bygg_anlegg = [2], varehandel = [3], transport = [4], ikt = [5], "
+    "faglig = [6], andre = [7] }",
+    "",
+    "[breakdowns.storrelse]",
+    'label = "Størrelse"',
+    'by = "size_class"',
+    "",
+    "[breakdowns.ansatte]",
+    'label = "Sysselsatte"',
+    'by = "employees"',
+    'levels = { 10-19 = [10, 19], 20-49 = [20, 49], 50-99 = [50, 99], "100+" = [100, inf] }',
+]
+
+
 def reputation_definition(layout: ReputationLayout, *, previous: int | None, seed: int) -> str:
     """The ``omdomme.toml`` of a synthetic reputation round.
 
@@ -238,6 +259,7 @@ def innovation_definition(round: int, file_name: str, *, seed: int) -> str:
         if ind.numerator is not None:
             lines += [f"numerator = {_q(ind.numerator)}", f"denominator = {_q(ind.denominator)}"]
         lines += [f"better = {_q(ind.better)}", f"unit = {_q(ind.unit)}"]
+    lines += INNOVATION_BREAKDOWN_LINES
     lines += [
         "",
         "[goal]",
