@@ -595,7 +595,7 @@ def _dominance(prep: _Prepared) -> pl.DataFrame:
         return pl.DataFrame(schema=schema)
     frames = [f if "_bd" in f.columns else f.with_columns(pl.lit(OWN).alias("_bd"), pl.lit(OWN).alias("_lvl"))
               for f in frames]
-    return pl.concat([f.select(list(schema)) for f in frames], how="vertical_relaxed").cast(schema)
+    return pl.concat([f.select(list(schema)) for f in frames], how="vertical_relaxed").cast(schema)  # type: ignore[arg-type]
 
 
 def _targets() -> tuple[list[str], dict[str, str]]:
