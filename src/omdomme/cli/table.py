@@ -11,7 +11,7 @@ from omdomme.cli._common import handle_errors
 
 @click.command("table")
 @click.argument("round", type=int)
-@click.option("--indicator", "-i", required=True, help="Indicator id, e.g. svaert_godt.")
+@click.option("--indicator", "-i", required=True, help="Indicator id of either survey, e.g. svaert_godt or fou_utgifter.")
 @click.option("--by", "by", required=True, help="Breakdown id from [breakdowns], e.g. kjonn.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Project folder holding analyses/.")
@@ -21,9 +21,12 @@ def table(round: int, indicator: str, by: str, root: Path) -> None:
 
     Reads analyses/ROUND/ (run `omdomme analyse ROUND` first): each cell is the estimate as
     the analysis shows it (`:` when suppressed, `*` when flagged) with the compact letters of
-    its column — counties that share a letter do not differ (all pairs, Holm-adjusted).
+    its column — counties that share a letter do not differ (all pairs, Holm-adjusted). An
+    innovation indicator adds Norway and has no letters; `:` is also a cell withheld by the
+    disclosure rules.
 
-    Example: omdomme table 2018 --indicator svaert_godt --by kjonn
+    Examples: omdomme table 2018 --indicator svaert_godt --by kjonn;
+    omdomme table 2018 --indicator fou_utgifter --by naering
     """
     from omdomme.text.table import crosstab_text
 

@@ -99,7 +99,7 @@ def crosstab_cells(estimates: pl.DataFrame, manifest: dict[str, Any], indicator:
     if by not in breakdowns:
         raise UsageError(
             f"analyses/{round}: indicator `{indicator}` has no breakdown `{by}`; it has: "
-            f"{', '.join(breakdowns) or 'none'} ([breakdowns] in surveys/{round}/omdomme.toml)."
+            f"{', '.join(breakdowns) or 'none'} ([breakdowns] in surveys/{round}/{survey}.toml)."
         )
     if rows["category"].drop_nulls().len():
         raise UsageError(f"`{indicator}` is a whole scale (one row per code); `omdomme table` shows one number "
