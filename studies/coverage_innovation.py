@@ -38,10 +38,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from omdomme.analysis.breakdowns import LEVEL_PREFIX, firm_levels
 from omdomme.analysis.innovation import (
     COUNTY,
     NORGE,
     InnovationSpec,
+    _breakdown_raw,
     _raw_estimates,
     goal_verdict,
     joint_estimates,
@@ -54,20 +56,48 @@ from omdomme.estimate.contrast import independent
 CONTRASTS = (("ostfold", "norge"), ("ostfold", "akershus"))
 
 
+def _value(ind: Any) -> pl.Expr:
+    if ind.kind == "share":
+        return pl.col(str(ind.variable)).cast(pl.Float64).is_in(list(ind.count)).cast(pl.Float64).mean()
+    if ind.kind == "total":
+        return pl.col(str(ind.variable)).cast(pl.Float64).sum()
+    return pl.col(str(ind.numerator)).cast(pl.Float64).sum() / pl.col(str(ind.denominator)).cast(pl.Float64).sum()
+
+
 def population_truth(population: pl.DataFrame, spec: InnovationSpec, county: str = "county") -> pl.DataFrame:
     """Population value of every indicator for each county and Norway: ``indicator, target, truth``."""
     frames = []
     for ind in spec.indicators:
-        if ind.kind == "share":
-            value = pl.col(str(ind.variable)).cast(pl.Float64).is_in(list(ind.count)).cast(pl.Float64).mean()
-        elif ind.kind == "total":
-            value = pl.col(str(ind.variable)).cast(pl.Float64).sum()
-        else:
-            value = pl.col(str(ind.numerator)).cast(pl.Float64).sum() / pl.col(str(ind.denominator)).cast(pl.Float64).sum()
+        value = _value(ind)
         by = population.group_by(county).agg(value.alias("truth")).rename({county: "target"})
         norge = population.select(value.alias("truth")).with_columns(pl.lit(NORGE).alias("target"))
         frames.append(pl.concat([by, norge.select(by.columns)]).with_columns(pl.lit(ind.id).alias("indicator")))
     return pl.concat(frames).filter(pl.col("target") != "utenfor").cast({"target": pl.String})
+
+
+def breakdown_truth(population: pl.DataFrame, spec: InnovationSpec, county: str = "county") -> pl.DataFrame:
+    """Population value of every breakdown cell (county × level, Norway × level): ``indicator, target, domain, truth``.
+
+    The levels are those the analysis gives the sampled firms (:func:`omdomme.analysis.breakdowns.firm_levels`
+    on the population's own columns).
+    """
+    levels, columns = firm_levels(spec.breakdowns, population, None, ident="orgnr", where="population",
+                                  data_name="population")
+    pop = population.with_columns(columns)
+    frames = []
+    for b in spec.breakdowns.values():
+        lvl = f"{LEVEL_PREFIX}{b.id}"
+        for ind in (spec.indicator(i) for i in b.indicators):
+            value = _value(ind).alias("truth")
+            cells = pl.concat([
+                pop.group_by(county, lvl).agg(value).rename({county: "target"}),
+                pop.group_by(lvl).agg(value).with_columns(pl.lit(NORGE).alias("target")).select("target", lvl, "truth"),
+            ], how="vertical_relaxed")
+            frames.append(cells.filter(pl.col(lvl).is_not_null() & (pl.col("target") != "utenfor")).select(
+                pl.lit(ind.id).alias("indicator"), pl.col("target").cast(pl.String),
+                pl.format("{}={}", pl.lit(b.id), pl.col(lvl)).alias("domain"), "truth"))
+    schema = {"indicator": pl.String, "target": pl.String, "domain": pl.String, "truth": pl.Float64}
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
 def one_sample(definition: Any, spec: InnovationSpec, sample: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -81,8 +111,16 @@ def one_sample(definition: Any, spec: InnovationSpec, sample: pl.DataFrame) -> t
             _raw_estimates(prep).rename({COUNTY: "target"})
             # utenfor and ukjent («Uoppgitt» municipality) are not targets of the output.
             .filter(~pl.col("target").is_in(["utenfor", "ukjent"]))
-            .select("indicator", "target", "estimate", "ci_low", "ci_high", "se")
+            .select("indicator", "target", pl.lit("alle").alias("domain"), "estimate", "ci_low", "ci_high", "se")
         )
+        if spec.breakdowns:  # every county × level and Norway × level cell of the breakdowns
+            crossed = (
+                _breakdown_raw(prep).rename({COUNTY: "target"})
+                .filter(~pl.col("target").is_in(["utenfor", "ukjent"]))
+                .select("indicator", "target", pl.format("{}={}", pl.col("_bd"), pl.col("_lvl")).alias("domain"),
+                        "estimate", "ci_low", "ci_high", "se")
+            )
+            cells = pl.concat([cells, crossed], how="vertical_relaxed")
         joint, cov = joint_estimates(prep)
     index = {key: k for k, key in enumerate(joint.select("indicator", "target").iter_rows())}
     theta = joint["estimate"].to_numpy()
@@ -93,8 +131,8 @@ def one_sample(definition: Any, spec: InnovationSpec, sample: pl.DataFrame) -> t
             ia, ib = index[(ind.id, a)], index[(ind.id, b)]
             se = float(np.sqrt(max(cov[ia, ia] + cov[ib, ib] - 2 * cov[ia, ib], 0.0)))
             diff = float(theta[ia] - theta[ib])
-            rows.append((ind.id, f"{a}-{b}", diff, diff - q * se, diff + q * se, se))
-    contrasts = pl.DataFrame(rows, schema=["indicator", "target", "estimate", "ci_low", "ci_high", "se"],
+            rows.append((ind.id, f"{a}-{b}", "alle", diff, diff - q * se, diff + q * se, se))
+    contrasts = pl.DataFrame(rows, schema=["indicator", "target", "domain", "estimate", "ci_low", "ci_high", "se"],
                              orient="row")
     return cells, contrasts
 
@@ -116,28 +154,34 @@ def run(
     spec = parse_innovation(definition)
     truth = population_truth(population, spec, county)
     t = truth.to_dict(as_series=False)
-    lookup = {(i, g): v for i, g, v in zip(t["indicator"], t["target"], t["truth"], strict=True)}
+    lookup = {(i, g, "alle"): v for i, g, v in zip(t["indicator"], t["target"], t["truth"], strict=True)}
     for ind in spec.indicators:
         for a, b in CONTRASTS:
-            lookup[(ind.id, f"{a}-{b}")] = lookup[(ind.id, a)] - lookup[(ind.id, b)]
+            lookup[(ind.id, f"{a}-{b}", "alle")] = lookup[(ind.id, a, "alle")] - lookup[(ind.id, b, "alle")]
+    lookup.update({(i, g, d): v for i, g, d, v in breakdown_truth(population, spec, county).iter_rows()})
     kinds = {i.id: i.kind for i in spec.indicators}
     results = []
     for r in range(reps):
         cells, contrasts = one_sample(definition, spec, draw(population, seed + r))
-        results.append(pl.concat([cells.with_columns(pl.lit("cell").alias("what")),
+        what = pl.when(pl.col("domain") == "alle").then(pl.lit("cell")).otherwise(pl.lit("breakdown"))
+        results.append(pl.concat([cells.with_columns(what.alias("what")),
                                   contrasts.with_columns(pl.lit("difference").alias("what"))]))
         if progress is not None:
             progress(r + 1)
     allr = pl.concat(results)
     truth_frame = pl.DataFrame(
-        [(i, g, v) for (i, g), v in lookup.items()], schema=["indicator", "target", "truth"], orient="row"
+        [(i, g, d, v) for (i, g, d), v in lookup.items()], schema=["indicator", "target", "domain", "truth"],
+        orient="row"
     )
-    allr = allr.join(truth_frame, on=["indicator", "target"], how="left").with_columns(
-        ((pl.col("ci_low") <= pl.col("truth")) & (pl.col("truth") <= pl.col("ci_high"))).alias("covered"),
+    # A cell of take-all strata only is estimated exactly (SE 0): covered up to the summation's rounding.
+    slack = 1e-9 * pl.col("truth").abs()
+    allr = allr.join(truth_frame, on=["indicator", "target", "domain"], how="left").with_columns(
+        ((pl.col("ci_low") - slack <= pl.col("truth")) & (pl.col("truth") <= pl.col("ci_high") + slack))
+        .fill_null(False).alias("covered"),
         pl.col("indicator").replace_strict(kinds).alias("kind"),
     )
     per_cell = (
-        allr.group_by("what", "indicator", "kind", "target", maintain_order=True)
+        allr.group_by("what", "indicator", "kind", "target", "domain", maintain_order=True)
         .agg(
             pl.len().alias("samples"),
             pl.col("covered").mean().alias("coverage"),
@@ -231,10 +275,16 @@ def main() -> None:
     print(f"\nround {args.round}: {population.height} firms in the population; {args.reps} samples "
           f"in {elapsed:.0f} s ({elapsed / args.reps:.2f} s per sample)\n")
     with pl.Config(tbl_rows=200, tbl_cols=20, tbl_width_chars=160, float_precision=3):
-        print("Coverage per indicator (pooled over the five counties and Norway; differences over 2 pairs):")
+        print("Coverage per indicator (pooled over the five counties and Norway; differences over 2 pairs; "
+              "breakdown: over every county × level and Norway × level cell):")
         print(per_indicator)
+        bd = per_cell.filter(pl.col("what") == "breakdown")
+        if bd.height:
+            print(f"\nBreakdown cells: {bd.height}; pooled coverage "
+                  f"{(bd['coverage'] * bd['samples']).sum() / bd['samples'].sum():.3f}; "
+                  f"cells below 90 %: {bd.filter(pl.col('coverage') < 0.90).height}")
         print("\nCoverage per cell (se_ratio = mean SE / SD of the estimates over the samples):")
-        print(per_cell.select("what", "indicator", "target", "coverage", "se_ratio", "truth", "mean_estimate"))
+        print(per_cell.select("what", "indicator", "target", "domain", "coverage", "se_ratio", "truth", "mean_estimate"))
 
     spec = parse_innovation(definition)
     if args.goal_reps and spec.goal is not None and spec.goal.baseline != args.round:

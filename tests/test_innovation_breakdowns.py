@@ -270,3 +270,30 @@ def test_table_command_shows_an_innovation_indicator_by_naering(tmp_path: Path) 
     assert wrong.exit_code == 2
     assert "has no breakdown `kjonn`; it has: naering, storrelse, ansatte ([breakdowns] in " \
            "surveys/2018/innovasjon.toml)" in wrong.stderr
+
+
+def test_small_coverage_study_of_the_breakdown_cells(tmp_path: Path) -> None:
+    # studies/coverage_innovation.py on the fixture population with 20 samples (the study itself runs
+    # more): the county × size class cells of shares cover near 95 %; a halved SE would not.
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("coverage_innovation", REPO / "studies" / "coverage_innovation.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["coverage_innovation"] = module
+    spec.loader.exec_module(module)
+    population = make_population(11, 5000)
+    write_round(tmp_path, 2018, draw_sample(population, 1), toml=_toml())
+    per_cell, per_indicator = module.run(load_definition(2018, "innovasjon", tmp_path), population,
+                                         lambda pop, seed: draw_sample(pop, 100 + seed), reps=20)
+    cells = per_indicator.filter(pl.col("what") == "breakdown")
+    assert cells["intervals"].to_list() == [20 * 5 * 6] * 8  # 5 levels × (5 counties + Norway)
+    shares = cells.filter(pl.col("kind") == "share")["coverage"].mean()
+    assert 0.90 <= shares <= 0.99, shares
+    assert 0.85 <= cells.filter(pl.col("kind") != "share")["coverage"].mean() <= 0.995
+    # the truth is the population's county × level value (the study's own breakdown_truth)
+    bd = per_cell.filter((pl.col("what") == "breakdown") & (pl.col("target") == "ostfold")
+                         & (pl.col("domain") == "storrelse=1") & (pl.col("indicator") == "innovasjonsaktivitet"))
+    truth = population.filter((pl.col("county") == "ostfold") & (pl.col("storrelse") == 1))["inno_akt"].mean()
+    assert bd["truth"][0] == pytest.approx(truth)
