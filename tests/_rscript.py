@@ -1,4 +1,4 @@
-"""Rerunning a committed R reference script and comparing its fresh output with the committed files.
+"""Rerunning a committed R reference script (the `needs_r` tests), in one place.
 
 The parity tests compare omdomme with R values committed under ``tests/reference/<name>/``;
 a ``needs_r`` test reruns the script that made them so that a stale or hand-edited reference
@@ -18,17 +18,26 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def assert_r_reproduces(script: Path, committed: Path, names: tuple[str, ...], out: Path) -> None:
-    """Run ``Rscript script out`` from the repository root; each of ``names`` in ``out`` must equal ``committed``'s.
+def run_rscript(script: Path, *args: str) -> None:
+    """Run ``Rscript script args...`` from the repository root; skip when R or one of its packages is missing.
 
-    Strings and integers exactly, floats to 1e-12 relative.
+    The script writes its output where ``args`` says (a scratch folder), so the caller can compare it
+    with the committed reference values.
     """
     if shutil.which("Rscript") is None:
-        pytest.skip(f"Rscript not installed; the committed values of {committed.name} are used by the parity tests")
-    run = subprocess.run(["Rscript", str(script), str(out)], cwd=REPO, capture_output=True, text=True)
+        pytest.skip("Rscript not installed; the committed R values are used by the parity tests")
+    run = subprocess.run(["Rscript", str(script), *args], cwd=REPO, capture_output=True, text=True)
     if run.returncode != 0 and "there is no package called" in run.stderr:
         pytest.skip(f"R lacks a package: {run.stderr.strip().splitlines()[-1]}")
     assert run.returncode == 0, run.stderr
+
+
+def assert_r_reproduces(script: Path, committed: Path, names: tuple[str, ...], out: Path) -> None:
+    """Run ``Rscript script out``; each of ``names`` in ``out`` must equal ``committed``'s.
+
+    Strings and integers exactly, floats to 1e-12 relative.
+    """
+    run_rscript(script, str(out))
     for name in names:
         fresh = pl.read_csv(out / name, infer_schema_length=None)
         kept = pl.read_csv(committed / name, infer_schema_length=None)

@@ -13,8 +13,6 @@ published numbers are those estimates). Nothing here needs R but the last test.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from _rscript import run_rscript
 from omdomme.analysis.innovation import COUNTY, _breakdown_raw, _prepare, analyse_innovation
 from omdomme.definitions import load_definition
 
@@ -94,13 +93,7 @@ def test_published_cells_are_these_estimates() -> None:
 
 @pytest.mark.needs_r
 def test_committed_r_values_are_what_r_computes(tmp_path: Path) -> None:
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not installed; the committed R values are used by the parity tests")
-    run = subprocess.run(["Rscript", str(HERE / "r_innovasjon_breakdowns.R"), str(tmp_path)], cwd=REPO,
-                         capture_output=True, text=True)
-    if run.returncode != 0 and "there is no package called" in run.stderr:
-        pytest.skip(f"R lacks a package: {run.stderr.strip().splitlines()[-1]}")
-    assert run.returncode == 0, run.stderr
+    run_rscript(HERE / "r_innovasjon_breakdowns.R", str(tmp_path))
     fresh, committed = _reference(tmp_path), _reference()
     assert fresh.select(pl.col(pl.String, pl.Int64)).equals(committed.select(pl.col(pl.String, pl.Int64)))
     for col in ("estimate", "se", "df"):
