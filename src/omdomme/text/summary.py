@@ -180,7 +180,8 @@ def _cell(row: dict[str, Any] | None, fmt: _Format) -> str:
 
 def _innovation_lines(result: AnalysisResult) -> list[str]:
     """The innovation block of the summary: Østfold against Norway per indicator, and the goal."""
-    est = result.estimates.filter(pl.col("survey") == "innovasjon")
+    # The definition's own rows: breakdown cells are in `omdomme table`.
+    est = main_estimates(result.estimates).filter(pl.col("survey") == "innovasjon")
     if est.height == 0:
         return []
     synthetic = any(d.synthetic for d in result.definitions if d.kind == "innovasjon")
