@@ -297,3 +297,25 @@ def test_small_coverage_study_of_the_breakdown_cells(tmp_path: Path) -> None:
                          & (pl.col("domain") == "storrelse=1") & (pl.col("indicator") == "innovasjonsaktivitet"))
     truth = population.filter((pl.col("county") == "ostfold") & (pl.col("storrelse") == 1))["inno_akt"].mean()
     assert bd["truth"][0] == pytest.approx(truth)
+
+
+def test_the_innovation_report_shows_ostfold_by_naering_and_size_class() -> None:
+    import re
+
+    from _report_project import analysed_project
+    from omdomme.report import Report
+
+    root = analysed_project()
+    parts = Report(2018, survey="innovasjon", root=root).innovation_breakdowns_parts()
+    assert parts[0] == "## Østfold etter næring og størrelse"
+    text = re.sub(r"<[^>]+>", "|", parts[2].as_raw_html())
+    cells = [c.strip() for c in text.split("|") if c.strip()]
+    est = pl.read_csv(root / "analyses" / "2018" / "estimates.csv", infer_schema_length=None).filter(
+        (pl.col("survey") == "innovasjon") & (pl.col("indicator") == "innovasjonsaktivitet")
+        & (pl.col("target") == "ostfold") & pl.col("breakdown").is_in(["naering", "storrelse"]))
+    assert "Næring" in cells and "Størrelse" in cells
+    for r in est.iter_rows(named=True):  # every level, and `:` exactly where the analysis withholds
+        level = r["domain_label"].split(": ", 1)[1]
+        shown = cells[cells.index(level) + 1]
+        assert shown.rstrip("*") == (":" if r["flag"] == "suppressed" else r["display"])
+    assert ":" in cells

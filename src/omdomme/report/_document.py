@@ -685,6 +685,28 @@ class Report:
         """Display the innovation indicators."""
         self._emit(self.innovation_parts())
 
+    def innovation_breakdowns_parts(self, breakdowns: tuple[str, ...] = ("naering", "storrelse"),
+                                    target: str = "ostfold") -> list[Any]:
+        """The goal's indicator for one county by næring and size class (the breakdown rows), `:` where withheld."""
+        lang = self.lang
+        tables = load_round(self.round, self.root, tables=True).estimates
+        if not tables.height or "breakdown" not in tables.columns:
+            return []
+        rows = tables.filter((pl.col("survey") == self.survey) & pl.col("breakdown").is_in(list(breakdowns))
+                             & (pl.col("target") == target))
+        if not rows.height:
+            return []
+        indicator = self._goal_spec()[0]
+        if indicator not in set(rows["indicator"].to_list()):
+            indicator = str(rows["indicator"][0])
+        return [f"## {phrase('innovation_breakdowns', lang)}", phrase("innovation_breakdowns_intro", lang),
+                _tables.breakdown_table(rows, indicator, breakdowns, target=target, lang=lang,
+                                        table_id="tabell-naering-storrelse")]
+
+    def innovation_breakdowns(self) -> None:
+        """Display Østfold's innovation activity by næring and size class."""
+        self._emit(self.innovation_breakdowns_parts())
+
     def goal_parts(self) -> list[Any]:
         """Progress toward doubling: the ratio to the baseline round with its CI."""
         lang = self.lang

@@ -7,6 +7,7 @@ suppressed cells), so that what a reader sees is exactly the estimate in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -279,6 +280,42 @@ def county_table(estimates: pl.DataFrame, indicator: str, *, lang: str = "nb", s
     table = table.tab_style(style=style.text(weight="bold", color="#00798C"), locations=loc.stub(rows=ostfold_rows))
     table = table.tab_style(style=style.css("white-space: nowrap;"), locations=loc.body())
     table = _style(table, width="100%" if domains.height > 1 else "auto")
+    for note in _footnotes(data, lang):
+        table = table.tab_source_note(note)
+    return table
+
+
+def breakdown_table(estimates: pl.DataFrame, indicator: str, breakdowns: Sequence[str], *, target: str = "ostfold",
+                    lang: str = "nb", table_id: str | None = None) -> GT:
+    """One indicator of one county by the levels of breakdowns: a row group per breakdown, estimate, 95 % CI, n.
+
+    ``estimates`` holds the breakdown rows (``load_round(..., tables=True)``); a suppressed cell
+    shows ``:`` with its reason in a footnote.
+
+    Examples
+    --------
+    >>> gt = breakdown_table(tables, "innovasjonsaktivitet", ["naering", "storrelse"])  # doctest: +SKIP
+    """
+    from great_tables import GT
+
+    data = estimates.filter((pl.col("indicator") == indicator) & (pl.col("target") == target)
+                            & pl.col("breakdown").is_in(list(breakdowns)))
+    rows = []
+    for r in data.iter_rows(named=True):
+        group, _, level = str(r["domain_label"]).partition(": ")
+        rows.append({"group": group, "level": level or str(r["breakdown_level"]), "est": _cell(r, lang),
+                     "ci": _interval(r, lang), "n": fmt_int(r["n"], lang=lang)})
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in ("group", "level", "est", "ci", "n")})
+    first = data.row(0, named=True)
+    unit = unit_of(first.get("kind"), first.get("display"))
+    table = (
+        GT(frame, id=table_id, rowname_col="level", groupname_col="group")
+        .tab_header(title=f"{first['label']}: {first['target_label']}")
+        .cols_label(est=phrase("col_estimate" if unit == "pct" else "col_value", lang), ci=phrase("col_ci", lang),
+                    n=phrase("col_n", lang))
+        .cols_align("right", columns=["est", "ci", "n"])
+    )
+    table = _style(table, width="auto")
     for note in _footnotes(data, lang):
         table = table.tab_source_note(note)
     return table
