@@ -122,7 +122,8 @@ def test_estimates_carry_the_english_labels(project: Path) -> None:
     assert names["aldersgruppe=18-29"] == "Age: 18–29 years"
     assert names["utvalg=boost"] == "Sample: Østfold boost sample"
     firms = est.filter(pl.col("survey") == "innovasjon")
-    assert set(firms["domain_label_en"].to_list()) == {"All firms"}
+    assert set(firms.filter(pl.col("breakdown").is_null())["domain_label_en"].to_list()) == {"All firms"}
+    assert "Industry: Manufacturing" in set(firms["domain_label_en"].to_list())  # the breakdown rows
     assert firms["label_en"].null_count() == 0
     first = est.filter(pl.col("indicator") == "assos_verdier").row(0, named=True)
     assert (first["label"], first["label_en"]) == ("Nevner verdier og egenskaper", "Mentions values and characteristics")

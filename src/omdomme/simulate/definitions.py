@@ -82,18 +82,28 @@ INNOVATION_BREAKDOWN_LINES = [
     "",
     "[breakdowns.naering]",
     'label = "Næring"',
+    'label_en = "Industry"',
     'by = "industry"',
     "levels = { industri = [1], bygg_anlegg = [2], varehandel = [3], transport = [4], ikt = [5], "
     "faglig = [6], andre = [7] }",
+    'labels_en = { industri = "Manufacturing", bygg_anlegg = "Construction", varehandel = "Wholesale and retail '
+    'trade", transport = "Transportation and storage", ikt = "Information and communication", faglig = '
+    '"Professional, scientific and technical activities", andre = "Other industries" }',
     "",
     "[breakdowns.storrelse]",
     'label = "Størrelse"',
+    'label_en = "Size class"',
     'by = "size_class"',
+    'labels_en = { 1 = "10–19 employees", 2 = "20–49 employees", 3 = "50–99 employees", 4 = "100–199 employees", '
+    '5 = "200–499 employees", 6 = "500 employees or more" }',
     "",
     "[breakdowns.ansatte]",
     'label = "Sysselsatte"',
+    'label_en = "Employees"',
     'by = "employees"',
     'levels = { 10-19 = [10, 19], 20-49 = [20, 49], 50-99 = [50, 99], "100+" = [100, inf] }',
+    'labels_en = { 10-19 = "10–19 employees", 20-49 = "20–49 employees", 50-99 = "50–99 employees", '
+    '"100+" = "100 employees or more" }',
 ]
 
 
