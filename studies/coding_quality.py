@@ -13,7 +13,8 @@ codes each answer was made from, on answers from two generators:
     A generator written for this study (below) and never used to build or tune the lexicon:
     its own phrases per code (Norwegian, some nynorsk and dialect, English), its own
     place names — every kommune name 2015–2024 from SSB Klass 131
-    (``../shared/data/ssb/klass131_kommuneinndeling_2015_2024.csv``) and every postal place of
+    (``src/omdomme/data/klass131_kommuneinndeling_2015_2024.csv``, the package's copy of
+    ``../shared/data/ssb``'s) and every postal place of
     Bring's register (the ``bring_postnummerregister`` rows of the lexicon's ``places.csv``, the
     only copy of the register here) and Oslo's fifteen bydeler, minus every name the shipped
     generator uses — in
@@ -47,7 +48,8 @@ import numpy as np
 import polars as pl
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_SSB = REPO.parent / "shared" / "data" / "ssb"
+# The package ships the same SSB Klass file as ../shared/data/ssb (src/omdomme/data/README.md).
+SSB_DATA = REPO / "src" / "omdomme" / "data"
 SEED = 20261202
 COUNTIES = ("ostfold", "akershus", "oslo", "buskerud", "vestfold")
 CODES = ("steder", "sverige", "natur", "dialekt", "naeringsliv", "verdier", "kultur", "negativ", "annet")
@@ -134,7 +136,7 @@ def place_pools() -> tuple[dict[str, list[str]], list[str]]:
     """Place names per county of the five and elsewhere in Norway, minus those of the shipped generator."""
     from omdomme.simulate._freetext import _PLACES
 
-    klass = pl.read_csv(SHARED_SSB / "klass131_kommuneinndeling_2015_2024.csv", schema_overrides={"fylke": pl.String})
+    klass = pl.read_csv(SSB_DATA / "klass131_kommuneinndeling_2015_2024.csv", schema_overrides={"fylke": pl.String})
     klass = klass.select(
         pl.col("name").str.replace(r"\s*\(.*\)$", "").str.split(" - ").list.first().str.strip_chars().alias("name"),
         pl.col("fylke").replace_strict(_FYLKE, default="annet").alias("county"),
