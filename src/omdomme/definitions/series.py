@@ -131,11 +131,12 @@ def _label_changes(def_a: Mapping[str, Any], def_b: Mapping[str, Any], indicator
     return changes
 
 
-def _file_scale_labels(root: Path, round: int, survey: str, question: str) -> dict[float, str] | None:
-    """A question's scale labels as the round's data file states them, or None when unknown.
+def _file_scale_labels(root: Path, round: int, survey: str) -> dict[str, dict[float, str]]:
+    """Every scale question's labels as the round's definition or data file states them.
 
-    None when the definition or the file cannot be read, the question is not a scale, or a
-    code of its ``scale`` has no value label: then nothing is claimed about its labels.
+    The data file is read once, for the scale variables whose labels the definition does not
+    give. A question is left out when the definition or the file cannot be read, or a code of
+    its ``scale`` has no value label: then nothing is claimed about its labels.
     """
     from omdomme.definitions._load import load_definition
     from omdomme.errors import OmdommeError
@@ -143,19 +144,29 @@ def _file_scale_labels(root: Path, round: int, survey: str, question: str) -> di
 
     try:
         definition = load_definition(round, survey, root)
-        q = definition.questions.get(question)
-        if q is None or q.is_coded or not q.scale:
-            return None
-        labels = dict(q.scale_labels)
-        if not labels:
-            names = [v for token in definition.targets.values() for v in q.raw_variables(token)]
-            _, meta = read(definition.data_path, columns=names, **definition.data_options)
-            labels = meta.value_labels_over(names)
     except (OmdommeError, OSError):
-        return None
-    if any(code not in labels for code in q.scale):
-        return None
-    return {code: labels[code] for code in q.scale}
+        return {}
+    scales = {name: q for name, q in definition.questions.items() if not q.is_coded and q.scale}
+    variables = {name: [v for token in definition.targets.values() for v in q.raw_variables(token)]
+                 for name, q in scales.items() if not q.scale_labels}
+    meta = None
+    if variables:
+        try:
+            _, meta = read(definition.data_path, columns=[v for names in variables.values() for v in names],
+                           **definition.data_options)
+        except (OmdommeError, OSError):
+            meta = None
+    out: dict[str, dict[float, str]] = {}
+    for name, q in scales.items():
+        if q.scale_labels:
+            labels = dict(q.scale_labels)
+        elif meta is not None:
+            labels = meta.value_labels_over(variables[name])
+        else:
+            continue
+        if all(code in labels for code in q.scale):
+            out[name] = {code: labels[code] for code in q.scale}
+    return out
 
 
 def _code_changes_only(changes: Mapping[str, Any], question: str | None) -> bool:
@@ -364,13 +375,13 @@ def series_breaks(
         def_b = _load_toml(Path(root) / "surveys" / str(round_b) / f"{survey}.toml")
         if def_a is None and def_b is None:
             continue
-        cache: dict[tuple[int, str], dict[float, str] | None] = {}
+        cache: dict[int, dict[str, dict[float, str]]] = {}
 
         def file_labels(which: int, question: str, survey: str = survey,
-                        cache: dict[tuple[int, str], dict[float, str] | None] = cache) -> dict[float, str] | None:
-            if (which, question) not in cache:
-                cache[which, question] = _file_scale_labels(Path(root), which, survey, question)
-            return cache[which, question]
+                        cache: dict[int, dict[str, dict[float, str]]] = cache) -> dict[float, str] | None:
+            if which not in cache:
+                cache[which] = _file_scale_labels(Path(root), which, survey)
+            return cache[which].get(question)
 
         known = def_b if def_a is None else def_a
         assert known is not None
