@@ -282,3 +282,76 @@ def test_a_whole_scale_gets_a_column_group_per_domain_and_code(tmp_path: Path) -
             assert est.value == ":"
         else:
             assert est.value == pytest.approx(r["estimate"], rel=1e-15)
+
+
+def test_raw_tables_read_back_as_the_parquet_tables(book: openpyxl.Workbook) -> None:
+    # The long tables are written in bulk (omdomme.results.sheetdata), not cell by cell through
+    # xlsxwriter: every value must read back as the table holds it, typed, with the percent
+    # format on share rows, the header frozen and the autofilter over the whole table.
+    import math
+
+    folder = analysed_project() / "analyses" / str(ROUND)
+    for name in ("estimates", "comparisons", "ranks"):
+        frame = pl.read_parquet(folder / f"{name}.parquet")
+        sheet = book[name]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert list(rows[0]) == frame.columns and len(rows) == frame.height + 1
+        for got_row, want_row in zip(rows[1:], frame.iter_rows(), strict=True):
+            for got, want in zip(got_row, want_row, strict=True):
+                if want is None or want == "":
+                    assert got is None
+                elif isinstance(want, bool):
+                    assert got is want
+                elif isinstance(want, float) and math.isnan(want):
+                    assert got == "=#NUM!"  # Excel's #NUM! error (openpyxl shows the formula), as xlsxwriter writes NaN
+                elif isinstance(want, float) and math.isinf(want):
+                    assert got == ("=1/0" if want > 0 else "=-1/0")  # #DIV/0!, as xlsxwriter writes ±inf
+                elif isinstance(want, int | float):
+                    # 16 significant digits, as xlsxwriter writes a number
+                    assert isinstance(got, int | float) and got == pytest.approx(want, rel=1e-15, abs=0)
+                else:
+                    assert got == want
+        last = openpyxl.utils.get_column_letter(frame.width)
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{last}{frame.height + 1}"
+        assert sheet.dimensions == f"A1:{last}{frame.height + 1}"
+        assert all(c.font.b for c in sheet[1])
+        if "kind" in frame.columns and name != "ranks":
+            column = frame.columns.index("ci_low") + 1
+            formats = {(k, sheet.cell(i + 2, column).number_format)
+                       for i, k in enumerate(frame["kind"].to_list()) if frame["ci_low"][i] is not None}
+            assert ("share", "0.0%") in formats and all(f == "0.0%" for k, f in formats if k == "share")
+            assert all(f == "General" for k, f in formats if k != "share")
+
+
+def test_raw_table_text_is_escaped_and_never_a_formula(tmp_path: Path) -> None:
+    # Free text of a vendor file can hold XML's specials, control characters, Excel's own escape
+    # pattern, leading spaces and a leading «=»: each must come back as written, as text.
+    import io
+
+    import xlsxwriter
+
+    from omdomme.results.sheetdata import column_letters, fill_long_tables, rows_xml
+
+    texts = ["a & b <c>", "tab\there\x01", "_x0041_ literal", "  padded ", "=SUM(A1:A2)", "https://ssb.no", "æøå ÆØÅ"]
+    frame = pl.DataFrame({"text": texts, "value": [1.5, None, float("inf"), -2.0, 0.0, 1e-300, 3]})
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("raw")
+    sheet.write_row(0, 0, frame.columns)
+    workbook.close()
+    part = f"xl/worksheets/sheet{sheet.index + 1}.xml"
+    ref = f"A1:{column_letters(frame.width - 1)}{frame.height + 1}"
+    path = tmp_path / "raw.xlsx"
+    path.write_bytes(fill_long_tables(buffer.getvalue(), {part: (rows_xml(frame, percent_columns=set(), percent_style=None), ref)}))
+    back = openpyxl.load_workbook(path)["raw"]
+    rows = list(back.iter_rows(min_row=2, values_only=True))
+    # openpyxl leaves Excel's escapes in place; decoded as Excel does (ECMA-376 ST_Xstring: _xHHHH_ is
+    # the character U+HHHH, so a literal «_x0041_» is stored as «_x005F_x0041_»), every text is as written.
+    import re
+
+    def excel_text(stored: str) -> str:
+        return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), stored)
+
+    assert [excel_text(r[0]) for r in rows] == texts
+    assert all(back.cell(i, 1).data_type == "s" for i in range(2, frame.height + 2))
+    assert [r[1] for r in rows] == [1.5, None, "=1/0", -2, 0, 1e-300, 3]  # inf: Excel's #DIV/0!, as xlsxwriter

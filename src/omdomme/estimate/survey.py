@@ -36,10 +36,6 @@ from omdomme.estimate.variance import (
     variance_from_psu_totals,
 )
 
-#: From how many estimates in one call (groups × variables) a call without ``vcov`` computes only the
-#: variances, not the whole covariance matrix (the same values up to the summation's rounding).
-DIAGONAL_FROM = 256
-
 
 class VariableCodes(Protocol):
     """What the estimators need to know of a variable: its user-missing codes."""
@@ -817,11 +813,10 @@ class Survey:
         _check_options(level, df_rows)
         gid, G, groups = self._groups(by)
         acc = self._accumulate(kind, targets, gid, G, method=method, valid_df=df_rows == "valid")
-        # Without vcov only the variances are needed: with many domain cells (k of them) their diagonal
-        # costs P k instead of the product's P k². Below DIAGONAL_FROM the product is cheap, and kept
-        # (its sums, bit for bit, are what the committed reference values were made with).
-        diagonal = not vcov and G * len(targets) > DIAGONAL_FROM
-        cov = self._covariance(acc, gid, G, len(targets), diagonal=diagonal)
+        # Without vcov only the variances are needed: for k estimates their diagonal costs P k
+        # instead of the product's P k² (the same values up to the summation's rounding). An
+        # analysis makes hundreds of calls with k in the tens to hundreds and P in the thousands.
+        cov = self._covariance(acc, gid, G, len(targets), diagonal=not vcov)
         se = np.sqrt(np.clip(cov if cov.ndim == 1 else np.diag(cov), 0, None))
         deff, eff_n, cv = self._design_effects(kind, acc, se)
         if kind == "proportion":

@@ -242,11 +242,17 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 def _write_excel(result: AnalysisResult, path: Path, lang: str = "nb") -> None:
+    import io
+
     import xlsxwriter
 
+    from omdomme.results.sheetdata import column_letters, fill_long_tables, rows_xml
     from omdomme.results.workbook import write_indicator_sheets
 
-    workbook = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    buffer = io.BytesIO()
+    # Text is text: a label that begins with «=» or holds a web address stays a string.
+    workbook = xlsxwriter.Workbook(buffer, {"nan_inf_to_errors": True, "in_memory": True,
+                                            "strings_to_formulas": False, "strings_to_urls": False})
     workbook.set_properties({"title": f"omdomme {result.round}", "created": _FIXED_DATE})
     # The analysts' sheets first (formatted, one per indicator, the crosstabs), then the raw tables.
     write_indicator_sheets(workbook, result.estimates, result.manifest, lang)
@@ -255,23 +261,27 @@ def _write_excel(result: AnalysisResult, path: Path, lang: str = "nb") -> None:
     percent = workbook.add_format({"num_format": "0.0%"})
     share_columns = {"estimates": ("estimate", "ci_low", "ci_high"),
                      "comparisons": ("estimate_a", "estimate_b", "difference", "ci_low", "ci_high")}
+    # xlsxwriter lays out each raw table's sheet (header, frozen pane, autofilter); the rows are
+    # written in bulk into it afterwards (omdomme.results.sheetdata: a third of the run otherwise).
+    long_tables: dict[str, tuple[pl.DataFrame, set[str]]] = {}
     for name in TABLES:
         frame: pl.DataFrame = getattr(result, name)
         sheet = workbook.add_worksheet(name)
         sheet.write_row(0, 0, frame.columns, header)
-        percent_at = {frame.columns.index(c) for c in share_columns.get(name, ()) if c in frame.columns}
-        kinds = frame["kind"].to_list() if "kind" in frame.columns else [None] * frame.height
-        for i, (row, kind) in enumerate(zip(frame.iter_rows(), kinds, strict=True), start=1):
-            for j, value in enumerate(row):
-                if value is None:
-                    continue
-                if kind == "share" and j in percent_at:
-                    sheet.write_number(i, j, value, percent)
-                else:
-                    sheet.write(i, j, value)
+        percent_at = {c for c in share_columns.get(name, ()) if c in frame.columns}
+        if percent_at and "kind" in frame.columns and (frame["kind"] == "share").any():
+            sheet.write_number(1, 0, 0, percent)  # gives the percent format its style index; replaced
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(frame.height, 1), max(frame.width - 1, 0))
+        long_tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = (frame, percent_at)
     workbook.close()
+    style = percent.xf_index
+    parts = {
+        part: (rows_xml(frame, percent_columns=percent_at, percent_style=style),
+               f"A1:{column_letters(max(frame.width - 1, 0))}{frame.height + 1}")
+        for part, (frame, percent_at) in long_tables.items()
+    }
+    path.write_bytes(fill_long_tables(buffer.getvalue(), parts))
 
 
 WORKBOOK_LANGUAGES = ("nb", "en")
