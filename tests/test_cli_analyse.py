@@ -162,3 +162,74 @@ def test_analyse_innovation_summary_snapshot(tmp_path: Path) -> None:
     assert code == 0, err
     assert "Note: " in err and "kommune code 9999" in err and "Merk" not in err
     assert_snapshot("analyse_2018_innovasjon", out.replace(str(tmp_path), "<root>"))
+
+
+def _shipped_project(root: Path) -> Path:
+    import shutil
+
+    for round_ in ("2016", "2018"):
+        shutil.copytree(REPO / "surveys" / round_, root / "surveys" / round_)
+    return root
+
+
+@pytest.mark.slow
+def test_two_processes_write_the_same_files_and_show_the_same_notes(tmp_path: Path) -> None:
+    # -j 2 analyses the innovation survey in a child process (omdomme.analysis._worker): the
+    # files, the notes and the summary must be those of the one-process run, byte for byte.
+    runs = {}
+    for jobs in ("1", "2"):
+        root = _shipped_project(tmp_path / f"j{jobs}")
+        result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root), "-j", jobs])
+        assert result.exit_code == 0, result.output
+        # progress lines appear only after the first second: timing, not content
+        shown = [line.replace(str(root), "ROOT") for line in result.output.splitlines() if not line.startswith("… ")]
+        runs[jobs] = (shown, _digests(root / "analyses" / "2018"))
+    assert runs["1"] == runs["2"]
+    notes = [line for line in runs["2"][0] if line.startswith("Note: ")]
+    assert any("innovasjon-2018.sav" in n and "9999" in n for n in notes)  # the child's warning, relayed
+
+
+def test_a_failed_child_is_redone_here_with_the_usual_error(tmp_path: Path) -> None:
+    # A damaged innovation file: the child fails, the parent analyses the survey itself and the
+    # user sees the error of a one-process run (message, exit code), and nothing is written.
+    outputs = {}
+    for jobs in ("1", "2"):
+        root = _shipped_project(tmp_path / f"j{jobs}")
+        data = root / "surveys" / "2018" / "innovasjon-2018.sav"
+        data.write_bytes(data.read_bytes()[:5000])
+        result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root), "-q", "-j", jobs])
+        outputs[jobs] = (result.exit_code, result.stderr.replace(str(root), "ROOT"))
+        assert not (root / "analyses" / "2018").exists()
+    assert outputs["1"] == outputs["2"]
+    assert outputs["2"][0] == 2 and "innovasjon-2018.sav" in outputs["2"][1] and "Traceback" not in outputs["2"][1]
+
+
+def test_a_child_that_dies_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # However the child ends (killed, no Python, no result), the run is that of one process.
+    import subprocess
+    import sys
+
+    from omdomme.analysis import _worker
+
+    def dying(cls: type, round: int, root: Path) -> _worker.InnovationWorker:
+        worker = original(round, root)
+        worker.process.kill()
+        worker.process.wait()
+        worker.process = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+        return worker
+
+    original = _worker.InnovationWorker.start
+    root1 = _shipped_project(tmp_path / "one")
+    assert CliRunner().invoke(main, ["analyse", "2018", "--root", str(root1), "-q", "-j", "1"]).exit_code == 0
+    monkeypatch.setattr(_worker.InnovationWorker, "start", classmethod(dying))
+    root2 = _shipped_project(tmp_path / "two")
+    result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root2), "-q", "-j", "2"])
+    assert result.exit_code == 0, result.output
+    assert _digests(root1 / "analyses" / "2018") == _digests(root2 / "analyses" / "2018")
+
+
+def test_omdomme_jobs_must_be_a_number(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMDOMME_JOBS", "many")
+    make_round(tmp_path, 2018)
+    code, _, err = _run("analyse", "2018", "--root", str(tmp_path))
+    assert code == 2 and "OMDOMME_JOBS='many'" in err and "Traceback" not in err

@@ -420,7 +420,8 @@ def series_breaks(current: Definition, previous: Definition, root: Path) -> dict
     }
 
 
-def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progress | None = None) -> AnalysisResult:
+def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progress | None = None,
+                  jobs: int = 1) -> AnalysisResult:
     """Analyse a round: estimates, comparisons, ranks and the manifest, in memory.
 
     Parameters
@@ -432,6 +433,9 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         The project folder.
     progress
         Called with short messages (the CLI prints them on stderr).
+    jobs
+        2: the innovation survey is analysed in a second process while the reputation survey
+        runs (:mod:`omdomme.analysis._worker`; the same numbers); 1: all in this process.
 
     Returns
     -------
@@ -452,6 +456,16 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
 
     root = Path(root)
     definitions = find_definitions(round, root)
+    worker = _start_innovation(round, root, definitions) if jobs >= 2 else None
+    try:
+        return _analyse_round(round, root, definitions, progress, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _analyse_round(round: int, root: Path, definitions: list[Definition], progress: Progress | None,
+                   worker: Any) -> AnalysisResult:
     estimates: list[pl.DataFrame] = []
     comparisons: list[pl.DataFrame] = []
     ranks: list[pl.DataFrame] = []
@@ -518,7 +532,12 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
                            "previous": prev_info, "synthetic": definition.synthetic},
         }
 
-    innovation = _innovation(round, root, definitions, progress)
+    innovation = None
+    if worker is not None:
+        _say(progress, f"innovasjon: round {round}")
+        innovation = worker.result(progress)
+    if innovation is None:  # no worker, or it failed: here, so that an error reads as it always does
+        innovation = _innovation(round, root, definitions, progress, announce=worker is None)
     if innovation is not None:
         estimates.append(_conform(innovation.estimates, ESTIMATE_COLUMNS, ESTIMATE_SCHEMA, "estimates"))
         comparisons.append(_conform(innovation.comparisons, COMPARISON_COLUMNS, None, "comparisons"))
@@ -595,7 +614,19 @@ def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl
     return data, meta
 
 
-def _innovation(round: int, root: Path, definitions: list[Definition], progress: Progress | None) -> Any:
+def _start_innovation(round: int, root: Path, definitions: list[Definition]) -> Any:
+    """A child process analysing the round's innovation survey, when it has one (else None)."""
+    import importlib.util
+
+    if not any(d.kind == "innovasjon" for d in definitions) or importlib.util.find_spec("omdomme.analysis.innovation") is None:
+        return None
+    from omdomme.analysis._worker import InnovationWorker
+
+    return InnovationWorker.start(round, root)
+
+
+def _innovation(round: int, root: Path, definitions: list[Definition], progress: Progress | None,
+                announce: bool = True) -> Any:
     import importlib.util
 
     definition = next((d for d in definitions if d.kind == "innovasjon"), None)
@@ -603,7 +634,8 @@ def _innovation(round: int, root: Path, definitions: list[Definition], progress:
         return None
     from omdomme.analysis.innovation import analyse_innovation
 
-    _say(progress, f"innovasjon: round {round}")
+    if announce:
+        _say(progress, f"innovasjon: round {round}")
     return analyse_innovation(definition, root=root, progress=progress)
 
 

@@ -39,8 +39,11 @@ class _Progress:
 @click.option("--lang", "langs", type=click.Choice(["nb", "en"]), multiple=True,
               help="Workbook languages: en adds omdomme-ROUND.en.xlsx (English sheets, labels and number "
                    "formats) beside the Norwegian omdomme-ROUND.xlsx, which is always written.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to use: 2 analyses the innovation survey beside the reputation survey "
+                   "(the same numbers); 1 does all in one. Default: OMDOMME_JOBS, else 2 with two or more cores.")
 @handle_errors
-def analyse(round: int, root: Path, quiet: bool, langs: tuple[str, ...]) -> None:
+def analyse(round: int, root: Path, quiet: bool, langs: tuple[str, ...], jobs: int | None) -> None:
     """Estimate every indicator of ROUND and write analyses/ROUND/.
 
     Reads surveys/ROUND/omdomme.toml (and innovasjon.toml when present), estimates each
@@ -51,6 +54,7 @@ def analyse(round: int, root: Path, quiet: bool, langs: tuple[str, ...]) -> None
 
     Example: omdomme analyse 2018 --lang en
     """
+    from omdomme.analysis._worker import default_jobs
     from omdomme.analysis.reputation import analyse_round
     from omdomme.results.write import check_output_folder, write_analysis
     from omdomme.text.summary import summary_text
@@ -60,7 +64,7 @@ def analyse(round: int, root: Path, quiet: bool, langs: tuple[str, ...]) -> None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", OmdommeWarning)
         check_output_folder(root / "analyses" / str(round))  # a file in the way: refuse before the work
-        result = analyse_round(round, root=root, progress=progress)
+        result = analyse_round(round, root=root, progress=progress, jobs=jobs or default_jobs())
         progress("writing analyses/")
         folder = write_analysis(result, root=root, languages=("nb", *langs))
     shown: set[str] = set()
