@@ -34,6 +34,7 @@ from typing import Any
 
 #: Environment variable: how many processes `omdomme analyse` may use (1: everything in one).
 JOBS_VARIABLE = "OMDOMME_JOBS"
+_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "POLARS_MAX_THREADS")
 
 
 def default_jobs() -> int:
@@ -72,9 +73,12 @@ class InnovationWorker:
     def start(cls, round: int, root: Path) -> InnovationWorker:
         folder = tempfile.TemporaryDirectory(prefix="omdomme-innovasjon-")
         output = Path(folder.name) / "result.pickle"
+        # One thread each for the child's BLAS and polars (unless the user chose): its matrices and
+        # frames are small, and two processes with two pools each on two cores only wait on each other.
+        env = {**{name: "1" for name in _THREAD_VARIABLES}, **os.environ}
         process = subprocess.Popen(
             [sys.executable, "-m", "omdomme.analysis._worker", str(int(round)), str(root), str(output)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
         )
         return cls(process=process, output=output, folder=folder)
 
