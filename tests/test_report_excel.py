@@ -355,3 +355,16 @@ def test_raw_table_text_is_escaped_and_never_a_formula(tmp_path: Path) -> None:
     assert [excel_text(r[0]) for r in rows] == texts
     assert all(back.cell(i, 1).data_type == "s" for i in range(2, frame.height + 2))
     assert [r[1] for r in rows] == [1.5, None, "=1/0", -2, 0, 1e-300, 3]  # inf: Excel's #DIV/0!, as xlsxwriter
+
+
+def test_every_unit_the_tables_show_has_an_excel_format_in_both_languages() -> None:
+    # A net score («+35,2 p.p.») or mean score («3,72») must not fall back to a plain number format
+    # in the workbook while the tables and the report show points or two decimals.
+    from typing import get_args
+
+    from omdomme.labels import Unit, unit_of
+    from omdomme.results.workbook import NUMBER_FORMATS, NUMBER_FORMATS_EN
+
+    assert set(NUMBER_FORMATS) == set(NUMBER_FORMATS_EN) == set(get_args(Unit))
+    assert (unit_of("net", "+35,2\u00a0p.p."), unit_of("mean", "3,72")) == ("points", "score")
+    assert NUMBER_FORMATS["score"] == "0.00" and NUMBER_FORMATS["points"].startswith("+")

@@ -452,13 +452,16 @@ def unit_of(kind: str | None, display: str | None = None) -> Unit:
     --------
     >>> unit_of("ratio", "5,3 %"), unit_of("total", "1 404,8 mill. kr"), unit_of("share")
     ('pct', 'mill_kr', 'pct')
+    >>> unit_of("net", "+35,2 p.p."), unit_of("mean", "3,72")
+    ('points', 'score')
     """
     text = (display or "").strip()
-    if kind == "share" or text.endswith("%"):
+    if kind in ("share", "scale") or text.endswith("%"):
         return "pct"
     if text.endswith("kr"):
         return "mill_kr" if kind == "total" else "kr"
-    return "number"
+    # a net or mean score whatever its display says (the kinds display_unit knows)
+    return display_unit(None, kind)
 
 
 def _unit_suffix(unit: Unit, lang: str) -> str:

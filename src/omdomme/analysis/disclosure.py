@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from omdomme.definitions.innovation import DisclosureRules
-from omdomme.labels import NBSP, SUPPRESSED, UNITS, fmt_number, number_expr, unit_expr
+from omdomme.labels import NBSP, SUPPRESSED, UNITS, display_unit_expr, fmt_number, number_expr, unit_expr
 
 __all__ = ["SECONDARY_NOTE", "SUPPRESSED", "UNITS", "DisclosureRules", "disclosure_verdict", "display_text",
            "dominance_shares", "secondary_suppression"]
@@ -230,17 +230,12 @@ def display_text(value: pl.Expr, unit: pl.Expr, suppressed: pl.Expr, kind: pl.Ex
     Examples
     --------
     >>> df = pl.DataFrame({"v": [0.4525, 1404837234.4, 18694.7, 12.46],
-    ...                    "u": ["percent", "nok", "nok", "number"], "k": ["share", "total", "ratio", "mean"]})
+    ...                    "u": ["percent", "nok", "nok", "number"], "k": ["share", "total", "ratio", "ratio"]})
     >>> df.select(display_text(pl.col("v"), pl.col("u"), pl.lit(False), pl.col("k"))).to_series().to_list()
     ['45,3\\xa0%', '1\\xa0404,8\\xa0mill.\\xa0kr', '18\\xa0695\\xa0kr', '12,5']
     """
-    share, total = (pl.lit(False), pl.lit(False)) if kind is None else (kind == "share", kind == "total")
-    shown = (
-        pl.when((unit == "percent") | share).then(pl.lit("pct"))
-        .when((unit == "nok") & total).then(pl.lit("mill_kr"))
-        .when(unit == "nok").then(pl.lit("kr"))
-        .otherwise(pl.lit("number"))
-    )
+    # The one mapping of unit and kind to what is shown (omdomme.labels), as the reputation tables use.
+    shown = display_unit_expr(unit, pl.lit(None, pl.String) if kind is None else kind)
     return (
         pl.when(suppressed)
         .then(pl.lit(SUPPRESSED))

@@ -43,9 +43,13 @@ COUNT_FORMAT = "#,##0"
 # total in NOK in millions with one decimal (each trailing comma divides by 1000), other
 # NOK in whole kroner, other numbers with one decimal. Excel rounds the value it shows
 # half away from zero, as omdomme.labels does.
-NUMBER_FORMATS = {"pct": PERCENT_FORMAT, "kr": '#,##0" kr"', "mill_kr": '#,##0.0,," mill. kr"', "number": "#,##0.0"}
+# A net score (a difference of two shares, stored as such) is shown signed in percent, as Excel
+# cannot scale a number up to points without a «%»; a mean score of a rating scale with two decimals.
+NUMBER_FORMATS = {"pct": PERCENT_FORMAT, "kr": '#,##0" kr"', "mill_kr": '#,##0.0,," mill. kr"', "number": "#,##0.0",
+                  "points": "+0.0 %;-0.0 %;0.0 %", "score": "0.00"}
 #: The English workbook's formats: «45.3%», «NOK 1,234», «NOK 12.3 m» (omdomme.labels' English forms).
-NUMBER_FORMATS_EN = {"pct": "0.0%", "kr": '"NOK "#,##0', "mill_kr": '"NOK "#,##0.0,," m"', "number": "#,##0.0"}
+NUMBER_FORMATS_EN = {"pct": "0.0%", "kr": '"NOK "#,##0', "mill_kr": '"NOK "#,##0.0,," m"', "number": "#,##0.0",
+                     "points": "+0.0%;-0.0%;0.0%", "score": "0.00"}
 SUPPRESSED = ":"
 
 #: The workbook's words in bokmål and English (the sheets' titles, headings, legends, «Om tallene»).
