@@ -21,7 +21,15 @@ from typing import Any
 import polars as pl
 
 from omdomme.definitions.innovation import DisclosureRules
-from omdomme.labels import NBSP, SUPPRESSED, UNITS, display_unit_expr, fmt_number, number_expr, unit_expr
+from omdomme.labels import (
+    NBSP,
+    SUPPRESSED,
+    UNITS,
+    display_unit_expr,
+    fmt_number,
+    number_expr,
+    unit_expr,
+)
 
 __all__ = ["SECONDARY_NOTE", "SUPPRESSED", "UNITS", "DisclosureRules", "disclosure_verdict", "display_text",
            "dominance_shares", "secondary_suppression"]
