@@ -444,6 +444,9 @@ def _xlsx_rows(path: Path, sheet: str) -> list[dict[str, str]]:
         for c in row.findall("m:c", ns):
             v = c.find("m:v", ns)
             column = re.match(r"[A-Z]+", c.get("r", "")).group(0)  # type: ignore[union-attr]
+            if c.get("t") == "inlineStr":  # the long tables' text (omdomme.results.sheetdata)
+                cells[column] = "".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t"))
+                continue
             text = "" if v is None or v.text is None else v.text
             cells[column] = shared[int(text)] if c.get("t") == "s" else text
         table.append(cells)
