@@ -56,6 +56,11 @@ class Lexicon:
 
 
 _VOWELS = "aeiouyæøå"
+# Second elements of Norwegian place names (folded), after at least three letters: a word so made
+# is a name even in lower case («bjelland», «rugsund»; not «holmen», «vika» on their own).
+PLACE_ELEMENTS = (r"^[a-z]{3,}(?:vika?|viken|fjord|fjorden|dalen|sund|sundet|neset|haug|haugen|stad|rud|rudi|bygd|"
+                  r"holmen|oya|hamn|havn|vag|vagen|land|heim|seter|setra|asen|berg|bergen|moen|eidet|strand|stranda|"
+                  r"vollen|bakken|sjo|sjoen|elva|fossen|foss|odden|toppen|grend|lia|torp|rod|bo)$")
 
 
 def adjective_forms(lemma: str) -> list[str]:
@@ -149,8 +154,11 @@ def load_lexicon() -> Lexicon:
     places = _read_csv("places.csv")
     ambiguous_keys = pl.select(fold(pl.lit(pl.Series(_read_lines("ambiguous_places.txt"))))).to_series()
     places = pl.concat([places, _keys(places["name"]).select("n", pl.col("full").alias("key"))], how="horizontal")
+    # Outside the five counties a name needs a capital, unless it is made like a place name: a
+    # compound ending in a place-name element («Bjelland», «Rugsund», «Brensholmen»).
+    by_form = pl.col("key").str.contains(PLACE_ELEMENTS) & ~pl.col("key").str.contains(" ")
     places = places.with_columns(
-        needs_capital=(pl.col("county") == OTHER_PLACE) | pl.col("key").is_in(ambiguous_keys.implode())
+        needs_capital=((pl.col("county") == OTHER_PLACE) & ~by_form) | pl.col("key").is_in(ambiguous_keys.implode())
     ).filter(
         # Outside the five counties, names of three letters or fewer («Bø», «Os», «Vik») say more
         # often something else than the place; they are left out.

@@ -60,7 +60,7 @@ FILLERS = ["veldig", "svaert", "ganske", "litt", "ikke", "ikkje", "sa", "sapass"
 # The people of a place, in a compound with its name («sarpinger», «Haldenfolk», «Hvaler-buer»).
 _DEMONYM = r"(?:folk|folket|folka|inger|ingene|ingane|ingar|ere|erne|buer|buen|bu)$"
 # Endings stripped before a word is read by its form (adjectives, and nouns of quality).
-_INFLECTIONS = ("", "e", "t", "ere", "est", "este", "st", "ste", "en", "ene", "er", "a")
+_INFLECTIONS = ("", "e", "t", "ere", "est", "este", "st", "ste", "en", "ene", "er")
 # What may begin a Norwegian or English word after a negation («u-vennlig»; not «u-ngdommelig»).
 _ONSET = r"^(?:[aeiouy]|[bcdfghjklmnpqrstvwz][aeiouyj]|s?[kpt][lr]|[bdfg][lr]|s[kmnptvl]|skj|[dgkt]v|[gk]n|hv)"
 _MATCH_SCHEMA = {"row": pl.Int64, "pos": pl.Int64, "n": pl.Int64, "code": pl.String, "said": pl.String,
@@ -291,6 +291,10 @@ def _forms(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         pl.col("body").str.ends_with(pl.col("infl"))
         & (pl.col("body").str.len_chars() - pl.col("infl").str.len_chars() >= 3)
     ).with_columns(pl.col("body").str.slice(0, pl.col("body").str.len_chars() - pl.col("infl").str.len_chars()).alias("base"))
+    # «hjelpsomme» less «-e» is «hjelpsomm»: a final double consonant is single in the base form.
+    doubled = (pl.col("base").str.slice(-1) == pl.col("base").str.slice(-2, 1)) & pl.col("base").str.slice(-1).is_in(
+        list("bdfgklmnprstv"))
+    bases = pl.concat([bases, bases.filter(doubled).with_columns(pl.col("base").str.slice(0, pl.col("base").str.len_chars() - 1))])
     # A word none of whose readings is a known non-trait («konserter» is «konsert»).
     bases = bases.join(bases.filter(pl.col("base").is_in(not_traits)).select("row", "pos", "neg").unique(),
                        on=["row", "pos", "neg"], how="anti", nulls_equal=True)
@@ -324,6 +328,9 @@ def _joined_pairs(left: pl.DataFrame, lex: Lexicon) -> tuple[pl.DataFrame, pl.Da
     """
     nxt = left.select("row", (pl.col("pos") - 1).alias("pos"), pl.col("word").alias("word2"), pl.col("fold").alias("fold2"))
     pairs = left.filter(~pl.col("brk")).join(nxt, on=["row", "pos"])
+    # Read by form only when the first part is long enough to be half a word («entusia stiske»),
+    # not a word of its own before a piece («bilen somme»).
+    pairs = pairs.with_columns((pl.col("fold").str.len_chars() >= 6).alias("long_first"))
     if not pairs.height:
         return pl.DataFrame(schema=_MATCH_SCHEMA), pl.DataFrame(schema={"row": pl.Int64, "pos": pl.Int64})
     pairs = pairs.with_row_index("pair").with_columns(pl.col("pair").cast(pl.Int64))
@@ -333,8 +340,12 @@ def _joined_pairs(left: pl.DataFrame, lex: Lexicon) -> tuple[pl.DataFrame, pl.Da
     ).with_columns(stem(pl.col("fold")).alias("stem"))
     exact, rest = _exact(tok, lex)
     exact = exact.filter(pl.col("code") != VET_IKKE)
-    fuzzy = _fuzzy(rest.filter(~pl.col("fold").is_in(lex.stopwords.implode())), lex)
-    found = pl.concat([exact.select(_MATCH_SCHEMA.keys()), fuzzy]).unique(["row", "code"], keep="first", maintain_order=True)
+    rest = rest.filter(~pl.col("fold").is_in(lex.stopwords.implode()))
+    fuzzy = _fuzzy(rest, lex)
+    long_first = pairs.filter(pl.col("long_first")).select(pl.col("pair").alias("row"))
+    by_form = _forms(rest.join(fuzzy.select("row", "pos"), on=["row", "pos"], how="anti").join(long_first, on="row", how="semi"), lex)
+    found = pl.concat([exact.select(_MATCH_SCHEMA.keys()), fuzzy, by_form]).unique(["row", "code"], keep="first",
+                                                                                   maintain_order=True)
     found = found.join(pairs.select(pl.col("pair").alias("row"), pl.col("row").alias("orig"), pl.col("pos").alias("opos")),
                        on="row").select(pl.col("orig").alias("row"), pl.col("opos").alias("pos"), "n", "code", "said", "term",
                                         pl.lit("joined").alias("how"))
@@ -444,6 +455,11 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     content = left.join(exact.select("row", "pos"), on=["row", "pos"], how="anti")
     # Function words are never read as a misspelt term or a compound («fremst» is not «forest»).
     content = content.filter(~pl.col("fold").is_in(lex.stopwords.implode()))
+    # Words known to be no character words though they end like one («årlige», «konserter») are
+    # not read as misspellings, compounds or forms of one either: they are what they are.
+    not_traits = lex.forms.filter(pl.col("kind") == "word")["form"].implode()
+    known = content.filter(pl.col("fold").is_in(not_traits) | pl.col("stem").is_in(not_traits))
+    content = content.join(known.select("row", "pos"), on=["row", "pos"], how="anti")
     # Misspellings before compounds: «Borregaadr» is Borregaard misspelt, not «Borre» + «gaadr».
     fuzzy = _fuzzy(content, lex)
     content = content.join(fuzzy.select("row", "pos"), on=["row", "pos"], how="anti")
@@ -452,6 +468,7 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     by_form = _forms(content, lex)
     content = content.join(by_form.select("row", "pos"), on=["row", "pos"], how="anti")
     # Words left that are not function words: said, but not in the lexicon.
+    content = pl.concat([content, known])
     unknown = content.filter(~pl.col("fold").is_in(lex.stopwords.implode()) & (pl.col("fold").str.len_chars() >= 2)
                              & ~pl.col("fold").str.contains(r"^\d+$"))
     joined, seconds = _joined_pairs(content.filter(~pl.col("fold").is_in(lex.stopwords.implode())), lex)

@@ -161,6 +161,8 @@ def tokens(texts: pl.Series) -> pl.DataFrame:
         # Capitalised as written: a place name that is also a common word («Moss», «Ski») needs it.
         (pl.col("word").str.slice(0, 1) != pl.col("word").str.slice(0, 1).str.to_lowercase()).alias("cap"),
         # A break after the word: punctuation or a line break before the next word, or the end.
-        pl.col("piece").str.slice(pl.col("word").str.len_chars()).str.contains(r"[^ \t]")
+        # (a hyphen right after the word and a space, «stå- på-vilje», is the word going on).
+        pl.col("piece").str.slice(pl.col("word").str.len_chars()).pipe(
+            lambda tail: tail.str.contains(r"[^ \t]") & ~tail.str.contains(r"^-[ \t]*$"))
         .or_(pl.col("pos") == pl.col("pos").max().over("row")).alias("brk"),
     ).with_columns(stem(pl.col("fold")).alias("stem"))
