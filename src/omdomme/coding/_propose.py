@@ -407,7 +407,11 @@ def _attributive(hits: pl.DataFrame, tok: pl.DataFrame) -> pl.DataFrame:
     («landlige omgivelser» is not said of people). Firms keep it: «moderne bedrifter» is
     ``verdier`` and ``naeringsliv``.
     """
-    nxt = hits.filter(pl.col("code").is_in(["natur", "kultur", "sverige", "dialekt", "annet"])).select(
+    # Only a noun that an adjective can stand before without a determiner: one word, not definite
+    # («arrogante svenskene», «samhold museene» are two things listed without a comma).
+    definite = tok.filter(pl.col("fold").str.contains(r"(?:ene|ane|en|et|a)$") & (pl.col("fold").str.len_chars() >= 5))
+    nxt = hits.filter(pl.col("code").is_in(["natur", "kultur", "sverige", "dialekt", "annet"]) & (pl.col("n") == 1)).join(
+        definite.select("row", "pos"), on=["row", "pos"], how="anti").select(
         "row", (pl.col("pos") - 1).alias("pos"), pl.col("code").alias("next_code"), pl.col("how").alias("next_how"))
     nxt = nxt.unique(["row", "pos"], keep="first", maintain_order=True)
     joined = hits.join(tok.select("row", "pos", "brk"), on=["row", "pos"], how="left").join(nxt, on=["row", "pos"], how="left")
