@@ -61,6 +61,8 @@ FILLERS = ["veldig", "svaert", "ganske", "litt", "ikke", "ikkje", "sa", "sapass"
 _DEMONYM = r"(?:folk|folket|folka|inger|ingene|ingane|ingar|ere|erne|buer|buen|bu)$"
 # Endings stripped before a word is read by its form (adjectives, and nouns of quality).
 _INFLECTIONS = ("", "e", "t", "ere", "est", "este", "st", "ste", "en", "ene", "er")
+# Endings of forms.csv that make nouns of quality, not adjectives («ærlighet», «arbeidsglede»).
+_NOUN_ENDINGS = ("het", "glede", "vilje", "evne", "ness")
 # What may begin a Norwegian or English word after a negation («u-vennlig»; not «u-ngdommelig»).
 _ONSET = r"^(?:[aeiouy]|[bcdfghjklmnpqrstvwz][aeiouyj]|s?[kpt][lr]|[bdfg][lr]|s[kmnptvl]|skj|[dgkt]v|[gk]n|hv)"
 _MATCH_SCHEMA = {"row": pl.Int64, "pos": pl.Int64, "n": pl.Int64, "code": pl.String, "said": pl.String,
@@ -398,7 +400,7 @@ def _patterns(unknown: pl.DataFrame, tok: pl.DataFrame, compound: pl.DataFrame) 
                         pl.col("word").alias("said"), pl.lit("folk").alias("term"), pl.lit("pattern").alias("how"))
 
 
-def _attributive(hits: pl.DataFrame, tok: pl.DataFrame) -> pl.DataFrame:
+def _attributive(hits: pl.DataFrame, tok: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """A character word right before a word of another code describes that thing, not people.
 
     «rolig sjø» is nature, «rik historie» culture, «åpne grenser» Sweden: a ``verdier`` word
@@ -415,7 +417,12 @@ def _attributive(hits: pl.DataFrame, tok: pl.DataFrame) -> pl.DataFrame:
         "row", (pl.col("pos") - 1).alias("pos"), pl.col("code").alias("next_code"), pl.col("how").alias("next_how"))
     nxt = nxt.unique(["row", "pos"], keep="first", maintain_order=True)
     joined = hits.join(tok.select("row", "pos", "brk"), on=["row", "pos"], how="left").join(nxt, on=["row", "pos"], how="left")
-    takes = (pl.col("code").is_in(["verdier", "negativ"]) & ~pl.col("brk").fill_null(True) & pl.col("next_code").is_not_null()
+    # Only an adjective describes the word after it («dugnadsånd bading» is two things).
+    adjectives = lex.words.filter(pl.col("pos") == "adj")["term"].implode()
+    adjective = (pl.col("term").is_in(adjectives) & pl.col("how").is_in(["word", "misspelt"])
+                 & ~fold(pl.col("said")).str.contains(r"het(?:en|ene|er)?$")) | (
+        (pl.col("how") == "form") & ~pl.col("term").is_in([f"-{e}" for e in _NOUN_ENDINGS]))
+    takes = adjective & (pl.col("code").is_in(["verdier", "negativ"]) & ~pl.col("brk").fill_null(True) & pl.col("next_code").is_not_null()
              & ((pl.col("next_code") != "annet") | (pl.col("how") == "form")) & (pl.col("code") != pl.col("next_code")))
     return joined.with_columns(pl.when(takes).then(pl.col("next_code")).otherwise(pl.col("code")).alias("code")).select(hits.columns)
 
@@ -489,7 +496,7 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
                                   pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"),
                                   pl.lit("unknown").alias("how"))
     hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, unknown_hits], how="vertical_relaxed")
-    hits = _attributive(hits, tok)
+    hits = _attributive(hits, tok, lex)
 
     frame = list(frame)
     mapped = hits.with_columns(
