@@ -40,6 +40,8 @@ def test_negations_and_pejorative_endings_are_negative(word: str) -> None:
     ("nyheter", ["annet"]),             # -het of news, not of quality
     ("hverdagsliv", ["annet"]),         # -liv is life, not -iv
     ("ungdommelige", ["verdier"]),      # not u- + «ngdommelig»
+    ("regnfulle", ["annet"]),           # weather, not character
+    ("kinesiske folk", ["annet"]),      # who people are, not what they are like
 ])
 def test_words_that_only_end_like_character_words(text: str, codes: list[str]) -> None:
     assert codes_of(text) == codes

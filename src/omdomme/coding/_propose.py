@@ -484,7 +484,8 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
                              & ~pl.col("fold").str.contains(r"^\d+$"))
     joined, seconds = _joined_pairs(content.filter(~pl.col("fold").is_in(lex.stopwords.implode())), lex)
     unknown = unknown.join(joined.select("row", "pos"), on=["row", "pos"], how="anti").join(seconds, on=["row", "pos"], how="anti")
-    said_of_people = _patterns(unknown, tok, compound)
+    # («kinesiske folk», «årlige folk»: a word known to be no character word stays none before «folk».)
+    said_of_people = _patterns(unknown.join(known.select("row", "pos"), on=["row", "pos"], how="anti"), tok, compound)
     unknown = unknown.join(said_of_people.select("row", "pos"), on=["row", "pos"], how="anti")
     # «Halden sentrum», «Alna kommune»: the word after a place name belongs to it.
     place_at = pl.concat([codes_found, compound, fuzzy, joined], how="vertical_relaxed").filter(pl.col("code") == "steder")
