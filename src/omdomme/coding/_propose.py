@@ -46,7 +46,7 @@ PLACE_AFTER = ["sentrum", "kommune", "kommun", "omradet", "distriktet", "regione
 # Words folded onto a place name to make a district of it («Rakkestad-området», «Follo-regionen»).
 PLACE_TAIL = r"s?(?:regionen|region|omradet|omradene|omrade|distriktet|distrikt|kanten|traktene|traktane|sentrum|bygda)$"
 # Words for people: an unknown word before one is said of them («kjekke folk», «kind people»).
-PEOPLE = ["folk", "folket", "folka", "folkene", "folkeslag", "mennesker", "menneskene", "menneske", "mennesket",
+PEOPLE = ["folk", "folket", "folka", "folkene", "folkeslag", "mennesker", "menneskene", "menneska", "menneske", "mennesket",
           "befolkning", "befolkningen", "innbyggere", "innbyggerne", "innbyggjarar", "innbyggjarane", "personer", "typer", "arbeidsfolk", "lokalbefolkningen", "fastboende", "sjel", "sjeler",
           "people", "locals", "residents", "inhabitants", "folks", "persons", "neighbours", "neighbors"]
 PEOPLE_EN = PEOPLE[PEOPLE.index("people"):]
@@ -412,7 +412,7 @@ def _attributive(hits: pl.DataFrame, tok: pl.DataFrame, lex: Lexicon) -> pl.Data
     # Only a noun that an adjective can stand before without a determiner: one word, not definite
     # («arrogante svenskene», «samhold museene» are two things listed without a comma).
     definite = tok.filter(pl.col("fold").str.contains(r"(?:ene|ane|en|et|a)$") & (pl.col("fold").str.len_chars() >= 5))
-    nxt = hits.filter(pl.col("code").is_in(["natur", "kultur", "sverige", "dialekt", "annet"]) & (pl.col("n") == 1)).join(
+    nxt = hits.filter(pl.col("code").is_in(["natur", "kultur", "sverige", "dialekt", "negativ", "annet"]) & (pl.col("n") == 1)).join(
         definite.select("row", "pos"), on=["row", "pos"], how="anti").select(
         "row", (pl.col("pos") - 1).alias("pos"), pl.col("code").alias("next_code"), pl.col("how").alias("next_how"))
     nxt = nxt.unique(["row", "pos"], keep="first", maintain_order=True)
