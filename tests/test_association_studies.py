@@ -55,5 +55,8 @@ def test_small_coding_quality_run() -> None:
     assert scores["steder"]["recall"] >= 0.85 and scores["steder"]["precision"] >= 0.9
     assert scores["vet_ikke"]["precision"] >= 0.95 and scores["vet_ikke"]["recall"] >= 0.8
     assert 0.2 <= exact <= 0.9
+    # Values by the rules of form and «X folk» (issue #16; measured 0.98, 0.79 with the
+    # generator's own value words out of the lexicon): loose bounds, and on the shipped generator too.
+    assert scores["verdier"]["recall"] >= 0.8 and scores["verdier"]["precision"] >= 0.9
     shipped, _ = coding_quality.score(coding_quality.shipped_answers(300, seed=1))
-    assert shipped.filter(code="verdier")["recall"].item() > scores["verdier"]["recall"]
+    assert shipped.filter(code="verdier")["recall"].item() >= 0.85

@@ -31,49 +31,93 @@ from collections.abc import Sequence
 import polars as pl
 
 from omdomme.coding._lexicon import CODES, SWEDEN, VET_IKKE, Lexicon, load_lexicon
-from omdomme.coding._text import clean, stem, tokens
+from omdomme.coding._text import clean, fold, stem, tokens
 
 MAX_N = 3
 MIN_PREFIX_PLACE, MIN_PREFIX_WORD, MIN_SUFFIX_WORD, MIN_TAIL = 4, 5, 5, 3
 MIN_FUZZY, MIN_FUZZY_PLACE = 6, 5
 EMPTY_REASON = "tomt svar"
 NO_CONTENT_REASON = "ingen ord med innhold"
+# Prepositions before a place name, and words after one: a name that is also a common word
+# («Lier», «Alna») or a place outside the five counties is a place there even in lower case.
+PLACE_BEFORE = ["i", "rundt", "fra", "pa", "ved", "naer", "utenfor", "innenfor", "omkring", "near", "around", "in",
+                "from"]
+PLACE_AFTER = ["sentrum", "kommune", "kommun", "omradet", "distriktet", "regionen", "centre", "center", "area"]
+# Words folded onto a place name to make a district of it («Rakkestad-området», «Follo-regionen»).
+PLACE_TAIL = r"s?(?:regionen|region|omradet|omradene|omrade|distriktet|distrikt|kanten|traktene|traktane|sentrum|bygda)$"
+# Words for people: an unknown word before one is said of them («kjekke folk», «kind people»).
+PEOPLE = ["folk", "folket", "folka", "folkene", "folkeslag", "mennesker", "menneskene", "menneska", "menneske", "mennesket",
+          "befolkning", "befolkningen", "innbyggere", "innbyggerne", "innbyggjarar", "innbyggjarane", "personer", "typer", "arbeidsfolk", "lokalbefolkningen", "fastboende", "sjel", "sjeler",
+          "people", "locals", "residents", "inhabitants", "folks", "persons", "neighbours", "neighbors"]
+PEOPLE_EN = PEOPLE[PEOPLE.index("people"):]
+SUBJECTS = [*PEOPLE, "de", "dei", "dem", "they", "vi", "we", "man", "du", "alle", "everyone", "everybody"]
+COPULAS = ["er", "e", "var", "virker", "virka", "blir", "ble", "oppleves", "framstar", "fremstar", "is", "are", "was",
+           "were", "seem", "seems", "seemed", "verkar", "vert"]
+# Function words between a copula and what it says («er veldig», «er ikke så», «virker litt»).
+FILLERS = ["veldig", "svaert", "ganske", "litt", "ikke", "ikkje", "sa", "sapass", "utrolig", "skikkelig", "temmelig",
+           "noksa", "relativt", "very", "quite", "so", "really", "not", "too", "pretty", "rather", "generelt",
+           "ofte", "stort", "sett", "jo", "nok", "vel", "mest", "mer", "mye", "altfor", "gjerne", "som", "regel"]
+# The people of a place, in a compound with its name («sarpinger», «Haldenfolk», «Hvaler-buer»).
+_DEMONYM = r"(?:folk|folket|folka|inger|ingene|ingane|ingar|ere|erne|buer|buen|bu)$"
+# Endings stripped before a word is read by its form (adjectives, and nouns of quality).
+_INFLECTIONS = ("", "e", "t", "ere", "est", "este", "st", "ste", "en", "ene", "er")
+# Endings of forms.csv that make nouns of quality, not adjectives («ærlighet», «arbeidsglede»).
+_NOUN_ENDINGS = ("het", "glede", "vilje", "evne", "ness")
+# What may begin a Norwegian or English word after a negation («u-vennlig»; not «u-ngdommelig»).
+_ONSET = r"^(?:[aeiouy]|[bcdfghjklmnpqrstvwz][aeiouyj]|s?[kpt][lr]|[bdfg][lr]|s[kmnptvl]|skj|[dgkt]v|[gk]n|hv)"
 _MATCH_SCHEMA = {"row": pl.Int64, "pos": pl.Int64, "n": pl.Int64, "code": pl.String, "said": pl.String,
                  "term": pl.String, "how": pl.String}
 
 
 def _ngrams(tok: pl.DataFrame, n: int) -> pl.DataFrame:
-    """N-grams starting at each word: ``row, pos, n, key`` (stems), ``full`` (folds), ``said``, ``cap``."""
+    """N-grams starting at each word: ``row, pos, n, key`` (stems), ``full`` (folds), ``said``, ``cap``, ``ctx``.
+
+    ``ctx``: the words stand where a place is named — after a preposition of place («i», «rundt»,
+    «fra») or before a word that follows place names («sentrum», «kommune», «området»).
+    """
     shifted = [
         tok.select(
-            pl.col(c).shift(-k).over("row").alias(f"{c}{k}") for c in ("stem", "fold", "word")
+            pl.col(c).shift(-k).over("row").alias(f"{c}{k}") for c in ("stem", "fold", "word", "brk")
         ) for k in range(n)
     ]
-    wide = pl.concat([tok.select("row", "pos", "cap"), *shifted], how="horizontal")
+    around = tok.select(
+        pl.col("fold").shift(1).over("row").is_in(PLACE_BEFORE).fill_null(False)
+        .and_(~pl.col("brk").shift(1).over("row").fill_null(True)).alias("before"),
+        pl.col("fold").shift(-n).over("row").is_in(PLACE_AFTER).fill_null(False).alias("after"),
+    )
+    wide = pl.concat([tok.select("row", "pos", "cap"), *shifted, around], how="horizontal")
     wide = wide.filter(pl.all_horizontal(pl.col(f"stem{k}").is_not_null() for k in range(n)))
     return wide.select(
         "row", "pos", pl.lit(n, pl.Int64).alias("n"), "cap",
         pl.concat_str([pl.col(f"stem{k}") for k in range(n)], separator=" ").alias("key"),
         pl.concat_str([pl.col(f"fold{k}") for k in range(n)], separator=" ").alias("full"),
         pl.concat_str([pl.col(f"word{k}") for k in range(n)], separator=" ").alias("said"),
+        (pl.col("before") | (pl.col("after") & ~pl.col(f"brk{n - 1}"))).alias("ctx"),
     )
 
 
 def _place_hits(grams: pl.DataFrame, places: pl.DataFrame, how: str) -> pl.DataFrame:
-    # The name as written, or with a genitive -s («Haldens»).
+    """Place names among ``grams``; ``relaxed``: a name that needs a capital, read from its context."""
+    n_chars = pl.col("full").str.len_chars()
+    # The name as written, with a genitive -s («Haldens»), or before a word that makes a place a
+    # district («Rakkestad-området», «Alnaregionen», «Haldens sentrum»: the hyphen is folded away).
+    stripped = pl.col("full").str.replace(PLACE_TAIL, "")
     variants = pl.concat([
         grams.with_columns(pl.col("full").alias("pkey")),
-        grams.filter(pl.col("full").str.ends_with("s") & (pl.col("full").str.len_chars() > 4))
-        .with_columns(pl.col("full").str.slice(0, pl.col("full").str.len_chars() - 1).alias("pkey")),
+        grams.filter(pl.col("full").str.ends_with("s") & (n_chars > 4))
+        .with_columns(pl.col("full").str.slice(0, n_chars - 1).alias("pkey")),
+        grams.filter((stripped != pl.col("full")) & (stripped.str.len_chars() >= 2))
+        .with_columns(stripped.alias("pkey"), pl.lit(True).alias("ctx")),
     ])
     hits = variants.join(places.select(pl.col("key").alias("pkey"), pl.col("n").cast(pl.Int64), "name", "county",
                                        "needs_capital"), on=["pkey", "n"])
-    hits = hits.filter(~pl.col("needs_capital") | pl.col("cap"))
+    hits = hits.filter(~pl.col("needs_capital") | pl.col("cap") | pl.col("ctx"))
     return hits.select(
         "row", "pos", "n",
         pl.when(pl.col("county") == SWEDEN).then(pl.lit(SWEDEN)).otherwise(pl.lit("steder")).alias("code"),
         "said", pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"), pl.lit(how).alias("how"),
-    )
+        (pl.col("needs_capital") & ~pl.col("cap")).alias("relaxed"), "full", "pkey",
+    ).sort("relaxed").unique(["row", "pos", "n", "code"], keep="first", maintain_order=True)
 
 
 def _word_hits(grams: pl.DataFrame, words: pl.DataFrame, how: str) -> pl.DataFrame:
@@ -90,7 +134,22 @@ def _exact(tok: pl.DataFrame, lex: Lexicon) -> tuple[pl.DataFrame, pl.DataFrame]
         # An n-gram may start only where all its words are still free.
         for k in range(n):
             grams = grams.join(free.select("row", (pl.col("pos") - k).alias("pos")), on=["row", "pos"], how="semi")
-        found = pl.concat([_word_hits(grams, lex.words, "word"), _place_hits(grams, lex.places, "place")])
+        word_hits = _word_hits(grams, lex.words, "word")
+        place_hits = _place_hits(grams, lex.places, "place")
+        # A name read from its context alone yields to a word of the lexicon or a function word
+        # («i skogen» is nature, whatever place is called Skogen).
+        place_hits = place_hits.filter(~pl.col("relaxed") | ~pl.col("full").is_in(lex.stopwords.implode())).join(
+            word_hits.filter(pl.lit(True)).select("row", "pos", "n", pl.col("code").alias("wcode")),
+            on=["row", "pos", "n"], how="left").filter(~pl.col("relaxed") | pl.col("wcode").is_null())
+        # A capitalised place name as written beats a term read from its stem («Lunner» is not «lun»).
+        named = place_hits.filter(~pl.col("relaxed") & (pl.col("full") == pl.col("pkey"))).select("row", "pos", "n").unique()
+        word_hits = word_hits.join(grams.select("row", "pos", "n", "full", "cap"), on=["row", "pos", "n"]).join(
+            lex.words.select(pl.col("full").alias("wfull")).unique(), left_on="full", right_on="wfull", how="left",
+            coalesce=False).join(named.with_columns(pl.lit(True).alias("named")), on=["row", "pos", "n"], how="left")
+        word_hits = word_hits.filter(pl.col("wfull").is_not_null() | pl.col("named").is_null() | ~pl.col("cap")).select(
+            "row", "pos", "n", "code", "said", "term", "how")
+        found = pl.concat([word_hits, place_hits.select(word_hits.columns).unique(["row", "pos", "n", "code"],
+                                                                                 maintain_order=True)])
         if found.height:
             hits.append(found)
             covered = found.select("row", "pos", "n").unique().with_columns(
@@ -122,8 +181,9 @@ def _compounds(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         pl.lit("compound").alias("how"),
     )
     words = lex.words.filter((pl.col("n") == 1) & (pl.col("code") != VET_IKKE))
+    # An adjective at the start of a compound makes a thing, not a trait («varmepumpe», «Stillehavet»).
     pre_w = _pieces(left, column="piece", min_len=MIN_PREFIX_WORD, tail=MIN_TAIL, from_end=False).join(
-        words.select(pl.col("full").alias("piece"), "code", "term"), on="piece")
+        words.filter(pl.col("pos").fill_null("") != "adj").select(pl.col("full").alias("piece"), "code", "term"), on="piece")
     suf = _pieces(left, column="piece", min_len=MIN_SUFFIX_WORD, tail=2, from_end=True).with_columns(
         stem(pl.col("piece")).alias("piece"))
     suf_w = suf.join(words.filter(pl.col("key").str.len_chars() >= MIN_SUFFIX_WORD)
@@ -146,12 +206,27 @@ def _deletions(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return pl.concat([frame.with_columns(pl.col(column).alias("variant")), dels])
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Edits (insertion, deletion, substitution, swap of neighbours) from ``a`` to ``b``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Pass 3: words one edit from a term or a place name (symmetric deletions)."""
     left = left.filter(pl.col("fold").str.len_chars() >= MIN_FUZZY_PLACE)
     if not left.height:
         return pl.DataFrame(schema=_MATCH_SCHEMA)
-    single = lex.words.filter((pl.col("n") == 1) & (pl.col("code") != VET_IKKE))
+    # Terms as listed: a form made from an adjective («sprekt») is no target for a misspelling.
+    single = lex.words.filter((pl.col("n") == 1) & (pl.col("code") != VET_IKKE) & ~pl.col("generated"))
     words = pl.concat([
         single.select(pl.col("full").alias("target"), "code", "term", pl.lit(0).alias("t_rank")),
         single.select(pl.col("key").alias("target"), "code", "term", pl.lit(1).alias("t_rank")),
@@ -164,19 +239,192 @@ def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     targets = _deletions(pl.concat([words, places]), "target").with_columns(
         pl.col("target").str.len_chars().alias("tlen"))
     # The word as written and its stem, against the terms as written and their stems.
+    # A place name may also carry a district word or a genitive («Fredriksttadregionen»).
+    bare = pl.col("fold").str.replace(PLACE_TAIL, "").str.replace(r"s$", "")
     said = pl.concat([
-        _deletions(left.select("row", "pos", "word", "fold", pl.col("fold").alias("form"), pl.lit(0).alias("s_rank")), "form"),
-        _deletions(left.select("row", "pos", "word", "fold", pl.col("stem").alias("form"), pl.lit(1).alias("s_rank")), "form"),
+        _deletions(left.select("row", "pos", "word", "fold", pl.col("fold").alias("form"), pl.lit(0).alias("s_rank"),
+                               pl.lit(False).alias("bare")), "form"),
+        _deletions(left.select("row", "pos", "word", "fold", pl.col("stem").alias("form"), pl.lit(1).alias("s_rank"),
+                               pl.lit(False).alias("bare")), "form"),
+        _deletions(left.filter((bare != pl.col("fold")) & (bare.str.len_chars() >= MIN_FUZZY_PLACE))
+                   .select("row", "pos", "word", "fold", bare.alias("form"), pl.lit(1).alias("s_rank"),
+                           pl.lit(True).alias("bare")), "form"),
     ])
-    hits = said.join(targets, on="variant")
+    hits = said.join(targets, on="variant").filter(~pl.col("bare") | (pl.col("code") == "steder"))
     # A word term needs six letters on both sides; a place name of the five counties five.
     hits = hits.filter((pl.col("fold").str.len_chars() >= MIN_FUZZY) | ((pl.col("code") == "steder") & (pl.col("tlen") >= MIN_FUZZY_PLACE)))
     # Words as written beat stems: «Fredrikstd» is Fredrikstad misspelt, though its stem is
     # also one letter from the stem of «Fredriksten».
     hits = hits.with_columns((pl.col("s_rank") + pl.col("t_rank")).alias("rank"))
     hits = hits.filter(pl.col("rank") == pl.col("rank").min().over("row", "pos"))
+    # Two deletions can join words two edits apart; the nearest term wins («kjedrlig» is «kjedelig», not «kjærlig»).
+    pairs = hits.select("form", "target").unique()
+    pairs = pairs.with_columns(pl.Series("dist", [_edit_distance(a, b) for a, b in pairs.iter_rows()], dtype=pl.Int64))
+    hits = hits.join(pairs, on=["form", "target"])
+    hits = hits.filter(pl.col("dist") == pl.col("dist").min().over("row", "pos"))
     return hits.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), "code", pl.col("word").alias("said"), "term",
                        pl.lit("misspelt").alias("how")).unique(["row", "pos", "code"], keep="first", maintain_order=True)
+
+
+def _forms(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """Pass 4: words that are character words by their form (``data/forms.csv``).
+
+    A word, less an inflection, that ends in an ending of character words (``-ig``, ``-som``,
+    ``-ende``, ``-vennlig``, ``-het``, ``-ful``, …) is ``verdier``; in ``-løs``, ``-less`` or
+    the pejorative ``-ete`` ``negativ``; a negation (``u-``, ``un-``) before a character word of
+    ``verdier`` (by the lexicon or by form) ``negativ``. The longest ending decides.
+    """
+    if not left.height:
+        return pl.DataFrame(schema=_MATCH_SCHEMA)
+    forms = lex.forms
+    not_traits = forms.filter(pl.col("kind") == "word")["form"].implode()
+    suffixes = forms.filter(pl.col("kind") == "suffix").select("form", "code", "min_stem")
+    words = left.select("row", "pos", "word", "fold")
+    # The word itself, and after a negation what follows it (if that can begin a word).
+    negations = forms.filter(pl.col("kind") == "prefix").select(pl.col("form").alias("neg"), pl.col("min_stem").alias("neg_min"))
+    negated = words.join(negations, how="cross").filter(
+        pl.col("fold").str.starts_with(pl.col("neg"))
+        & (pl.col("fold").str.len_chars() - pl.col("neg").str.len_chars() >= pl.col("neg_min"))
+    ).with_columns(pl.col("fold").str.slice(pl.col("neg").str.len_chars()).alias("body")).filter(
+        pl.col("body").str.contains(_ONSET))
+    readings = pl.concat([words.with_columns(pl.col("fold").alias("body"), pl.lit(None, pl.String).alias("neg")),
+                          negated.select("row", "pos", "word", "fold", "body", "neg")])
+    bases = readings.join(pl.DataFrame({"infl": list(_INFLECTIONS)}), how="cross").filter(
+        pl.col("body").str.ends_with(pl.col("infl"))
+        & (pl.col("body").str.len_chars() - pl.col("infl").str.len_chars() >= 3)
+    ).with_columns(pl.col("body").str.slice(0, pl.col("body").str.len_chars() - pl.col("infl").str.len_chars()).alias("base"))
+    # «hjelpsomme» less «-e» is «hjelpsomm»: a final double consonant is single in the base form.
+    doubled = (pl.col("base").str.slice(-1) == pl.col("base").str.slice(-2, 1)) & pl.col("base").str.slice(-1).is_in(
+        list("bdfgklmnprstv"))
+    bases = pl.concat([bases, bases.filter(doubled).with_columns(pl.col("base").str.slice(0, pl.col("base").str.len_chars() - 1))])
+    # A word none of whose readings is a known non-trait («konserter» is «konsert»).
+    bases = bases.join(bases.filter(pl.col("base").is_in(not_traits)).select("row", "pos", "neg").unique(),
+                       on=["row", "pos", "neg"], how="anti", nulls_equal=True)
+    lengths = sorted(set(suffixes["form"].str.len_chars().to_list()))
+    by_form = pl.concat([
+        bases.with_columns(pl.col("base").str.slice(-k).alias("form")).join(suffixes, on="form").filter(
+            pl.col("base").str.len_chars().cast(pl.Int64) - k >= pl.col("min_stem")) for k in lengths
+    ]).select("row", "pos", "word", "neg", "code", pl.format("-{}", pl.col("form")).alias("rule"),
+              pl.col("form").str.len_chars().alias("strength"))
+    # A negated word the lexicon knows: «uvennlige», «unkind».
+    single = lex.words.filter((pl.col("n") == 1) & (pl.col("code") == "verdier"))
+    by_word = negated.with_columns(stem(pl.col("body")).alias("key")).join(single.select("key", "term"), on="key").select(
+        "row", "pos", "word", "neg", pl.lit("verdier").alias("code"), "term", pl.lit(99, pl.UInt32).alias("strength"))
+    found = pl.concat([by_form.rename({"rule": "term"}), by_word], how="vertical_relaxed")
+    # After a negation, a trait of `verdier` is its opposite; anything else is not read so.
+    found = found.filter(pl.col("neg").is_null() | (pl.col("code") == "verdier")).with_columns(
+        pl.when(pl.col("neg").is_not_null()).then(pl.lit("negativ")).otherwise(pl.col("code")).alias("code"),
+        pl.when(pl.col("neg").is_not_null()).then(pl.format("{}-{}", pl.col("neg"), pl.col("term").str.strip_chars_start("-")))
+        .otherwise(pl.col("term")).alias("term"),
+        pl.col("neg").is_not_null().alias("negated"),
+    )
+    found = found.sort(["negated", "strength"], descending=True).unique(["row", "pos"], keep="first", maintain_order=True)
+    return found.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), "code", pl.col("word").alias("said"), "term",
+                        pl.lit("form").alias("how"))
+
+
+def _joined_pairs(left: pl.DataFrame, lex: Lexicon) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Pass 5: two unknown words in a row that make a place or a term when written together («Øste nsjø»).
+
+    Returns the hits (on the first word's position) and the positions of the second words.
+    """
+    nxt = left.select("row", (pl.col("pos") - 1).alias("pos"), pl.col("word").alias("word2"), pl.col("fold").alias("fold2"))
+    pairs = left.filter(~pl.col("brk")).join(nxt, on=["row", "pos"])
+    # Read by form only when the first part is long enough to be half a word («entusia stiske»),
+    # not a word of its own before a piece («bilen somme»).
+    pairs = pairs.with_columns((pl.col("fold").str.len_chars() >= 6).alias("long_first"))
+    if not pairs.height:
+        return pl.DataFrame(schema=_MATCH_SCHEMA), pl.DataFrame(schema={"row": pl.Int64, "pos": pl.Int64})
+    pairs = pairs.with_row_index("pair").with_columns(pl.col("pair").cast(pl.Int64))
+    tok = pairs.select(
+        pl.col("pair").alias("row"), pl.lit(0, pl.Int64).alias("pos"), pl.format("{} {}", "word", "word2").alias("word"),
+        (pl.col("fold") + pl.col("fold2")).alias("fold"), "cap", pl.lit(True).alias("brk"),
+    ).with_columns(stem(pl.col("fold")).alias("stem"))
+    exact, rest = _exact(tok, lex)
+    exact = exact.filter(pl.col("code") != VET_IKKE)
+    rest = rest.filter(~pl.col("fold").is_in(lex.stopwords.implode()))
+    fuzzy = _fuzzy(rest, lex)
+    long_first = pairs.filter(pl.col("long_first")).select(pl.col("pair").alias("row"))
+    by_form = _forms(rest.join(fuzzy.select("row", "pos"), on=["row", "pos"], how="anti").join(long_first, on="row", how="semi"), lex)
+    found = pl.concat([exact.select(_MATCH_SCHEMA.keys()), fuzzy, by_form]).unique(["row", "code"], keep="first",
+                                                                                   maintain_order=True)
+    found = found.join(pairs.select(pl.col("pair").alias("row"), pl.col("row").alias("orig"), pl.col("pos").alias("opos")),
+                       on="row").select(pl.col("orig").alias("row"), pl.col("opos").alias("pos"), "n", "code", "said", "term",
+                                        pl.lit("joined").alias("how"))
+    # Each word in one pair only: the first pair that reads wins.
+    found = found.sort("row", "pos")
+    firsts = found.select("row", "pos").unique(maintain_order=True)
+    firsts = firsts.join(firsts.select("row", (pl.col("pos") + 1).alias("pos")), on=["row", "pos"], how="anti")
+    found = found.join(firsts, on=["row", "pos"], how="semi")
+    return found, firsts.select("row", (pl.col("pos") + 1).alias("pos"))
+
+
+def _patterns(unknown: pl.DataFrame, tok: pl.DataFrame, compound: pl.DataFrame) -> pl.DataFrame:
+    """Pass 6: an unknown word said of people is ``verdier``: «X folk», «kind people», «folk er X».
+
+    Before a word for people (``PEOPLE``, or a compound of a place name and a word for its people:
+    «sarpinger», «Haldenfolk»), with no punctuation between; or after a word for people or a
+    pronoun and a copula («folk er X», «de som bor der virker X», «people are X»), with only
+    function words between.
+    """
+    if not unknown.height:
+        return pl.DataFrame(schema=_MATCH_SCHEMA)
+    demonyms = compound.filter((pl.col("code") == "steder") & pl.col("said").pipe(fold).str.contains(_DEMONYM)).select(
+        "row", "pos")
+    people = pl.concat([tok.filter(pl.col("fold").is_in(PEOPLE)).select("row", "pos"), demonyms]).unique()
+    # Before a Norwegian word for people, an adjective ends in -e («kjekke folk»; «måten folk
+    # prater på» is not said of them); English adjectives do not inflect («kind people»).
+    english = tok.filter(pl.col("fold").is_in(PEOPLE_EN)).select("row", (pl.col("pos") - 1).alias("pos"))
+    before = unknown.filter(~pl.col("brk")).join(people.select("row", (pl.col("pos") - 1).alias("pos")),
+                                                on=["row", "pos"], how="semi")
+    before = pl.concat([
+        before.filter(pl.col("fold").str.ends_with("e") & ~pl.col("fold").str.contains(r"(?:ene|ane)$")),
+        before.join(english, on=["row", "pos"], how="semi"),
+    ]).unique(["row", "pos"], maintain_order=True)
+    # «folk (der) er (veldig) X»: a subject, at most four words, a copula, at most two function words, X.
+    t = tok.sort("row", "pos").with_columns(
+        pl.col("fold").is_in(SUBJECTS).alias("subj"), pl.col("fold").is_in(COPULAS).alias("cop"))
+    win = t.select("row", "pos", "fold", "brk", *[
+        pl.col(c).shift(k).over("row").alias(f"{c}{k}") for k in range(1, 8) for c in ("subj", "cop", "brk", "fold")])
+    ok = pl.lit(False)
+    for k in range(1, 4):  # the copula k words before X
+        between_clear = pl.all_horizontal([pl.col(f"fold{j}").is_in(FILLERS).fill_null(False) for j in range(1, k)] or [pl.lit(True)])
+        no_break = pl.all_horizontal([~pl.col(f"brk{j}").fill_null(True) for j in range(1, k + 1)])
+        subj = pl.any_horizontal([pl.col(f"subj{k + m}").fill_null(False)
+                                  & pl.all_horizontal([~pl.col(f"brk{j}").fill_null(True) for j in range(k + 1, k + m + 1)])
+                                  for m in range(1, 5) if k + m <= 7])
+        ok = ok | (pl.col(f"cop{k}").fill_null(False) & between_clear & no_break & subj)
+    after = unknown.join(win.filter(ok).select("row", "pos"), on=["row", "pos"], how="semi")
+    found = pl.concat([before, after]).unique(["row", "pos"], maintain_order=True)
+    return found.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("verdier").alias("code"),
+                        pl.col("word").alias("said"), pl.lit("folk").alias("term"), pl.lit("pattern").alias("how"))
+
+
+def _attributive(hits: pl.DataFrame, tok: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """A character word right before a word of another code describes that thing, not people.
+
+    «rolig sjø» is nature, «rik historie» culture, «åpne grenser» Sweden: a ``verdier`` word
+    followed, with no punctuation between, by a word of nature, culture, Sweden or dialect takes
+    that word's code. A word read as ``verdier`` by its form only also follows an unknown word
+    («landlige omgivelser» is not said of people). Firms keep it: «moderne bedrifter» is
+    ``verdier`` and ``naeringsliv``.
+    """
+    # Only a noun that an adjective can stand before without a determiner: one word, not definite
+    # («arrogante svenskene», «samhold museene» are two things listed without a comma).
+    definite = tok.filter(pl.col("fold").str.contains(r"(?:ene|ane|en|et|a)$") & (pl.col("fold").str.len_chars() >= 5))
+    nxt = hits.filter(pl.col("code").is_in(["natur", "kultur", "sverige", "dialekt", "negativ", "annet"]) & (pl.col("n") == 1)).join(
+        definite.select("row", "pos"), on=["row", "pos"], how="anti").select(
+        "row", (pl.col("pos") - 1).alias("pos"), pl.col("code").alias("next_code"), pl.col("how").alias("next_how"))
+    nxt = nxt.unique(["row", "pos"], keep="first", maintain_order=True)
+    joined = hits.join(tok.select("row", "pos", "brk"), on=["row", "pos"], how="left").join(nxt, on=["row", "pos"], how="left")
+    # Only an adjective describes the word after it («dugnadsånd bading» is two things).
+    adjectives = lex.words.filter(pl.col("pos") == "adj")["term"].implode()
+    adjective = (pl.col("term").is_in(adjectives) & pl.col("how").is_in(["word", "misspelt"])
+                 & ~fold(pl.col("said")).str.contains(r"het(?:en|ene|er)?$")) | (
+        (pl.col("how") == "form") & ~pl.col("term").is_in([f"-{e}" for e in _NOUN_ENDINGS]))
+    takes = adjective & (pl.col("code").is_in(["verdier", "negativ"]) & ~pl.col("brk").fill_null(True) & pl.col("next_code").is_not_null()
+             & ((pl.col("next_code") != "annet") | (pl.col("how") == "form")) & (pl.col("code") != pl.col("next_code")))
+    return joined.with_columns(pl.when(takes).then(pl.col("next_code")).otherwise(pl.col("code")).alias("code")).select(hits.columns)
 
 
 def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] = CODES, *,
@@ -218,26 +466,47 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     content = left.join(exact.select("row", "pos"), on=["row", "pos"], how="anti")
     # Function words are never read as a misspelt term or a compound («fremst» is not «forest»).
     content = content.filter(~pl.col("fold").is_in(lex.stopwords.implode()))
+    # Words known to be no character words though they end like one («årlige», «konserter») are
+    # not read as misspellings, compounds or forms of one either: they are what they are.
+    not_traits = lex.forms.filter(pl.col("kind") == "word")["form"].implode()
+    known = content.filter(pl.col("fold").is_in(not_traits) | pl.col("stem").is_in(not_traits))
+    content = content.join(known.select("row", "pos"), on=["row", "pos"], how="anti")
     # Misspellings before compounds: «Borregaadr» is Borregaard misspelt, not «Borre» + «gaadr».
     fuzzy = _fuzzy(content, lex)
     content = content.join(fuzzy.select("row", "pos"), on=["row", "pos"], how="anti")
     compound = _compounds(content, lex)
     content = content.join(compound.select("row", "pos"), on=["row", "pos"], how="anti")
-    # Words left that are not function words: said, but not in the lexicon -> `annet`, naming them.
+    by_form = _forms(content, lex)
+    content = content.join(by_form.select("row", "pos"), on=["row", "pos"], how="anti")
+    # Words left that are not function words: said, but not in the lexicon.
+    content = pl.concat([content, known])
     unknown = content.filter(~pl.col("fold").is_in(lex.stopwords.implode()) & (pl.col("fold").str.len_chars() >= 2)
                              & ~pl.col("fold").str.contains(r"^\d+$"))
+    joined, seconds = _joined_pairs(content.filter(~pl.col("fold").is_in(lex.stopwords.implode())), lex)
+    unknown = unknown.join(joined.select("row", "pos"), on=["row", "pos"], how="anti").join(seconds, on=["row", "pos"], how="anti")
+    # («kinesiske folk», «årlige folk»: a word known to be no character word stays none before «folk».)
+    said_of_people = _patterns(unknown.join(known.select("row", "pos"), on=["row", "pos"], how="anti"), tok, compound)
+    unknown = unknown.join(said_of_people.select("row", "pos"), on=["row", "pos"], how="anti")
+    # «Halden sentrum», «Alna kommune»: the word after a place name belongs to it.
+    place_at = pl.concat([codes_found, compound, fuzzy, joined], how="vertical_relaxed").filter(pl.col("code") == "steder")
+    unknown = unknown.filter(~pl.col("fold").is_in(PLACE_AFTER)).vstack(
+        unknown.filter(pl.col("fold").is_in(PLACE_AFTER)).join(
+            place_at.select("row", (pl.col("pos") + pl.col("n")).alias("pos")).unique(), on=["row", "pos"], how="anti"))
+    # What is left -> `annet`, naming the words, so the analyst sees what the lexicon missed.
     unknown_hits = unknown.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("annet").alias("code"),
                                   pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"),
                                   pl.lit("unknown").alias("how"))
-    hits = pl.concat([codes_found, compound, fuzzy, unknown_hits], how="vertical_relaxed")
+    hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, unknown_hits], how="vertical_relaxed")
+    hits = _attributive(hits, tok, lex)
 
     frame = list(frame)
     mapped = hits.with_columns(
         pl.when(pl.col("code").is_in(frame)).then(pl.col("code"))
         .when(pl.lit("annet" in frame)).then(pl.lit("annet")).otherwise(None).alias("category")
     )
-    shown = pl.when(pl.col("how").is_in(["word", "place", "unknown"])).then(pl.col("said")).otherwise(
-        pl.format("{} ≈ {}", pl.col("said"), pl.col("term")))
+    shown = (pl.when(pl.col("how").is_in(["word", "place", "unknown", "pattern"])).then(pl.col("said"))
+             .when(pl.col("how") == "form").then(pl.format("{} ({})", pl.col("said"), pl.col("term")))
+             .otherwise(pl.format("{} ≈ {}", pl.col("said"), pl.col("term"))))
     per_code = (
         mapped.sort("row", "pos").with_columns(shown.alias("shown"))
         .group_by("row", "code", maintain_order=True)

@@ -129,22 +129,29 @@ def stem(expr: pl.Expr) -> pl.Expr:
 
 
 def tokens(texts: pl.Series) -> pl.DataFrame:
-    """One row per word of each text: ``row``, ``pos``, ``word`` (as written), ``fold``, ``stem``, ``cap``.
+    """One row per word of each text: ``row``, ``pos``, ``word`` (as written), ``fold``, ``stem``, ``cap``, ``brk``.
+
+    ``brk`` is true when punctuation or a line break follows the word (or nothing does): «ærlige
+    folk» is a phrase, «ærlige, folk» two.
 
     Examples
     --------
     >>> tokens(pl.Series(["Harry-handel i Sverige"])).select("pos", "fold", "cap").rows()
     [(0, 'harryhandel', True), (1, 'i', False), (2, 'sverige', True)]
+    >>> tokens(pl.Series(["ærlige folk, hyggelige"]))["brk"].to_list()
+    [False, True, True]
     """
     frame = pl.DataFrame({"text": texts.cast(pl.String)}).with_row_index("row")
+    # Each word with what follows it up to the next word, to tell «ærlige folk» from «ærlige, folk».
     words = (
         frame.select(
             pl.col("row").cast(pl.Int64),
-            clean(pl.col("text").fill_null("")).str.extract_all(WORD).alias("word"),
+            clean(pl.col("text").fill_null("")).str.extract_all(WORD + r"[^\p{L}\p{N}]*").alias("piece"),
         )
-        .with_columns(pl.int_ranges(0, pl.col("word").list.len()).alias("pos"))
-        .explode("word", "pos")
-        .drop_nulls("word")
+        .with_columns(pl.int_ranges(0, pl.col("piece").list.len()).alias("pos"))
+        .explode("piece", "pos")
+        .drop_nulls("piece")
+        .with_columns(pl.col("piece").str.extract("^(" + WORD + ")", 1).alias("word"))
     )
     return words.select(
         "row",
@@ -153,4 +160,9 @@ def tokens(texts: pl.Series) -> pl.DataFrame:
         fold(pl.col("word")).alias("fold"),
         # Capitalised as written: a place name that is also a common word («Moss», «Ski») needs it.
         (pl.col("word").str.slice(0, 1) != pl.col("word").str.slice(0, 1).str.to_lowercase()).alias("cap"),
+        # A break after the word: punctuation or a line break before the next word, or the end.
+        # (a hyphen right after the word and a space, «stå- på-vilje», is the word going on).
+        pl.col("piece").str.slice(pl.col("word").str.len_chars()).pipe(
+            lambda tail: tail.str.contains(r"[^ \t]") & ~tail.str.contains(r"^-[ \t]*$"))
+        .or_(pl.col("pos") == pl.col("pos").max().over("row")).alias("brk"),
     ).with_columns(stem(pl.col("fold")).alias("stem"))
