@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -128,7 +129,10 @@ WEIGHTS = {"steder": 0.42, "sverige": 0.08, "natur": 0.12, "dialekt": 0.03, "nae
            "kultur": 0.07, "negativ": 0.05, "annet": 0.05}
 
 
-def _fold(names: pl.Series) -> pl.Series:
+_Names = TypeVar("_Names", pl.Series, pl.Expr)
+
+
+def _fold(names: _Names) -> _Names:
     return names.str.to_lowercase().str.replace_many(["aa", "æ", "ø", "å"], ["a", "ae", "o", "a"])
 
 
@@ -254,8 +258,11 @@ def propose(answers: pl.DataFrame) -> pl.DataFrame:
 
 
 def score(answers: pl.DataFrame) -> tuple[pl.DataFrame, float]:
-    """Precision, recall and F1 per code (``vet_ikke`` as a code) and the share of answers coded exactly."""
-    frame = propose(answers)
+    """Precision, recall and F1 per code (``vet_ikke`` as a code) and the share of answers coded exactly.
+
+    ``answers`` may already hold :func:`propose`'s columns (``proposed``); then the coder is not run again.
+    """
+    frame = answers if "proposed" in answers.columns else propose(answers)
     rows = []
     for code in (*CODES, VET_IKKE):
         t = frame["truth"].list.contains(code)
