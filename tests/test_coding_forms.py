@@ -100,3 +100,23 @@ def test_places_by_context_district_words_and_split_words(text: str, codes: list
 def test_tokens_know_where_punctuation_breaks_a_phrase() -> None:
     t = tokens(pl.Series(["ærlige folk, hyggelige\nmennesker", "stå- på-vilje"]))
     assert t["brk"].to_list() == [False, True, True, True, False, True]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("hytta ved Tjuvputten", "Tjuvputten"),              # a pond the lexicon does not know
+    ("ferie på Kvernholmen og fine folk", "Kvernholmen"),  # an island, beside another code
+    ("turer langs Grisleelva", "Grisleelva"),
+])
+def test_a_capitalised_unknown_word_inside_a_sentence_is_a_name(text: str, named: str) -> None:
+    out = propose_codes([text])
+    assert "steder" in out["codes"][0] and f"{named} (name)" in out["reason"][0]
+
+
+@pytest.mark.parametrize("text", [
+    "Brekkevatnet",                          # the first word: every answer may begin with a capital
+    "fint der. Trafikkorkanen er verst",     # a new sentence
+    "BRAKKELIGGERE",                         # capitals only: emphasis, not a name
+])
+def test_a_capital_where_a_sentence_begins_says_nothing(text: str) -> None:
+    out = propose_codes([text])
+    assert "(name)" not in (out["reason"][0] or "")

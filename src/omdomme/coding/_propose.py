@@ -427,6 +427,23 @@ def _attributive(hits: pl.DataFrame, tok: pl.DataFrame, lex: Lexicon) -> pl.Data
     return joined.with_columns(pl.when(takes).then(pl.col("next_code")).otherwise(pl.col("code")).alias("code")).select(hits.columns)
 
 
+def _names(unknown: pl.DataFrame, tok: pl.DataFrame) -> pl.DataFrame:
+    """Unknown words written with a capital where a sentence does not begin: names, proposed as `steder`.
+
+    A sentence begins at the answer's first word and after «.», «!», «?», «:» or a line break. A
+    word in capitals only («BRA») is emphasis, not a name.
+    """
+    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_sentence_ended"))
+    return (
+        unknown.filter(pl.col("cap") & (pl.col("pos") > 0) & (pl.col("word").str.len_chars() >= 3)
+                       & (pl.col("word") != pl.col("word").str.to_uppercase()))
+        .join(previous, on=["row", "pos"], how="left")
+        .filter(~pl.col("_sentence_ended").fill_null(True))
+        .select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("steder").alias("code"),
+                pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"), pl.lit("name").alias("how"))
+    )
+
+
 def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] = CODES, *,
                   lexicon: Lexicon | None = None) -> pl.DataFrame:
     """Propose codes of a code frame for free-text answers, each with the words that made it.
@@ -492,11 +509,17 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     unknown = unknown.filter(~pl.col("fold").is_in(PLACE_AFTER)).vstack(
         unknown.filter(pl.col("fold").is_in(PLACE_AFTER)).join(
             place_at.select("row", (pl.col("pos") + pl.col("n")).alias("pos")).unique(), on=["row", "pos"], how="anti"))
+    # A capitalised word the lexicon does not know is a name (Norwegian capitalises no common noun):
+    # a place, a river, an island, a landmark, most often, so `steder`, named as a name in the reason
+    # for the analyst to check. At the start of an answer or a sentence a capital says nothing.
+    names = _names(unknown, tok)
+    unknown = unknown.join(names.select("row", "pos"), on=["row", "pos"], how="anti")
     # What is left -> `annet`, naming the words, so the analyst sees what the lexicon missed.
     unknown_hits = unknown.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("annet").alias("code"),
                                   pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"),
                                   pl.lit("unknown").alias("how"))
-    hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, unknown_hits], how="vertical_relaxed")
+    hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, names, unknown_hits],
+                     how="vertical_relaxed")
     hits = _attributive(hits, tok, lex)
 
     frame = list(frame)
@@ -505,6 +528,7 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
         .when(pl.lit("annet" in frame)).then(pl.lit("annet")).otherwise(None).alias("category")
     )
     shown = (pl.when(pl.col("how").is_in(["word", "place", "unknown", "pattern"])).then(pl.col("said"))
+             .when(pl.col("how") == "name").then(pl.format("{} (name)", pl.col("said")))
              .when(pl.col("how") == "form").then(pl.format("{} ({})", pl.col("said"), pl.col("term")))
              .otherwise(pl.format("{} ≈ {}", pl.col("said"), pl.col("term"))))
     per_code = (

@@ -129,7 +129,7 @@ def stem(expr: pl.Expr) -> pl.Expr:
 
 
 def tokens(texts: pl.Series) -> pl.DataFrame:
-    """One row per word of each text: ``row``, ``pos``, ``word`` (as written), ``fold``, ``stem``, ``cap``, ``brk``.
+    """One row per word of each text: ``row``, ``pos``, ``word`` (as written), ``fold``, ``stem``, ``cap``, ``brk``, ``stop``.
 
     ``brk`` is true when punctuation or a line break follows the word (or nothing does): «ærlige
     folk» is a phrase, «ærlige, folk» two.
@@ -165,4 +165,6 @@ def tokens(texts: pl.Series) -> pl.DataFrame:
         pl.col("piece").str.slice(pl.col("word").str.len_chars()).pipe(
             lambda tail: tail.str.contains(r"[^ \t]") & ~tail.str.contains(r"^-[ \t]*$"))
         .or_(pl.col("pos") == pl.col("pos").max().over("row")).alias("brk"),
+        # A sentence ends after the word («.», «!», «?», «:», a line break): the next word's capital says nothing.
+        pl.col("piece").str.slice(pl.col("word").str.len_chars()).str.contains(r"[.!?:\n\r]").alias("stop"),
     ).with_columns(stem(pl.col("fold")).alias("stem"))
