@@ -233,3 +233,20 @@ def test_omdomme_jobs_must_be_a_number(tmp_path: Path, monkeypatch: pytest.Monke
     make_round(tmp_path, 2018)
     code, _, err = _run("analyse", "2018", "--root", str(tmp_path))
     assert code == 2 and "OMDOMME_JOBS='many'" in err and "Traceback" not in err
+
+
+def test_a_child_that_cannot_start_means_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The interpreter not executable by this user (a shared install run by another account), no
+    # temporary folder: the run is that of -j 1, not an error about the interpreter.
+    import subprocess
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/usr/bin/python3")
+
+    root1 = _shipped_project(tmp_path / "one")
+    assert CliRunner().invoke(main, ["analyse", "2018", "--root", str(root1), "-q", "-j", "1"]).exit_code == 0
+    monkeypatch.setattr(subprocess, "Popen", refused)
+    root2 = _shipped_project(tmp_path / "two")
+    result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root2), "-q", "-j", "2"])
+    assert result.exit_code == 0, result.output
+    assert _digests(root1 / "analyses" / "2018") == _digests(root2 / "analyses" / "2018")

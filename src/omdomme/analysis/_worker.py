@@ -70,16 +70,24 @@ class InnovationWorker:
     collected: bool = field(default=False)
 
     @classmethod
-    def start(cls, round: int, root: Path) -> InnovationWorker:
-        folder = tempfile.TemporaryDirectory(prefix="omdomme-innovasjon-")
+    def start(cls, round: int, root: Path) -> InnovationWorker | None:
+        """The child started, or None when it cannot be (no temporary folder, the interpreter not runnable)."""
+        try:
+            folder = tempfile.TemporaryDirectory(prefix="omdomme-innovasjon-")
+        except OSError:
+            return None
         output = Path(folder.name) / "result.pickle"
         # One thread each for the child's BLAS and polars (unless the user chose): its matrices and
         # frames are small, and two processes with two pools each on two cores only wait on each other.
         env = {**{name: "1" for name in _THREAD_VARIABLES}, **os.environ}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "omdomme.analysis._worker", str(int(round)), str(root), str(output)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-        )
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "omdomme.analysis._worker", str(int(round)), str(root), str(output)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+            )
+        except OSError:  # e.g. the interpreter may not be executed by this user: one process, as -j 1
+            folder.cleanup()
+            return None
         return cls(process=process, output=output, folder=folder)
 
     def result(self, progress: Callable[[str], None] | None) -> Any:
