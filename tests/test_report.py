@@ -287,6 +287,24 @@ def test_assemble_honours_cell_options(tmp_path: Path) -> None:
         "# Injected parameters\nround = 2018\ncompare_round = None"
 
 
+def test_reports_of_one_command_keep_their_order_and_a_relative_output_folder(
+        fake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The surveys' documents run side by side; the files are still listed survey by survey,
+    # and a relative --output is the caller's folder, not pandoc's temporary one.
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("omdomme", "innovasjon"):
+        (templates / f"{name}.qmd").write_text(f"---\ntitle: t\n---\n\n```{{python}}\nprint('{name} ok')\n```\n",
+                                               encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    written = render_report(ROUND, ["html", "docx"], engine="builtin", root=fake, templates=templates,
+                            survey=["omdomme", "innovasjon"], output_dir="out")
+    assert written == [tmp_path / "out" / f"{s}-{ROUND}.{ext}" for s in ("omdomme", "innovasjon")
+                       for ext in ("html", "docx")]
+    assert "innovasjon ok" in written[2].read_text(encoding="utf-8")
+    assert "omdomme ok" in written[0].read_text(encoding="utf-8")
+
+
 def test_a_failing_cell_names_the_template_and_line(fake: Path, tmp_path: Path) -> None:
     (tmp_path / "omdomme.qmd").write_text(
         "---\ntitle: t\n---\n\n```{python}\n#| tags: [parameters]\nround = 0\n```\n\n"

@@ -104,9 +104,11 @@ def execute(doc: QmdDocument, params: dict[str, Any], *, cwd: Path, progress: Pr
             progress(f"{doc.path.name}: cell {cell_index + 1}/{total} ({label})")
 
     with tempfile.TemporaryDirectory(prefix="omdomme-kernel-") as spec_dir:
+        # Every output has arrived when the last cell is done: stop the kernel at once. A graceful
+        # shutdown waits 0.5-2.5 s for the kernel's interpreter to tear down plotnine, polars & co.
         client = NotebookClient(nb, km=_kernel_manager(Path(spec_dir)), timeout=timeout, allow_errors=False,
                                 resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_start,
-                                kernel_name=KERNEL_NAME)
+                                kernel_name=KERNEL_NAME, shutdown_kernel="immediate")
         if progress is not None:
             progress(f"{doc.path.name}: starting the Python kernel")
         try:
@@ -178,7 +180,8 @@ def assemble(doc: QmdDocument, outputs: list[list[dict[str, Any]]], *, media: Pa
     """The document body as pandoc Markdown, cell outputs in place of the cells.
 
     HTML outputs (great_tables) stay raw HTML blocks; PNG outputs are written to ``media``
-    and linked; Markdown outputs are inserted as they are.
+    and linked; Markdown outputs are inserted as they are, the images they embed written to
+    ``media`` and linked instead (the same pictures, in every format).
     """
     echo_default = _as_bool(doc.execute_option("echo", True), True)
     warning_default = _as_bool(doc.execute_option("warning", True), True)
@@ -216,7 +219,8 @@ def assemble(doc: QmdDocument, outputs: list[list[dict[str, Any]]], *, media: Pa
                 continue
             data = out.get("data", {})
             if "text/markdown" in data:
-                chunks.append("".join(data["text/markdown"]))
+                markdown, figure = _embedded_images_to_files("".join(data["text/markdown"]), media, figure)
+                chunks.append(markdown)
             elif "image/png" in data or "image/svg+xml" in data:
                 figure += 1
                 ext = "png" if "image/png" in data else "svg"
@@ -234,6 +238,37 @@ def assemble(doc: QmdDocument, outputs: list[list[dict[str, Any]]], *, media: Pa
             elif "text/plain" in data and kind == "execute_result":
                 chunks.append(f"```\n{''.join(data['text/plain'])}\n```")
     return "\n\n".join(chunks) + "\n"
+
+
+_MARKDOWN_DATA_URI = re.compile(r"\]\(data:image/(?P<ext>png|jpeg|svg\+xml);base64,(?P<data>[A-Za-z0-9+/=\s]+)\)")
+
+
+def _embedded_images_to_files(markdown: str, media: Path, figure: int) -> tuple[str, int]:
+    """Write each image a Markdown output embeds (``![…](data:image/png;base64,…)``, as
+    :func:`omdomme.report._charts.figure_markdown` writes them) to ``media`` and link the file.
+
+    pandoc reads a megabyte of base64 in Markdown slowly, once per format; from files it embeds
+    the same bytes in the HTML and puts them in the DOCX and PDF as they are. Returns the
+    Markdown and the last figure number used.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _embedded_images_to_files("![Kart](data:image/png;base64,iVBORw==){#fig-a}", Path(tmp), 2)
+    ('![Kart](figure-3.png){#fig-a}', 3)
+    """
+    count = figure
+
+    def write(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        ext = "svg" if match["ext"] == "svg+xml" else match["ext"]
+        name = f"figure-{count}.{ext}"
+        (media / name).write_bytes(base64.b64decode(match["data"]))
+        return f"]({name})"
+
+    return _MARKDOWN_DATA_URI.sub(write, markdown), count
 
 
 def convert(markdown: str, *, target: str, output: Path, media: Path, metadata: dict[str, Any],

@@ -2,24 +2,28 @@
 
 Quarto renders when its CLI is on PATH (``engine="auto"`` or ``"quarto"``); otherwise the
 built-in engine (:mod:`omdomme.report._builtin`) runs the same template. One execution of
-the cells serves every requested format of the built-in engine.
+the cells serves every requested format of the built-in engine. The surveys' documents run
+side by side (each kernel is a process) while the decks are drawn in this process.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from omdomme.errors import AnalysisError, UsageError
 from omdomme.report import _builtin
-from omdomme.report._qmd import parse_qmd
+from omdomme.report._qmd import QmdDocument, parse_qmd
 from omdomme.report._text import PHRASES, phrase
 from omdomme.results.read import load_round
 from omdomme.results.write import check_output_folder
@@ -29,6 +33,7 @@ ENGINES = ("auto", "quarto", "builtin")
 LANGS = ("nb", "en")
 EXTENSIONS = {"html": "html", "docx": "docx", "pdf": "pdf", "pptx": "pptx"}
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 def bundled_templates() -> Path:
@@ -146,30 +151,98 @@ def render_report(round: int, format: str | Sequence[str] = "html", engine: str 
         raise UsageError(f"analyses/{round}/estimates has no rows for survey {', '.join(missing)} "
                          f"(it has: {', '.join(results.surveys()) or 'none'}); check surveys/{round}/ and rerun "
                          f"`omdomme analyse {round}`.")
-    out_dir = Path(output_dir) if output_dir is not None else root / "reports" / str(round)
+    # Absolute: pandoc runs in a temporary folder, where a relative --output would land.
+    out_dir = Path(output_dir).resolve() if output_dir is not None else root / "reports" / str(round)
     if reference_doc is not None and not Path(reference_doc).is_file():
         raise UsageError(f"--reference-doc {reference_doc} does not exist; give a .pptx with the slide master to use.")
     pages = [f for f in formats if f != "pptx"]
     _check_writable(out_dir)  # before minutes of rendering, not after
-    written: list[Path] = []
+    deck_from = Path(reference_doc) if reference_doc is not None else None
+    documents: list[Callable[[], list[Path]]] = []  # per survey: its pages, then its deck
+    decks: list[Callable[[], Path]] = []
     for name in wanted:
         template = find_template(name, root, Path(templates) if templates is not None else None)
         params = {"round": int(round), "compare_round": compare_round, "root": str(root), "lang": lang}
         title = phrase(f"title_{name}", lang, round=round) if f"title_{name}" in PHRASES else f"{name} {round}"
         subtitle = phrase(f"subtitle_{name}", lang) if f"subtitle_{name}" in PHRASES else None
-        started = time.perf_counter()
         # English files sit beside the Norwegian ones: omdomme-2018.en.html, never over them.
         stem = f"{name}-{round}" + (f".{lang}" if lang != "nb" else "")
         if pages and chosen == "quarto":
-            written += _render_quarto(template, pages, params, out_dir, stem, title, subtitle, progress)
+            documents.append(functools.partial(_render_quarto, template, pages, params, out_dir, stem, title,
+                                               subtitle, progress))
         elif pages:
-            written += _render_builtin(template, pages, params, out_dir, stem, title, subtitle, lang, progress)
+            doc = _parse_builtin(template)  # unsupported syntax stops the command before any kernel starts
+            documents.append(functools.partial(_render_builtin, doc, pages, params, out_dir, stem, title, subtitle,
+                                               lang, progress))
+        else:
+            documents.append(list)
         if "pptx" in formats:
-            written.append(_render_pptx(name, params, out_dir / f"{stem}.pptx", title, subtitle,
-                                        Path(reference_doc) if reference_doc is not None else None, progress))
+            decks.append(functools.partial(_render_pptx, name, params, out_dir / f"{stem}.pptx", title, subtitle,
+                                           deck_from, progress))
+    # Each document runs in its own kernel (a process) and each deck draws its charts in this
+    # process, so they overlap: the documents side by side, the decks one after another in one
+    # thread (matplotlib's pyplot is not thread-safe). Every job writes its own files; the list
+    # keeps the order of one survey after the other, its pages before its deck.
+    started = time.perf_counter()
+    deck_job = _in_background(lambda: [make() for make in decks])
+    if chosen == "quarto":  # one `quarto render` after the other, as it always ran
+        quarto_job = _in_background(lambda: [make() for make in documents])
+        document_jobs: list[Callable[[], list[Path]]] = [functools.partial(lambda k: quarto_job()[k], k)
+                                                          for k in range(len(documents))]
+    else:
+        document_jobs = [_in_background(make) for make in documents]
+    # Every job ends before the first error is raised: none keeps writing after the command failed.
+    *pages_written, decks_written = _wait_all([*document_jobs, deck_job])
+    written: list[Path] = []
+    for k, name in enumerate(wanted):
+        written += pages_written[k]
+        if decks_written:
+            written.append(decks_written[k])
         if progress is not None:
-            progress(f"{name}-{round}: done in {time.perf_counter() - started:.1f} s")
+            progress(f"{name}-{round}: done")
+    if progress is not None:
+        progress(f"{len(written)} file(s) in {time.perf_counter() - started:.1f} s")
     return written
+
+
+def _wait_all(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Each job's result, in order; after all have ended, the first job's error (Ctrl-C in the
+    waiting thread is not waited for)."""
+    results: list[Any] = []
+    error: Exception | None = None
+    for wait in jobs:
+        try:
+            results.append(wait())
+        except Exception as failed:
+            results.append(None)
+            error = error or failed
+    if error is not None:
+        raise error
+    return results
+
+
+def _in_background(job: Callable[[], T]) -> Callable[[], T]:
+    """Start ``job`` in a thread; the returned function waits for it and returns its result or
+    raises its error. A daemon thread: Ctrl-C stops the command without waiting for it (its
+    kernel then exits with its parent)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = job()
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="omdomme-report", daemon=True)
+    thread.start()
+
+    def wait() -> T:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    return wait
 
 
 def _render_pptx(survey: str, params: dict, output: Path, title: str, subtitle: str | None,
@@ -195,13 +268,20 @@ def _check_writable(folder: Path) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(existing))
 
 
-def _render_builtin(template: Path, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
-                    subtitle: str | None, lang: str, progress: Progress | None) -> list[Path]:
+def _parse_builtin(template: Path) -> QmdDocument:
+    """The template, refused when it uses Quarto syntax the built-in engine cannot render."""
     doc = parse_qmd(template)
     problems = _builtin.unsupported(doc)
     if problems:
         raise UsageError("the built-in engine cannot render this Quarto syntax (it would be silently wrong): "
                          + "; ".join(problems) + ". Render with the quarto CLI (--engine quarto) or remove it.")
+    return doc
+
+
+def _render_builtin(doc: QmdDocument, formats: list[str], params: dict, out_dir: Path, stem: str, title: str,
+                    subtitle: str | None, lang: str, progress: Progress | None) -> list[Path]:
+    """Execute the document once; every requested format is converted from that one execution."""
+    template = doc.path
     outputs = _builtin.execute(doc, params, cwd=template.parent, progress=progress)
     metadata = _builtin.document_metadata(doc, {"title": title, "subtitle": subtitle, "lang": lang,
                                                 "toc-title": "Innhold" if lang == "nb" else "Contents"})
