@@ -329,8 +329,9 @@ def test_raw_table_text_is_escaped_and_never_a_formula(tmp_path: Path) -> None:
     import io
 
     import xlsxwriter
+    from xlsxwriter.utility import xl_col_to_name
 
-    from omdomme.results.sheetdata import column_letters, fill_long_tables, rows_xml
+    from omdomme.results.sheetdata import fill_long_tables, rows_xml
 
     texts = ["a & b <c>", "tab\there\x01", "_x0041_ literal", "  padded ", "=SUM(A1:A2)", "https://ssb.no", "æøå ÆØÅ"]
     frame = pl.DataFrame({"text": texts, "value": [1.5, None, float("inf"), -2.0, 0.0, 1e-300, 3]})
@@ -340,7 +341,7 @@ def test_raw_table_text_is_escaped_and_never_a_formula(tmp_path: Path) -> None:
     sheet.write_row(0, 0, frame.columns)
     workbook.close()
     part = f"xl/worksheets/sheet{sheet.index + 1}.xml"
-    ref = f"A1:{column_letters(frame.width - 1)}{frame.height + 1}"
+    ref = f"A1:{xl_col_to_name(frame.width - 1)}{frame.height + 1}"
     path = tmp_path / "raw.xlsx"
     path.write_bytes(fill_long_tables(buffer.getvalue(), {part: (rows_xml(frame, percent_columns=set(), percent_style=None), ref)}))
     back = openpyxl.load_workbook(path)["raw"]

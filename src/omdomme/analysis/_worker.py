@@ -28,7 +28,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,6 @@ class InnovationWorker:
     process: subprocess.Popen[bytes]
     output: Path
     folder: tempfile.TemporaryDirectory[str]
-    collected: bool = field(default=False)
 
     @classmethod
     def start(cls, round: int, root: Path) -> InnovationWorker | None:
@@ -92,7 +91,6 @@ class InnovationWorker:
 
     def result(self, progress: Callable[[str], None] | None) -> Any:
         """The child's :class:`InnovationResult`, its warnings and progress re-issued here; None if it failed."""
-        self.collected = True
         try:
             code = self.process.wait()
             if code != 0 or not self.output.is_file():

@@ -614,11 +614,19 @@ def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl
     return data, meta
 
 
-def _start_innovation(round: int, root: Path, definitions: list[Definition]) -> Any:
-    """A child process analysing the round's innovation survey, when it has one (else None)."""
+def _innovation_definition(definitions: list[Definition]) -> Definition | None:
+    """The round's innovation definition, when it has one and the innovation analysis is installed."""
     import importlib.util
 
-    if not any(d.kind == "innovasjon" for d in definitions) or importlib.util.find_spec("omdomme.analysis.innovation") is None:
+    definition = next((d for d in definitions if d.kind == "innovasjon"), None)
+    if definition is None or importlib.util.find_spec("omdomme.analysis.innovation") is None:
+        return None
+    return definition
+
+
+def _start_innovation(round: int, root: Path, definitions: list[Definition]) -> Any:
+    """A child process analysing the round's innovation survey, when it has one (else None)."""
+    if _innovation_definition(definitions) is None:
         return None
     from omdomme.analysis._worker import InnovationWorker
 
@@ -627,10 +635,8 @@ def _start_innovation(round: int, root: Path, definitions: list[Definition]) -> 
 
 def _innovation(round: int, root: Path, definitions: list[Definition], progress: Progress | None,
                 announce: bool = True) -> Any:
-    import importlib.util
-
-    definition = next((d for d in definitions if d.kind == "innovasjon"), None)
-    if definition is None or importlib.util.find_spec("omdomme.analysis.innovation") is None:
+    definition = _innovation_definition(definitions)
+    if definition is None:
         return None
     from omdomme.analysis.innovation import analyse_innovation
 

@@ -27,6 +27,7 @@ import zipfile
 from collections.abc import Mapping
 
 import polars as pl
+from xlsxwriter.utility import xl_col_to_name
 
 #: Excel's longest cell text (UTF-16 units); xlsxwriter cuts longer strings to it too.
 MAX_STRING = 32767
@@ -34,20 +35,6 @@ MAX_STRING = 32767
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _SPACE_EDGE = re.compile(r"^\s|\s$")
-
-
-def column_letters(index: int) -> str:
-    """Excel's column name of a 0-based column index.
-
-    >>> [column_letters(i) for i in (0, 25, 26, 701, 702)]
-    ['A', 'Z', 'AA', 'ZZ', 'AAA']
-    """
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _text(value: str) -> str:
@@ -107,7 +94,7 @@ def rows_xml(frame: pl.DataFrame, *, percent_columns: set[str], percent_style: i
     else:
         styled = plain
     columns = [
-        _column_cells(frame[name], column_letters(j), first_row, styled if name in percent_columns else plain)
+        _column_cells(frame[name], xl_col_to_name(j), first_row, styled if name in percent_columns else plain)
         for j, name in enumerate(frame.columns)
     ]
     return "".join(

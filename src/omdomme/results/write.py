@@ -245,8 +245,9 @@ def _write_excel(result: AnalysisResult, path: Path, lang: str = "nb") -> None:
     import io
 
     import xlsxwriter
+    from xlsxwriter.utility import xl_col_to_name
 
-    from omdomme.results.sheetdata import column_letters, fill_long_tables, rows_xml
+    from omdomme.results.sheetdata import fill_long_tables, rows_xml
     from omdomme.results.workbook import write_indicator_sheets
 
     buffer = io.BytesIO()
@@ -278,7 +279,7 @@ def _write_excel(result: AnalysisResult, path: Path, lang: str = "nb") -> None:
     style = percent.xf_index
     parts = {
         part: (rows_xml(frame, percent_columns=percent_at, percent_style=style),
-               f"A1:{column_letters(max(frame.width - 1, 0))}{frame.height + 1}")
+               f"A1:{xl_col_to_name(max(frame.width - 1, 0))}{frame.height + 1}")
         for part, (frame, percent_at) in long_tables.items()
     }
     path.write_bytes(fill_long_tables(buffer.getvalue(), parts))
