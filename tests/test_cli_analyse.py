@@ -204,6 +204,22 @@ def test_a_failed_child_is_redone_here_with_the_usual_error(tmp_path: Path) -> N
     assert outputs["2"][0] == 2 and "innovasjon-2018.sav" in outputs["2"][1] and "Traceback" not in outputs["2"][1]
 
 
+def test_a_failed_previous_round_in_the_child_is_redone_here_with_the_usual_error(tmp_path: Path) -> None:
+    # The previous round's estimates are the child's first task: a damaged 2016 file fails there,
+    # and the parent estimates 2016 itself, so the user sees the error of a one-process run.
+    outputs = {}
+    for jobs in ("1", "2"):
+        root = _shipped_project(tmp_path / f"j{jobs}")
+        data = root / "surveys" / "2016" / "omdomme-2016.csv"
+        lines = data.read_bytes().splitlines(keepends=True)  # as delivered: Windows-1252
+        data.write_bytes(b"".join(lines[:1] + [lines[1].replace(b";", b";x", 1)] + lines[2:]))
+        result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root), "-q", "-j", jobs])
+        outputs[jobs] = (result.exit_code, result.stderr.replace(str(root), "ROOT"))
+        assert not (root / "analyses" / "2018").exists()
+    assert outputs["1"] == outputs["2"]
+    assert outputs["2"][0] == 2 and "omdomme-2016" in outputs["2"][1] and "Traceback" not in outputs["2"][1]
+
+
 def test_a_child_that_dies_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # However the child ends (killed, no Python, no result), the run is that of one process.
     import subprocess
@@ -211,17 +227,18 @@ def test_a_child_that_dies_changes_nothing(tmp_path: Path, monkeypatch: pytest.M
 
     from omdomme.analysis import _worker
 
-    def dying(cls: type, round: int, root: Path) -> _worker.InnovationWorker:
-        worker = original(round, root)
+    def dying(cls: type, round: int, root: Path, tasks: tuple[str, ...]) -> _worker.Worker:
+        worker = original(round, root, tasks)
         worker.process.kill()
         worker.process.wait()
-        worker.process = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+        worker.process.stdout.close()
+        worker.process = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"], stdout=subprocess.PIPE)
         return worker
 
-    original = _worker.InnovationWorker.start
+    original = _worker.Worker.start
     root1 = _shipped_project(tmp_path / "one")
     assert CliRunner().invoke(main, ["analyse", "2018", "--root", str(root1), "-q", "-j", "1"]).exit_code == 0
-    monkeypatch.setattr(_worker.InnovationWorker, "start", classmethod(dying))
+    monkeypatch.setattr(_worker.Worker, "start", classmethod(dying))
     root2 = _shipped_project(tmp_path / "two")
     result = CliRunner().invoke(main, ["analyse", "2018", "--root", str(root2), "-q", "-j", "2"])
     assert result.exit_code == 0, result.output

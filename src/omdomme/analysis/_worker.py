@@ -1,20 +1,25 @@
-"""The innovation survey of a round, analysed in a second process while the reputation survey runs.
+"""Parts of a round that share nothing with the reputation survey's estimation, in a second process.
 
-The two surveys of a round share nothing (their own files, definitions, designs and tables), so
-`omdomme analyse` starts the innovation survey's analysis in a child Python process at the
-beginning and collects it where the sequential run would have computed it. On a machine with
-two cores or more this takes the innovation survey (its imports and estimation, ≈ a quarter of
-the run) off the critical path; the numbers are the same code's, byte for byte.
+`omdomme analyse <round>` estimates the round's reputation survey and then needs two things that
+depend on nothing it computes: the previous reputation round's estimates (for the change since
+then) and the innovation survey's analysis (its own files, definitions, design and tables). It
+starts a child Python process at the beginning that does these two, in that order, and collects
+each where the sequential run would have computed it. On a machine with two cores or more this
+takes both (their imports and estimation) off the critical path; the numbers are the same
+code's, byte for byte.
 
 The child is a fresh interpreter (``python -m omdomme.analysis._worker``, not a fork: polars and
-OpenBLAS run threads, and forking a threaded process can deadlock). It pickles the
-:class:`~omdomme.analysis.innovation.InnovationResult`, the warnings it raised and its progress
-lines into a temporary file. The parent re-issues those warnings and lines at the point where the
-sequential run raises them, so the notes a user sees are the same and in the same order.
+OpenBLAS run threads, and forking a threaded process can deadlock). For each task it pickles the
+result (:func:`~omdomme.analysis.reputation._previous_estimates`'s estimates and description,
+the :class:`~omdomme.analysis.innovation.InnovationResult`), the warnings it raised and its
+progress lines into a temporary file and then names the task on its standard output, so that
+the parent waits for the one it needs and no longer. The parent re-issues those warnings and
+lines at the point where the sequential run raises them, so the notes a user sees are the same
+and in the same order.
 
-If the child fails for any reason — bad input, a missing library, killed — the parent analyses
-the innovation survey itself, in process, so an error reads exactly as in a sequential run (the
-same message and exit code); only the time of the failed child is lost. ``OMDOMME_JOBS=1`` (or
+If the child fails at a task for any reason — bad input, a missing library, killed — the parent
+does that task itself, in process, so an error reads exactly as in a sequential run (the same
+message and exit code); only the time of the failed child is lost. ``OMDOMME_JOBS=1`` (or
 ``omdomme analyse --jobs 1``) never starts a child.
 """
 
@@ -28,7 +33,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,47 +65,63 @@ def default_jobs() -> int:
     return 2 if cores >= 2 else 1
 
 
+#: The tasks a child can do, in the order it does them: the previous reputation round's estimates
+#: (needed first, for the change since then), then the innovation survey.
+TASKS = ("previous", "innovation")
+
+
 @dataclass
-class InnovationWorker:
-    """A running child process analysing the innovation survey of ``round`` under ``root``."""
+class Worker:
+    """A running child process doing ``tasks`` of ``round`` under ``root``, one result file each."""
 
     process: subprocess.Popen[bytes]
-    output: Path
     folder: tempfile.TemporaryDirectory[str]
+    tasks: tuple[str, ...]
+    announced: set[str] = field(default_factory=set)
 
     @classmethod
-    def start(cls, round: int, root: Path) -> InnovationWorker | None:
+    def start(cls, round: int, root: Path, tasks: tuple[str, ...]) -> Worker | None:
         """The child started, or None when it cannot be (no temporary folder, the interpreter not runnable)."""
+        tasks = tuple(t for t in TASKS if t in tasks)
+        if not tasks:
+            return None
         try:
-            folder = tempfile.TemporaryDirectory(prefix="omdomme-innovasjon-")
+            folder = tempfile.TemporaryDirectory(prefix="omdomme-analyse-")
         except OSError:
             return None
-        output = Path(folder.name) / "result.pickle"
         # One thread each for the child's BLAS and polars (unless the user chose): its matrices and
-        # frames are small, and two processes with two pools each on two cores only wait on each other.
+        # frames are small, and two processes with two pools each on two cores only wait on each
+        # other (measured: ≈ 0.6 s slower). The numbers do not depend on it: polars' results do
+        # not, and the standard errors are summed without BLAS (omdomme.estimate.variance).
         env = {**{name: "1" for name in _THREAD_VARIABLES}, **os.environ}
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "omdomme.analysis._worker", str(int(round)), str(root), str(output)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                [sys.executable, "-m", "omdomme.analysis._worker", str(int(round)), str(root), folder.name, *tasks],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
             )
         except OSError:  # e.g. the interpreter may not be executed by this user: one process, as -j 1
             folder.cleanup()
             return None
-        return cls(process=process, output=output, folder=folder)
+        return cls(process=process, folder=folder, tasks=tasks)
 
-    def result(self, progress: Callable[[str], None] | None) -> Any:
-        """The child's :class:`InnovationResult`, its warnings and progress re-issued here; None if it failed."""
+    def result(self, task: str, progress: Callable[[str], None] | None) -> Any:
+        """The result of ``task``, its warnings and progress re-issued here; None if the child did not do it.
+
+        Waits only for that task: the child names each finished task on its standard output.
+        """
+        if task not in self.tasks:
+            return None
         try:
-            code = self.process.wait()
-            if code != 0 or not self.output.is_file():
-                return None
-            with self.output.open("rb") as handle:
+            while task not in self.announced:
+                assert self.process.stdout is not None
+                line = self.process.stdout.readline()
+                if not line:  # the child ended (or died) without doing the task
+                    return None
+                self.announced.add(line.decode("ascii", "replace").strip())
+            with (Path(self.folder.name) / f"{task}.pickle").open("rb") as handle:
                 payload = pickle.load(handle)
         except Exception:  # noqa: BLE001 - any failure of the child: the parent does the work itself
             return None
-        finally:
-            self.close()
         for message in payload["progress"]:
             if progress is not None:
                 progress(message)
@@ -112,7 +133,9 @@ class InnovationWorker:
         """Stop the child if it still runs and remove its files (also when the parent failed first)."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.folder.cleanup()
 
 
@@ -124,28 +147,53 @@ def _category(module: str, name: str) -> type[Warning]:
     return category if isinstance(category, type) and issubclass(category, Warning) else UserWarning
 
 
-def _main(round: int, root: Path, output: Path) -> int:
+def _previous(round: int, root: Path, progress: Callable[[str], None]) -> Any:
+    """The previous reputation round's estimates, as :func:`reputation._previous_estimates` gives them."""
+    from omdomme.analysis.reputation import _previous_estimates
+    from omdomme.definitions import find_definitions, load_definition, previous_round
+
+    definition = next(d for d in find_definitions(round, root) if d.kind == "omdomme")
+    before = previous_round(definition, root)
+    assert before is not None
+    return _previous_estimates(load_definition(before, "omdomme", root), root, progress)
+
+
+def _innovation(round: int, root: Path, progress: Callable[[str], None]) -> Any:
     from omdomme.analysis.innovation import analyse_innovation
     from omdomme.definitions import find_definitions
 
-    lines: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        # Everything is recorded here; the parent's own filters decide what is shown.
-        warnings.simplefilter("always")
-        definition = next(d for d in find_definitions(round, root) if d.kind == "innovasjon")
-        result = analyse_innovation(definition, root=root, progress=lines.append)
-    payload = {
-        "result": result,
-        "progress": lines,
-        "warnings": [(w.category.__module__, w.category.__qualname__, str(w.message), w.filename, w.lineno)
-                     for w in caught],
-    }
-    partial = output.with_suffix(".partial")
-    with partial.open("wb") as handle:
-        pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, output)
-    return 0
+    definition = next(d for d in find_definitions(round, root) if d.kind == "innovasjon")
+    return analyse_innovation(definition, root=root, progress=progress)
+
+
+def _main(round: int, root: Path, folder: Path, tasks: list[str]) -> int:
+    """Do each task, write its result, name it on standard output; a failed task is left to the parent."""
+    failed = 0
+    for task in tasks:
+        lines: list[str] = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                # Everything is recorded here; the parent's own filters decide what is shown.
+                warnings.simplefilter("always")
+                result = {"previous": _previous, "innovation": _innovation}[task](round, root, lines.append)
+        except Exception:  # noqa: BLE001 - the parent does this task itself and reports its error
+            failed += 1
+            continue
+        payload = {
+            "result": result,
+            "progress": lines,
+            "warnings": [(w.category.__module__, w.category.__qualname__, str(w.message), w.filename, w.lineno)
+                         for w in caught],
+        }
+        output = folder / f"{task}.pickle"
+        partial = output.with_suffix(".partial")
+        with partial.open("wb") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, output)
+        sys.stdout.write(task + "\n")
+        sys.stdout.flush()
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(_main(int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])))
+    sys.exit(_main(int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4:]))

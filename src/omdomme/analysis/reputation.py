@@ -201,7 +201,7 @@ def _weighting_columns(definition: Definition) -> list[pl.Expr]:
 
 
 def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metadata | None = None, *,
-                        progress: Progress | None = None) -> RoundEstimates:
+                        progress: Progress | None = None, vcov: bool = True) -> RoundEstimates:
     """Estimate every indicator × domain × rated county of a reputation round, in memory.
 
     Parameters
@@ -212,6 +212,10 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         The raw file as ``omdomme.read`` returns it (the coverage study passes simulated samples).
     progress
         Called with a short message before each step that may take time.
+    vcov
+        False: the estimates and their standard errors only (the same numbers), without the
+        joint covariances (``vcov`` and ``joint`` empty) that comparisons and ranks within the
+        round need; enough for the previous round of a change between independent samples.
 
     Returns
     -------
@@ -276,19 +280,20 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     # df_rows="valid": each indicator × domain × target has the df of its own respondents (those
     # in the domain and the base: PSUs minus strata), as R's svyby(~I(...), ~target,
     # subset(design, in_domain & in_base), svyciprop) — not the whole target group's.
-    frame, v = survey.proportion(columns, by=["target"], vcov=True, method=definition.reliability.ci_method,
-                                  level=definition.reliability.level, df_rows="valid")
-    v = np.asarray(v, dtype=float)
+    frame, v = _estimated(survey.proportion, vcov, columns, by=["target"], method=definition.reliability.ci_method,
+                          level=definition.reliability.level, df_rows="valid")
     frame = frame.with_row_index("_pos")
     degf = float(survey.degf)
 
     # Covariance blocks per indicator × domain, in the definition's target order.
     positions = {(r["variable"], r["target"]): r["_pos"] for r in frame.select("variable", "target", "_pos").iter_rows(named=True)}
-    vcov: dict[tuple[str, str], tuple[list[str], np.ndarray]] = {}
+    blocks: dict[tuple[str, str], tuple[list[str], np.ndarray]] = {}
     for name in columns:
+        if v is None:
+            break
         targets = [t for t in h.targets if (name, t) in positions]
         idx = [positions[(name, t)] for t in targets]
-        vcov[cells[name]] = (targets, v[np.ix_(idx, idx)])
+        blocks[cells[name]] = (targets, v[np.ix_(idx, idx)])
 
     # The frame's rows name their multiple-response set (the question), so that a reader of the
     # estimates can tell them without the assos_ prefix.
@@ -302,7 +307,7 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     ]
     estimates, keys = _split_keys(_finish(frame, meta_rows, definition, h.targets))
     estimates = estimates.drop("_order", "_torder")
-    joint = [(keys, v)]
+    joint = [(keys, v)] if v is not None else []
     parts = [estimates]
     rel = definition.reliability
     for estimator in ("proportion", "mean"):
@@ -312,15 +317,16 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         _say(progress, f"omdomme: estimating {len(group)} table columns ({estimator}) for {len(h.targets)} counties")
         columns_ = [c.column for _, c in group]
         if estimator == "proportion":
-            more, v_more = survey.proportion(columns_, by=["target"], vcov=True, method=rel.ci_method,
-                                             level=rel.level, df_rows="valid")
+            more, v_more = _estimated(survey.proportion, vcov, columns_, by=["target"], method=rel.ci_method,
+                                      level=rel.level, df_rows="valid")
         else:
-            more, v_more = survey.mean(columns_, by=["target"], vcov=True, level=rel.level, df_rows="valid")
+            more, v_more = _estimated(survey.mean, vcov, columns_, by=["target"], level=rel.level, df_rows="valid")
         rows = [{"variable": c.column, "indicator": c.indicator, "label": c.label, "label_en": c.label_en,
                  "domain": c.domain, "domain_label": c.domain_label, "domain_label_en": c.domain_label_en, "breakdown": c.breakdown, "breakdown_level": c.breakdown_level,
                  "category": c.category, "_order": i} for i, c in group]
         finished, keys = _split_keys(_finish(more.with_row_index("_pos"), rows, definition, h.targets))
-        joint.append((keys, np.asarray(v_more, dtype=float)))
+        if v_more is not None:
+            joint.append((keys, v_more))
         parts.append(finished)
     if len(parts) > 1:
         # Breakdown and table rows after the definition's own, in indicator order (as the crossings).
@@ -328,8 +334,16 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         estimates = pl.concat([estimates, extra_rows.drop("_order", "_torder")], how="vertical")
     if definition.breakdowns:
         parameters["breakdowns"] = level_counts(definition, long, levels)
-    return RoundEstimates(definition=definition, estimates=estimates, vcov=vcov, degf=degf,
+    return RoundEstimates(definition=definition, estimates=estimates, vcov=blocks, degf=degf,
                           harmonised=h, parameters=parameters, joint=tuple(joint))
+
+
+def _estimated(call: Any, vcov: bool, *args: Any, **kwargs: Any) -> tuple[pl.DataFrame, np.ndarray | None]:
+    """An estimator call's frame and covariance matrix; without ``vcov``, its frame and None."""
+    if not vcov:
+        return call(*args, **kwargs), None
+    frame, v = call(*args, vcov=True, **kwargs)
+    return frame, np.asarray(v, dtype=float)
 
 
 def _finish(frame: pl.DataFrame, rows: list[dict[str, Any]], definition: Definition,
@@ -434,8 +448,9 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
     progress
         Called with short messages (the CLI prints them on stderr).
     jobs
-        2: the innovation survey is analysed in a second process while the reputation survey
-        runs (:mod:`omdomme.analysis._worker`; the same numbers); 1: all in this process.
+        2: the previous reputation round's estimates and the innovation survey are computed in
+        a second process while the reputation survey runs (:mod:`omdomme.analysis._worker`;
+        the same numbers); 1: all in this process.
 
     Returns
     -------
@@ -456,7 +471,7 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
 
     root = Path(root)
     definitions = find_definitions(round, root)
-    worker = _start_innovation(round, root, definitions) if jobs >= 2 else None
+    worker = _start_worker(round, root, definitions) if jobs >= 2 else None
     try:
         return _analyse_round(round, root, definitions, progress, worker)
     finally:
@@ -512,7 +527,8 @@ def _analyse_round(round: int, root: Path, definitions: list[Definition], progre
             )
         elif prev is not None:
             before_def = load_definition(prev, "omdomme", root)
-            before_estimates, prev_info = _previous_estimates(before_def, root, progress)
+            done = worker.result("previous", progress) if worker is not None else None
+            before_estimates, prev_info = done if done is not None else _previous_estimates(before_def, root, progress)
             # The change since then: the definition's own cells, breakdown levels, mean and net
             # scores (not the codes of a whole scale), with the series-break rules of `compare`.
             across = compared.filter(pl.col("category").is_null())
@@ -533,11 +549,12 @@ def _analyse_round(round: int, root: Path, definitions: list[Definition], progre
         }
 
     innovation = None
-    if worker is not None:
+    in_child = worker is not None and "innovation" in worker.tasks
+    if in_child:
         _say(progress, f"innovasjon: round {round}")
-        innovation = worker.result(progress)
-    if innovation is None:  # no worker, or it failed: here, so that an error reads as it always does
-        innovation = _innovation(round, root, definitions, progress, announce=worker is None)
+        innovation = worker.result("innovation", progress)
+    if innovation is None:  # no child, or it failed: here, so that an error reads as it always does
+        innovation = _innovation(round, root, definitions, progress, announce=not in_child)
     if innovation is not None:
         estimates.append(_conform(innovation.estimates, ESTIMATE_COLUMNS, ESTIMATE_SCHEMA, "estimates"))
         comparisons.append(_conform(innovation.comparisons, COMPARISON_COLUMNS, None, "comparisons"))
@@ -594,7 +611,8 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
             return estimates, info
     _say(progress, f"omdomme: estimating {definition.round} for the change since then")
     data, meta = _read_checked(definition, None)
-    return estimate_reputation(definition, data, meta).estimates, info
+    # A change between two independent samples needs each side's standard errors, not its covariances.
+    return estimate_reputation(definition, data, meta, vcov=False).estimates, info
 
 
 def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl.DataFrame, Metadata]:
@@ -624,13 +642,25 @@ def _innovation_definition(definitions: list[Definition]) -> Definition | None:
     return definition
 
 
-def _start_innovation(round: int, root: Path, definitions: list[Definition]) -> Any:
-    """A child process analysing the round's innovation survey, when it has one (else None)."""
-    if _innovation_definition(definitions) is None:
-        return None
-    from omdomme.analysis._worker import InnovationWorker
+def _start_worker(round: int, root: Path, definitions: list[Definition]) -> Any:
+    """A child process for the parts that need nothing of this round's reputation estimates (else None).
 
-    return InnovationWorker.start(round, root)
+    The previous reputation round's estimates, when the round has a previous one with a
+    definition, and the innovation survey, when the round has one.
+    """
+    tasks = []
+    reputation = next((d for d in definitions if d.kind == "omdomme"), None)
+    if reputation is not None:
+        prev = previous_round(reputation, root)
+        if prev is not None and (root / "surveys" / str(prev) / "omdomme.toml").is_file():
+            tasks.append("previous")
+    if _innovation_definition(definitions) is not None:
+        tasks.append("innovation")
+    if not tasks:
+        return None
+    from omdomme.analysis._worker import Worker
+
+    return Worker.start(round, root, tuple(tasks))
 
 
 def _innovation(round: int, root: Path, definitions: list[Definition], progress: Progress | None,

@@ -164,11 +164,18 @@ def _dense_covariance(totals: np.ndarray, structure: PsuStructure, present: np.n
     c_h = np.where(f_h < 1e-7, 0.0, c_h)  # certainty strata, as R
     if structure.lonely_psu == "average":
         c_h = np.where(lonely, 0.0, c_h)
+    scaled = centred * c_h[stratum][:, None]
+    # The variances by one fixed summation (numpy's own loop, not BLAS), with or without the
+    # covariances: a BLAS product sums in an order that depends on its thread count, so a
+    # standard error would otherwise differ in its last bits between machines, between a call
+    # with and one without `vcov`, and between `analyse -j 1` and `-j 2`.
+    d = np.einsum("pk,pk->k", scaled, centred)
     if diagonal:
-        v = np.einsum("pk,pk->k", centred * c_h[stratum][:, None], centred)
+        v = d
     else:
-        v = (centred * c_h[stratum][:, None]).T @ centred
+        v = scaled.T @ centred
         v = (v + v.T) / 2  # exactly symmetric, whatever the summation order of the product
+        np.fill_diagonal(v, d)
     if structure.lonely_psu == "average" and lonely.any():
         k = t.shape[1]
         pres = np.ones((structure.n_strata, k), dtype=bool) if present is None else present
@@ -176,7 +183,11 @@ def _dense_covariance(totals: np.ndarray, structure: PsuStructure, present: np.n
         n_ok = (pres & ~lonely[:, None] | pres & (f_h < 1e-7)[:, None]).sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(n_ok > 0, n_strat / n_ok, np.nan)
-        v = v * r if diagonal else v * np.sqrt(np.outer(r, r))
+        if diagonal:
+            v = d * r
+        else:
+            v = v * np.sqrt(np.outer(r, r))
+            np.fill_diagonal(v, d * r)
     return v
 
 
