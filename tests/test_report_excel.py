@@ -16,6 +16,8 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _report_project import ROUND, analysed_project
 from omdomme.results.workbook import COUNT_FORMAT, PERCENT_FORMAT, write_indicator_sheets
@@ -369,3 +371,22 @@ def test_every_unit_the_tables_show_has_an_excel_format_in_both_languages() -> N
     assert set(NUMBER_FORMATS) == set(NUMBER_FORMATS_EN) == set(get_args(Unit))
     assert (unit_of("net", "+35,2\u00a0p.p."), unit_of("mean", "3,72")) == ("points", "score")
     assert NUMBER_FORMATS["score"] == "0.00" and NUMBER_FORMATS["points"].startswith("+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=8),
+       numbers=st.lists(st.one_of(st.none(), st.floats(), st.integers(-10**15, 10**15).map(float)), max_size=8))
+def test_bulk_cells_are_the_per_value_escaping_and_number_text(texts: list[str | None], numbers: list[float | None]) -> None:
+    # The long tables' cells are built by polars' string kernels; each must be exactly what the
+    # per-value rules give (Excel's escapes by _text, xlsxwriter's %.16G and error cells by
+    # _number) for any text — control characters, «_x0041_», edge whitespace of every kind.
+    from omdomme.results.sheetdata import _column_cells, _number, _text
+
+    def plain(n: int) -> pl.Series:
+        return pl.Series([""] * n, dtype=pl.String)
+
+    got = _column_cells(pl.Series(texts, dtype=pl.String), "B", 2, plain(len(texts))).to_list()
+    assert got == ["" if v is None or v == "" else f'<c r="B{r}" t="inlineStr"><is>{_text(v)}</is></c>'
+                   for r, v in enumerate(texts, start=2)]
+    got = _column_cells(pl.Series(numbers, dtype=pl.Float64), "C", 5, plain(len(numbers))).to_list()
+    assert got == ["" if v is None else _number(f"C{r}", v, "") for r, v in enumerate(numbers, start=5)]
