@@ -220,6 +220,58 @@ def test_a_failed_previous_round_in_the_child_is_redone_here_with_the_usual_erro
     assert outputs["2"][0] == 2 and "omdomme-2016" in outputs["2"][1] and "Traceback" not in outputs["2"][1]
 
 
+def _claimed_by_child(worker: object, task: str) -> None:
+    import time
+
+    claim = Path(worker.folder.name) / f"{task}.claim"  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while not claim.exists():
+        assert time.monotonic() < deadline, f"the child never took {task}"
+        time.sleep(0.01)
+
+
+def test_a_task_the_child_took_is_its_result_or_handed_back_when_it_fails(tmp_path: Path) -> None:
+    # Parent and child share the tasks by claim files: once the child has taken «previous», the
+    # parent waits for its result — the in-process one, frame for frame — or, when the child
+    # fails at it, is told so at once and does it itself.
+    from omdomme.analysis import _worker
+    from omdomme.analysis.reputation import _previous_estimates
+    from omdomme.definitions import load_definition
+
+    root = _shipped_project(tmp_path / "ok")
+    worker = _worker.Worker.start(2018, root, ("previous",))
+    assert worker is not None
+    try:
+        _claimed_by_child(worker, "previous")
+        estimates, info = worker.result("previous", None)
+    finally:
+        worker.close()
+    here, here_info = _previous_estimates(load_definition(2016, "omdomme", root), root, None)
+    assert estimates.equals(here) and info == here_info
+
+    root = _shipped_project(tmp_path / "bad")
+    data = root / "surveys" / "2016" / "omdomme-2016.csv"
+    data.write_bytes(data.read_bytes()[:100])
+    worker = _worker.Worker.start(2018, root, ("previous",))
+    assert worker is not None
+    try:
+        _claimed_by_child(worker, "previous")
+        assert worker.result("previous", None) is None and worker.ended == {"previous": False}
+    finally:
+        worker.close()
+
+
+def test_a_task_the_child_has_not_begun_is_the_parents() -> None:
+    # The parent claims first: the child skips the task and the parent is not made to wait.
+    import tempfile
+
+    from omdomme.analysis._worker import _claim
+
+    with tempfile.TemporaryDirectory() as folder:
+        assert _claim(Path(folder), "previous") and not _claim(Path(folder), "previous")
+        assert _claim(Path(folder), "innovation")
+
+
 def test_a_child_that_dies_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # However the child ends (killed, no Python, no result), the run is that of one process.
     import subprocess

@@ -3,10 +3,12 @@
 `omdomme analyse <round>` estimates the round's reputation survey and then needs two things that
 depend on nothing it computes: the previous reputation round's estimates (for the change since
 then) and the innovation survey's analysis (its own files, definitions, design and tables). It
-starts a child Python process at the beginning that does these two, in that order, and collects
-each where the sequential run would have computed it. On a machine with two cores or more this
-takes both (their imports and estimation) off the critical path; the numbers are the same
-code's, byte for byte.
+starts a child Python process at the beginning that does these two, the innovation survey first,
+and collects each where the sequential run would have computed it; a task the child has not
+begun when the parent needs it, the parent does itself (whichever process is free first takes
+it). On a machine with two cores or more this takes the innovation survey (its imports and
+estimation) and often the previous round off the critical path; the numbers are the same code's,
+byte for byte.
 
 The child is a fresh interpreter (``python -m omdomme.analysis._worker``, not a fork: polars and
 OpenBLAS run threads, and forking a threaded process can deadlock). For each task it pickles the
@@ -65,19 +67,34 @@ def default_jobs() -> int:
     return 2 if cores >= 2 else 1
 
 
-#: The tasks a child can do, in the order it does them: the previous reputation round's estimates
-#: (needed first, for the change since then), then the innovation survey.
-TASKS = ("previous", "innovation")
+#: The tasks a child can do, in the order it does them: the innovation survey (the parent needs it
+#: last), then the previous reputation round's estimates (needed for the change since then).
+TASKS = ("innovation", "previous")
+
+
+def _claim(folder: Path, task: str) -> bool:
+    """Take ``task`` for this process: True for the first of parent and child to ask, False after."""
+    try:
+        os.close(os.open(folder / f"{task}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 @dataclass
 class Worker:
-    """A running child process doing ``tasks`` of ``round`` under ``root``, one result file each."""
+    """A running child process doing ``tasks`` of ``round`` under ``root``, one result file each.
+
+    Parent and child share the tasks: each takes a task by creating its claim file (``O_EXCL``, so
+    exactly one of them gets it). The child takes them in :data:`TASKS` order; the parent, when it
+    needs a result, takes a task the child has not begun and does it itself, and waits only for
+    one the child is doing.
+    """
 
     process: subprocess.Popen[bytes]
     folder: tempfile.TemporaryDirectory[str]
     tasks: tuple[str, ...]
-    announced: set[str] = field(default_factory=set)
+    ended: dict[str, bool] = field(default_factory=dict)  # task -> done (True) or failed (False)
 
     @classmethod
     def start(cls, round: int, root: Path, tasks: tuple[str, ...]) -> Worker | None:
@@ -105,19 +122,24 @@ class Worker:
         return cls(process=process, folder=folder, tasks=tasks)
 
     def result(self, task: str, progress: Callable[[str], None] | None) -> Any:
-        """The result of ``task``, its warnings and progress re-issued here; None if the child did not do it.
+        """The child's result of ``task``, its warnings and progress re-issued here; None: do it here.
 
-        Waits only for that task: the child names each finished task on its standard output.
+        None when the child was not given the task, had not begun it (the parent takes it: no
+        waiting), failed at it or died. Waits only for a task the child is doing: it names each
+        task it ends on its standard output.
         """
-        if task not in self.tasks:
+        if task not in self.tasks or _claim(Path(self.folder.name), task):
             return None
         try:
-            while task not in self.announced:
+            while task not in self.ended:
                 assert self.process.stdout is not None
                 line = self.process.stdout.readline()
-                if not line:  # the child ended (or died) without doing the task
+                if not line:  # the child ended (or died) without ending the task
                     return None
-                self.announced.add(line.decode("ascii", "replace").strip())
+                outcome, _, name = line.decode("ascii", "replace").strip().partition(" ")
+                self.ended[name] = outcome == "done"
+            if not self.ended[task]:
+                return None
             with (Path(self.folder.name) / f"{task}.pickle").open("rb") as handle:
                 payload = pickle.load(handle)
         except Exception:  # noqa: BLE001 - any failure of the child: the parent does the work itself
@@ -167,30 +189,37 @@ def _innovation(round: int, root: Path, progress: Callable[[str], None]) -> Any:
 
 
 def _main(round: int, root: Path, folder: Path, tasks: list[str]) -> int:
-    """Do each task, write its result, name it on standard output; a failed task is left to the parent."""
+    """Do each task the parent has not taken, write its result and name it on standard output.
+
+    ``done <task>`` after its result file is in place, ``failed <task>`` when it raised (the
+    parent then does it itself and reports the error as a one-process run would).
+    """
     failed = 0
     for task in tasks:
+        if not _claim(folder, task):
+            continue
         lines: list[str] = []
         try:
             with warnings.catch_warnings(record=True) as caught:
                 # Everything is recorded here; the parent's own filters decide what is shown.
                 warnings.simplefilter("always")
                 result = {"previous": _previous, "innovation": _innovation}[task](round, root, lines.append)
+            payload = {
+                "result": result,
+                "progress": lines,
+                "warnings": [(w.category.__module__, w.category.__qualname__, str(w.message), w.filename, w.lineno)
+                             for w in caught],
+            }
+            output = folder / f"{task}.pickle"
+            partial = output.with_suffix(".partial")
+            with partial.open("wb") as handle:
+                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, output)
         except Exception:  # noqa: BLE001 - the parent does this task itself and reports its error
             failed += 1
-            continue
-        payload = {
-            "result": result,
-            "progress": lines,
-            "warnings": [(w.category.__module__, w.category.__qualname__, str(w.message), w.filename, w.lineno)
-                         for w in caught],
-        }
-        output = folder / f"{task}.pickle"
-        partial = output.with_suffix(".partial")
-        with partial.open("wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, output)
-        sys.stdout.write(task + "\n")
+            sys.stdout.write(f"failed {task}\n")
+        else:
+            sys.stdout.write(f"done {task}\n")
         sys.stdout.flush()
     return 1 if failed else 0
 
