@@ -300,16 +300,18 @@ def write_indicator_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dic
         sheet.set_column(0, 0, 14)
         targets = sorted(part["target"].unique().to_list(), key=lambda t: TARGET_ORDER.get(t, len(TARGET_ORDER)))
         footnotes: list[str] = []
+        by_target: dict[str, dict[tuple[Any, Any], dict[str, Any]]] = {}
+        for row in part.iter_rows(named=True):
+            by_target.setdefault(row["target"], {})[(row["domain"], row.get("category") if scale else None)] = row
         for i, target in enumerate(targets):
             r = 5 + i
-            rows = {(x["domain"], x.get("category") if scale else None): x
-                    for x in part.filter(pl.col("target") == target).iter_rows(named=True)}
-            label = target_label(target, lang) if lang != "nb" else next(iter(rows.values()))["target_label"]
+            cells = by_target[target]
+            label = target_label(target, lang) if lang != "nb" else next(iter(cells.values()))["target_label"]
             is_ostfold = target == "ostfold"
             sheet.write(r, 0, label, f.county_bold if is_ostfold else None)
             for d, (dom, dlabel) in enumerate(domains):
                 c0 = 1 + d * len(columns)
-                x = rows.get(dom)
+                x = cells.get(dom)
                 if x is None:
                     continue
                 _write_cell(sheet, f, r, c0, x, unit, is_ostfold, f"{label} ({dlabel.lower()})", footnotes, lang,
@@ -344,12 +346,15 @@ def write_crosstab_sheets(workbook: Any, estimates: pl.DataFrame, manifest: dict
     names: list[str] = []
     heads = [_w(k, lang) for k in CROSSTAB_COLUMNS]
     width = len(CROSSTAB_COLUMNS)
+    # Each indicator's rows once (the crosstab reads only its own), not the whole table per block.
+    own = estimates.partition_by(["survey", "indicator"], as_dict=True) if estimates.height else {}
     for (survey, indicator), breakdowns in breakdowns_of(estimates).items():
-        tables = [crosstab_cells(estimates, manifest, indicator, by, round_, survey) for by in breakdowns]
+        rows = own[(survey, indicator)]
+        tables = [crosstab_cells(rows, manifest, indicator, by, round_, survey) for by in breakdowns]
         name = sheet_name(survey, indicator, taken, _w("crosstab", lang))
         names.append(name)
         sheet = workbook.add_worksheet(name)
-        first = estimates.filter((pl.col("survey") == survey) & (pl.col("indicator") == indicator)).row(0, named=True)
+        first = rows.row(0, named=True)
         unit = _unit(first.get("kind"), first.get("display"))
         sheet.write(0, 0, tables[0].title(lang), f.title)
         sheet.write(1, 0, _w("subtitle", lang, survey=survey, round=round_,
