@@ -81,6 +81,18 @@ def _claim(folder: Path, task: str) -> bool:
     return True
 
 
+def planned_tasks(round: int, root: Path) -> tuple[str, ...]:
+    """The tasks a child may take for ``round``, from which definitions exist (no library imported).
+
+    ``previous`` when the round has a reputation definition (the child finds the previous round
+    itself and fails the task when there is none: the parent then never asks for it),
+    ``innovation`` when it has an innovation definition.
+    """
+    folder = Path(root) / "surveys" / str(int(round))
+    wanted = {"previous": (folder / "omdomme.toml").is_file(), "innovation": (folder / "innovasjon.toml").is_file()}
+    return tuple(t for t in TASKS if wanted[t])
+
+
 @dataclass
 class Worker:
     """A running child process doing ``tasks`` of ``round`` under ``root``, one result file each.
@@ -176,7 +188,8 @@ def _previous(round: int, root: Path, progress: Callable[[str], None]) -> Any:
 
     definition = next(d for d in find_definitions(round, root) if d.kind == "omdomme")
     before = previous_round(definition, root)
-    assert before is not None
+    if before is None or not (Path(root) / "surveys" / str(before) / "omdomme.toml").is_file():
+        raise LookupError(f"round {round} has no previous reputation round to estimate")
     return _previous_estimates(load_definition(before, "omdomme", root), root, progress)
 
 

@@ -435,7 +435,7 @@ def series_breaks(current: Definition, previous: Definition, root: Path) -> dict
 
 
 def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progress | None = None,
-                  jobs: int = 1) -> AnalysisResult:
+                  jobs: int = 1, worker: Any = None) -> AnalysisResult:
     """Analyse a round: estimates, comparisons, ranks and the manifest, in memory.
 
     Parameters
@@ -451,6 +451,10 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
         2: the previous reputation round's estimates and the innovation survey are computed in
         a second process while the reputation survey runs (:mod:`omdomme.analysis._worker`;
         the same numbers); 1: all in this process.
+    worker
+        A child already started for this round and root (``omdomme analyse`` starts it before
+        it imports the libraries, so that the child's imports overlap the parent's); its
+        starter closes it. Overrides ``jobs``.
 
     Returns
     -------
@@ -471,12 +475,14 @@ def analyse_round(round: int, *, root: str | Path = Path("."), progress: Progres
 
     root = Path(root)
     definitions = find_definitions(round, root)
-    worker = _start_worker(round, root, definitions) if jobs >= 2 else None
-    try:
+    if worker is not None:
         return _analyse_round(round, root, definitions, progress, worker)
+    own = _start_worker(round, root) if jobs >= 2 else None
+    try:
+        return _analyse_round(round, root, definitions, progress, own)
     finally:
-        if worker is not None:
-            worker.close()
+        if own is not None:
+            own.close()
 
 
 def _analyse_round(round: int, root: Path, definitions: list[Definition], progress: Progress | None,
@@ -642,25 +648,11 @@ def _innovation_definition(definitions: list[Definition]) -> Definition | None:
     return definition
 
 
-def _start_worker(round: int, root: Path, definitions: list[Definition]) -> Any:
-    """A child process for the parts that need nothing of this round's reputation estimates (else None).
+def _start_worker(round: int, root: Path) -> Any:
+    """A child process for the parts that need nothing of this round's reputation estimates (else None)."""
+    from omdomme.analysis._worker import Worker, planned_tasks
 
-    The previous reputation round's estimates, when the round has a previous one with a
-    definition, and the innovation survey, when the round has one.
-    """
-    tasks = []
-    reputation = next((d for d in definitions if d.kind == "omdomme"), None)
-    if reputation is not None:
-        prev = previous_round(reputation, root)
-        if prev is not None and (root / "surveys" / str(prev) / "omdomme.toml").is_file():
-            tasks.append("previous")
-    if _innovation_definition(definitions) is not None:
-        tasks.append("innovation")
-    if not tasks:
-        return None
-    from omdomme.analysis._worker import Worker
-
-    return Worker.start(round, root, tuple(tasks))
+    return Worker.start(round, root, planned_tasks(round, root))
 
 
 def _innovation(round: int, root: Path, definitions: list[Definition], progress: Progress | None,

@@ -54,19 +54,32 @@ def analyse(round: int, root: Path, quiet: bool, langs: tuple[str, ...], jobs: i
 
     Example: omdomme analyse 2018 --lang en
     """
-    from omdomme.analysis._worker import default_jobs
-    from omdomme.analysis.reputation import analyse_round
-    from omdomme.results.write import check_output_folder, write_analysis
+    from omdomme.analysis import _worker
+
+    # The second process first, before this one imports numpy, polars and scipy: its own imports
+    # then run beside these instead of after them.
+    worker = _worker.Worker.start(round, root, _worker.planned_tasks(round, root)) if (
+        jobs or _worker.default_jobs()) >= 2 else None
+    try:
+        from omdomme.analysis.reputation import analyse_round
+        from omdomme.results.write import check_output_folder, write_analysis
+
+        progress = _Progress(quiet)
+        # Flagged estimates warn (EstimationWarning); show them as plain notes, not Python warnings.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", OmdommeWarning)
+            check_output_folder(root / "analyses" / str(round))  # a file in the way: refuse before the work
+            result = analyse_round(round, root=root, progress=progress, jobs=1, worker=worker)
+    finally:
+        if worker is not None:
+            worker.close()
     from omdomme.text.summary import summary_text
 
-    progress = _Progress(quiet)
-    # Flagged estimates warn (EstimationWarning); show them as plain notes, not Python warnings.
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as written:
         warnings.simplefilter("always", OmdommeWarning)
-        check_output_folder(root / "analyses" / str(round))  # a file in the way: refuse before the work
-        result = analyse_round(round, root=root, progress=progress, jobs=jobs or default_jobs())
         progress("writing analyses/")
         folder = write_analysis(result, root=root, languages=("nb", *langs))
+    caught += written
     shown: set[str] = set()
     for warning in caught:
         if issubclass(warning.category, OmdommeWarning):
