@@ -201,7 +201,8 @@ def _weighting_columns(definition: Definition) -> list[pl.Expr]:
 
 
 def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metadata | None = None, *,
-                        progress: Progress | None = None, vcov: bool = True) -> RoundEstimates:
+                        progress: Progress | None = None, vcov: bool = True,
+                        compared_only: bool = False) -> RoundEstimates:
     """Estimate every indicator × domain × rated county of a reputation round, in memory.
 
     Parameters
@@ -216,6 +217,10 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
         False: the estimates and their standard errors only (the same numbers), without the
         joint covariances (``vcov`` and ``joint`` empty) that comparisons and ranks within the
         round need; enough for the previous round of a change between independent samples.
+    compared_only
+        True: only the cells a change between rounds compares (the definition's indicators in
+        their domains and breakdown levels, mean and net scores), not the association frame
+        (``assos_*``) nor the codes of a whole scale. The same numbers for those cells.
 
     Returns
     -------
@@ -238,7 +243,7 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     # all in one estimator call: the frame's joint covariance comes with it.
     shares = [ind for ind in definition.indicators if ind.kind == "share"]
     values = {ind.id: indicator_expr(ind, definition) for ind in shares}
-    own = (*shares, *frame_indicators(definition))
+    own = (*shares, *(() if compared_only else frame_indicators(definition)))
     for ind in own:
         value = values[ind.id] if ind.id in values else indicator_expr(ind, definition)
         for dom in ind.domains:
@@ -253,6 +258,9 @@ def estimate_reputation(definition: Definition, data: pl.DataFrame, meta: Metada
     order = {ind.id: i for i, ind in enumerate(definition.indicators)}
     crossings = sorted(own_crossings(definition, masks) + breakdown_crossings(definition, levels, masks),
                        key=lambda c: order[c.indicator])  # stable: own domains before breakdown levels
+    if compared_only:
+        kinds = {ind.id: ind.kind for ind in definition.indicators}
+        crossings = [c for c in crossings if kinds[c.indicator] != "scale"]
     extra, extra_exprs = table_cells(definition, crossings, values, meta)
     long = long.with_columns(exprs + extra_exprs)
     if definition.weighting is not None:
@@ -618,7 +626,7 @@ def _previous_estimates(definition: Definition, root: Path, progress: Progress |
     _say(progress, f"omdomme: estimating {definition.round} for the change since then")
     data, meta = _read_checked(definition, None)
     # A change between two independent samples needs each side's standard errors, not its covariances.
-    return estimate_reputation(definition, data, meta, vcov=False).estimates, info
+    return estimate_reputation(definition, data, meta, vcov=False, compared_only=True).estimates, info
 
 
 def _read_checked(definition: Definition, progress: Progress | None) -> tuple[pl.DataFrame, Metadata]:
