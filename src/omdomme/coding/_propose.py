@@ -231,11 +231,17 @@ def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         single.select(pl.col("full").alias("target"), "code", "term", pl.lit(0).alias("t_rank")),
         single.select(pl.col("key").alias("target"), "code", "term", pl.lit(1).alias("t_rank")),
     ]).unique(maintain_order=True).filter(pl.col("target").str.len_chars() >= MIN_FUZZY)
-    places = lex.places.filter((pl.col("n") == 1) & ~pl.col("needs_capital")
-                               & (pl.col("key").str.len_chars() >= MIN_FUZZY_PLACE)).select(
+    # Place names that count without a capital. Misspelt, a name of the gazetteer (lakes, rivers,
+    # hills, lighthouses, …: many lie one letter from a common word, «venner» / «Svenner»,
+    # «sandstrender» / «Sandstrand», «lange» / «Lågen») needs the capital and six letters.
+    gazetteer = pl.col("source") == "kartverket_n1000"
+    places = lex.places.filter((pl.col("n") == 1) & ~pl.col("needs_capital") & (
+        pl.col("key").str.len_chars() >= pl.when(gazetteer).then(MIN_FUZZY).otherwise(MIN_FUZZY_PLACE))).select(
         pl.col("key").alias("target"),
         pl.when(pl.col("county") == SWEDEN).then(pl.lit(SWEDEN)).otherwise(pl.lit("steder")).alias("code"),
-        pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"), pl.lit(0).alias("t_rank"))
+        pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"), pl.lit(0).alias("t_rank"),
+        gazetteer.alias("t_capital"))
+    words = words.with_columns(pl.lit(False).alias("t_capital"))
     targets = _deletions(pl.concat([words, places]), "target").with_columns(
         pl.col("target").str.len_chars().alias("tlen"))
     # The word as written and its stem, against the terms as written and their stems.
@@ -251,6 +257,9 @@ def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
                            pl.lit(True).alias("bare")), "form"),
     ])
     hits = said.join(targets, on="variant").filter(~pl.col("bare") | (pl.col("code") == "steder"))
+    # (A word in capitals only, «VENNER», is emphasis, not a name.)
+    named = pl.col("cap") & (pl.col("word") != pl.col("word").str.to_uppercase())
+    hits = hits.join(left.select("row", "pos", "cap"), on=["row", "pos"]).filter(~pl.col("t_capital") | named)
     # A word term needs six letters on both sides; a place name of the five counties five.
     hits = hits.filter((pl.col("fold").str.len_chars() >= MIN_FUZZY) | ((pl.col("code") == "steder") & (pl.col("tlen") >= MIN_FUZZY_PLACE)))
     # Words as written beat stems: «Fredrikstd» is Fredrikstad misspelt, though its stem is
