@@ -49,3 +49,53 @@ def test_a_common_word_is_no_misspelt_gazetteer_name() -> None:
     # «venner» is one letter from the lighthouse «Svenner», «VENNER» is emphasis.
     assert coded("venner") == (["annet"], "annet: venner")
     assert coded("FØRST OG FREMST VENNER")[0] == ["annet"]
+
+
+@pytest.mark.parametrize(("text", "codes", "said"), [
+    # An unknown name before a generic noun, at the start of the answer too.
+    ("Tjuvstad kirke", ["steder", "kultur"], "steder: Tjuvstad (name before «kirke»)"),
+    ("vi var på Brattås fort", ["steder", "kultur"], "steder: Brattås (name before «fort»)"),
+    ("Kråkvik brygge", ["steder"], "steder: Kråkvik (name before «brygge»)"),
+    # Joined with a hyphen, also in lower case; the generic gives the code of the thing.
+    ("Isegran-fortet", ["steder", "kultur"], "steder: Isegran-fortet (name + «fort»)"),
+    ("bading i tjuvsjø-elva", ["steder", "natur"], "steder: tjuvsjø-elva (name + «elv»)"),
+    # A name the lexicon lists under culture, before a generic, is a place too.
+    ("Fredriksten festning", ["steder", "kultur"], "steder: Fredriksten festning (name + «festning»)"),
+    # A known place before a generic: the generic is a word of the name, not `annet`.
+    ("Halden torg", ["steder"], "steder: Halden, torg"),
+    ("Berg kirke", ["steder", "kultur"], "steder: Berg; kultur: kirke"),
+])
+def test_a_name_before_a_generic_noun_is_a_place(text: str, codes: list[str], said: str) -> None:
+    got, reason = coded(text)
+    assert got == codes and said in reason, reason
+
+
+@pytest.mark.parametrize("text", [
+    "Koselig strand",  # a character word, not a name
+    "natur-parken",  # a word of the lexicon before the hyphen
+    "det går fort",  # «fort» is «fast» here
+    "Turister",
+])
+def test_no_name_before_a_generic_without_a_name(text: str) -> None:
+    got, reason = coded(text)
+    assert "steder" not in got, reason
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Tjuvputten, Halden og Fredrikstad", "Tjuvputten (name, listed with a place)"),
+    ("Kråkfoten og Hvaler", "Kråkfoten (name, listed with a place)"),
+    ("Fint der. Skrubbsjøen / Moss", "Skrubbsjøen (name, listed with a place)"),
+])
+def test_an_unknown_first_word_listed_with_a_place_is_a_name(text: str, said: str) -> None:
+    got, reason = coded(text)
+    assert got == ["steder"] and said in reason, reason
+
+
+@pytest.mark.parametrize(("text", "annet"), [
+    ("Bilkøer i Halden", "Bilkøer"),  # not a list
+    ("Tja, Halden", "Tja"),  # an interjection
+    ("Bilkøer. Halden", "Bilkøer"),  # a sentence ends between
+])
+def test_an_unknown_first_word_not_listed_with_a_place_stays_annet(text: str, annet: str) -> None:
+    got, reason = coded(text)
+    assert "annet" in got and f"annet: {annet}" in reason, reason
