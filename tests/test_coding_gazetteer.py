@@ -99,3 +99,21 @@ def test_an_unknown_first_word_listed_with_a_place_is_a_name(text: str, said: st
 def test_an_unknown_first_word_not_listed_with_a_place_stays_annet(text: str, annet: str) -> None:
     got, reason = coded(text)
     assert "annet" in got and f"annet: {annet}" in reason, reason
+
+
+@pytest.mark.parametrize(("text", "read_as"), [
+    ("forbinder med oestensjoes", "Østensjø (oslo)"),  # «oe» for «ø», twice, and a genitive
+    ("Hoenefoss", "Hønefoss (buskerud)"),
+    ("Sarrpsborgg", "Sarpsborg (ostfold)"),  # two doubled consonants
+    ("Fredrikkstadd", "Fredrikstad (ostfold)"),
+    ("hladen", "Halden (ostfold)"),  # two letters swapped
+])
+def test_misspelt_places_by_their_skeleton_or_one_edit(text: str, read_as: str) -> None:
+    got, reason = coded(text)
+    assert "steder" in got and f"≈ {read_as}" in reason, reason
+
+
+@pytest.mark.parametrize("text", ["naboer", "vakker kystlinje"])
+def test_common_words_are_no_misspelt_places_by_their_skeleton(text: str) -> None:
+    got, reason = coded(text)
+    assert "steder" not in got, reason

@@ -223,6 +223,14 @@ def _edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+_DOUBLE = [c + c for c in "bdfgklmnprstv"]
+
+
+def _skeleton(folded: pl.Expr) -> pl.Expr:
+    """A folded word without doubled consonants, with «oe» as «o» and «ae» as «a»."""
+    return folded.str.replace_many(["oe", "ae"], ["o", "a"]).str.replace_many(_DOUBLE, [d[0] for d in _DOUBLE])
+
+
 def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Pass 3: words one edit from a term or a place name (symmetric deletions)."""
     left = left.filter(pl.col("fold").str.len_chars() >= MIN_FUZZY_PLACE)
@@ -245,21 +253,36 @@ def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"), pl.lit(0).alias("t_rank"),
         gazetteer.alias("t_capital"))
     words = words.with_columns(pl.lit(False).alias("t_capital"))
-    targets = _deletions(pl.concat([words, places]), "target").with_columns(
-        pl.col("target").str.len_chars().alias("tlen"))
+    # Place names also by their skeleton (no doubled consonant, «oe» as «o», «ae» as «a»): a word
+    # whose skeleton is a name's is that name with ø or æ spelt «oe»/«ae» or by the other vowel,
+    # and consonants doubled or single, however many («Oestensjoes», «Sarrpsborgg»); folded, «æ»
+    # is «ae» already, «ø»/«ö» «o», «å»/«aa» «a». Skeletons must be equal (no edit more: «naboer»
+    # and «Nærbø» are one edit apart as skeletons).
+    targets = pl.concat([
+        _deletions(pl.concat([words, places]), "target").with_columns(pl.lit(False).alias("sk")),
+        places.with_columns(_skeleton(pl.col("target")).alias("target")).with_columns(
+            pl.col("target").alias("variant"), pl.lit(True).alias("sk")),
+    ]).with_columns(pl.col("target").str.len_chars().alias("tlen"))
     # The word as written and its stem, against the terms as written and their stems.
     # A place name may also carry a district word or a genitive («Fredriksttadregionen»).
     bare = pl.col("fold").str.replace(PLACE_TAIL, "").str.replace(r"s$", "")
     said = pl.concat([
-        _deletions(left.select("row", "pos", "word", "fold", pl.col("fold").alias("form"), pl.lit(0).alias("s_rank"),
-                               pl.lit(False).alias("bare")), "form"),
-        _deletions(left.select("row", "pos", "word", "fold", pl.col("stem").alias("form"), pl.lit(1).alias("s_rank"),
-                               pl.lit(False).alias("bare")), "form"),
-        _deletions(left.filter((bare != pl.col("fold")) & (bare.str.len_chars() >= MIN_FUZZY_PLACE))
-                   .select("row", "pos", "word", "fold", bare.alias("form"), pl.lit(1).alias("s_rank"),
-                           pl.lit(True).alias("bare")), "form"),
+        left.select("row", "pos", "word", "fold", pl.col("fold").alias("form"), pl.lit(0).alias("s_rank"),
+                    pl.lit(False).alias("bare")),
+        left.select("row", "pos", "word", "fold", pl.col("stem").alias("form"), pl.lit(1).alias("s_rank"),
+                    pl.lit(False).alias("bare")),
+        left.filter((bare != pl.col("fold")) & (bare.str.len_chars() >= MIN_FUZZY_PLACE))
+        .select("row", "pos", "word", "fold", bare.alias("form"), pl.lit(1).alias("s_rank"), pl.lit(True).alias("bare")),
     ])
-    hits = said.join(targets, on="variant").filter(~pl.col("bare") | (pl.col("code") == "steder"))
+    # The skeletons of the word as written and bare, for place names only, after every other reading.
+    skeletons = said.filter(pl.col("s_rank") == 0).vstack(said.filter(pl.col("bare"))).with_columns(
+        _skeleton(pl.col("form")), pl.col("s_rank") + 2)
+    said = pl.concat([
+        _deletions(said, "form").with_columns(pl.lit(False).alias("sk")),
+        skeletons.filter(pl.col("form").str.len_chars() >= MIN_FUZZY_PLACE).with_columns(
+            pl.col("form").alias("variant"), pl.lit(True).alias("sk")),
+    ])
+    hits = said.join(targets, on=["variant", "sk"]).filter(~pl.col("bare") | (pl.col("code") == "steder"))
     # (A word in capitals only, «VENNER», is emphasis, not a name.)
     named = pl.col("cap") & (pl.col("word") != pl.col("word").str.to_uppercase())
     hits = hits.join(left.select("row", "pos", "cap"), on=["row", "pos"]).filter(~pl.col("t_capital") | named)
