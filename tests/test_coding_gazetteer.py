@@ -72,6 +72,8 @@ def test_a_name_before_a_generic_noun_is_a_place(text: str, codes: list[str], sa
 
 @pytest.mark.parametrize("text", [
     "Koselig strand",  # a character word, not a name
+    "Vakker park",  # at the start of an answer an adjective, not made like a place name
+    "Rent vann",
     "natur-parken",  # a word of the lexicon before the hyphen
     "det går fort",  # «fort» is «fast» here
     "Turister",

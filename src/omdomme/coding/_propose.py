@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from omdomme.coding._lexicon import CODES, SWEDEN, VET_IKKE, Lexicon, load_lexicon
+from omdomme.coding._lexicon import CODES, PLACE_ELEMENTS, SWEDEN, VET_IKKE, Lexicon, load_lexicon
 from omdomme.coding._text import clean, fold, stem, tokens
 
 MAX_N = 3
@@ -485,7 +485,8 @@ def _generic_names(unknown: pl.DataFrame, tok: pl.DataFrame, found: pl.DataFrame
     Norwegian names a landmark or a feature «<Name> <generic>» or «<Name>-<generic>»
     (``data/generics.csv``: kirke, festning, fort, museum, elva, sjøen, øya, park, brygge, torg,
     …). An unknown word written with a capital right before a generic, with no punctuation
-    between, is a name, ``steder`` — at the start of an answer too: the generic says so; so is a
+    between, is a name, ``steder`` — at the start of a sentence only if it is made like a place
+    name (``PLACE_ELEMENTS``: «Tjuvstad kirke»; «Vakker park», «Rent vann» are not); so is a
     name the lexicon lists under another code («Isegran fort», «Fredriksten festning»: ``kultur``
     and ``steder``). Joined with a hyphen the name may be in lower case; the part before the
     hyphen must not be a common word of the lexicon or a function word («natur-parken» is no
@@ -509,7 +510,12 @@ def _generic_names(unknown: pl.DataFrame, tok: pl.DataFrame, found: pl.DataFrame
     # The word after a name, and the last word of a phrase that is a name («Fredriksten festning»).
     last = found.filter((pl.col("n") > 1) & capital & said_cap & (pl.col("code") != "steder")).with_columns(
         fold(pl.col("said").str.extract(r"(\S+)$", 1)).alias("form")).join(generics, on="form")
+    # Where a sentence begins the capital says nothing, and an adjective stands there as often as
+    # a name («Vakker park», «Rent vann»): the word must be made like a place name («Tjuvstad kirke»).
+    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_ended"))
     unknown_before = unknown.filter(pl.col("cap") & ~upper & (pl.col("word").str.len_chars() >= 3) & ~pl.col("brk")).join(
+        previous, on=["row", "pos"], how="left").filter(
+        ~pl.col("_ended").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS)).join(
         nxt.select("row", (pl.col("pos") - 1).alias("pos"), "form"), on=["row", "pos"]).join(generics, on="form")
     known_before = names.filter(~pl.col("place")).with_columns((pl.col("pos") + pl.col("n") - 1).alias("end")).join(
         tok.select("row", pl.col("pos").alias("end"), "brk"), on=["row", "end"]).filter(~pl.col("brk")).join(
