@@ -465,15 +465,17 @@ def _attributive(hits: pl.DataFrame, tok: pl.DataFrame, lex: Lexicon) -> pl.Data
 def _names(unknown: pl.DataFrame, tok: pl.DataFrame) -> pl.DataFrame:
     """Unknown words written with a capital where a sentence does not begin: names, proposed as `steder`.
 
-    A sentence begins at the answer's first word and after «.», «!», «?», «:» or a line break. A
-    word in capitals only («BRA») is emphasis, not a name.
+    A sentence begins at the answer's first word and after «.», «!», «?», «:» or a line break;
+    there a word is a name only if it is made like a place name (``PLACE_ELEMENTS``: «Tjuvstad»,
+    «Hashaugen»; not «Turister») — so is a common noun so made («Hovedstad»), which the reason
+    shows as a name for the analyst to check. A word in capitals only («BRA») is emphasis, not a name.
     """
     previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_sentence_ended"))
     return (
-        unknown.filter(pl.col("cap") & (pl.col("pos") > 0) & (pl.col("word").str.len_chars() >= 3)
+        unknown.filter(pl.col("cap") & (pl.col("word").str.len_chars() >= 3)
                        & (pl.col("word") != pl.col("word").str.to_uppercase()))
         .join(previous, on=["row", "pos"], how="left")
-        .filter(~pl.col("_sentence_ended").fill_null(True))
+        .filter(~pl.col("_sentence_ended").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS))
         .select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("steder").alias("code"),
                 pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"), pl.lit("name").alias("how"))
     )
