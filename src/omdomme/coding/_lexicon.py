@@ -1,10 +1,12 @@
 """The association lexicon shipped with omdomme: place names and word lists per code.
 
 ``data/places.csv`` (name, county, kind, source) holds every municipality name since 2015
-(SSB Klass 131) and every postal place (Bring's postnummerregister), each with its 2024
-county key (``annet_sted`` outside the five Oslofjord counties, ``sverige`` for Swedish
-border towns), plus a few districts and regions by hand; ``scripts/coding_places.py`` built
-it. ``data/words.csv`` (term, code, lang, pos) lists the words and phrases of each code of the
+(SSB Klass 131), every postal place (Bring's postnummerregister) and the names of Kartverket's
+N1000 map that people name as places (settlements, lakes, rivers, fjords, islands, mountains,
+churches, sights; ``kind`` says which), each with its 2024 county key (``annet_sted`` outside
+the five Oslofjord counties, ``sverige`` for Swedish border towns), plus a few districts and
+regions by hand; ``scripts/coding_places.py`` built it. ``data/generics.csv`` lists the generic
+nouns of place names («kirke», «festning», «elva», «brygge»). ``data/words.csv`` (term, code, lang, pos) lists the words and phrases of each code of the
 frame in Norwegian and English, base forms only (:func:`omdomme.coding._text.stem` finds the
 inflections; an adjective, ``pos = adj``, also gets the forms the stemmer cannot join, see
 :func:`adjective_forms`). ``data/forms.csv`` lists the endings that make an unknown word a

@@ -13,9 +13,15 @@ per answer):
    letters; or that ends with a term of at least five letters («skogindustri»).
 3. *Misspellings* (before compounds, so «Borregaadr» is Borregaard, not «Borre» + «gaadr»):
    a word one edit (insertion, deletion, substitution or swap of neighbours) from a term of
-   at least six letters, or from a place name of the five counties of at least five.
+   at least six letters, or from a place name of the five counties of at least five (a name
+   of the gazetteer: six, written with a capital); or with the skeleton of a place name (no
+   doubled consonants, «oe»/«ae» as «o»/«a»: «Oestensjoes»).
 4. *Unknown words*: a word left over that is not a function word (``data/stopwords.txt``)
-   proposes ``annet``, and the reason names it, so the analyst sees what the lexicon missed.
+   proposes ``annet``, and the reason names it, so the analyst sees what the lexicon missed —
+   unless it is a name: before a generic noun of place names («Komnes kirke»,
+   «Isegran-fortet», :func:`_generic_names`), written with a capital where no sentence begins,
+   or where one begins if made like a place name or listed with a place (:func:`_names`,
+   :func:`_listed_names`); those are ``steder``.
    An empty answer, or one with only «vet ikke»-words, is «vet ikke»; so is an answer with no
    word of content at all — only punctuation, numbers (a missing-value code typed as text,
    «99»), single letters («x», «n/a») or function words — which says nothing about the county.
