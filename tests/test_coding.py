@@ -68,7 +68,7 @@ def test_every_oslofjord_kommune_name_since_2015_is_a_place_of_its_2024_county()
     ("Ærlige, driftige og gjestfrie folk", ["verdier"]),
     ("innovative bedrifter", ["naeringsliv", "verdier"]),
     ("jordnære mennesker", ["verdier"]),
-    ("Fredriksten festning", ["kultur"]),
+    ("Fredriksten festning", ["steder", "kultur"]),  # a name before a generic noun names a place
     ("kjedelig og grått", ["negativ"]),
     ("friendly people and beautiful beaches", ["natur", "verdier"]),
     ("cross-border shopping", ["sverige"]),

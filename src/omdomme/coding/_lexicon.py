@@ -1,10 +1,12 @@
 """The association lexicon shipped with omdomme: place names and word lists per code.
 
 ``data/places.csv`` (name, county, kind, source) holds every municipality name since 2015
-(SSB Klass 131) and every postal place (Bring's postnummerregister), each with its 2024
-county key (``annet_sted`` outside the five Oslofjord counties, ``sverige`` for Swedish
-border towns), plus a few districts and regions by hand; ``scripts/coding_places.py`` built
-it. ``data/words.csv`` (term, code, lang, pos) lists the words and phrases of each code of the
+(SSB Klass 131), every postal place (Bring's postnummerregister) and the names of Kartverket's
+N1000 map that people name as places (settlements, lakes, rivers, fjords, islands, mountains,
+churches, sights; ``kind`` says which), each with its 2024 county key (``annet_sted`` outside
+the five Oslofjord counties, ``sverige`` for Swedish border towns), plus a few districts and
+regions by hand; ``scripts/coding_places.py`` built it. ``data/generics.csv`` lists the generic
+nouns of place names («kirke», «festning», «elva», «brygge»). ``data/words.csv`` (term, code, lang, pos) lists the words and phrases of each code of the
 frame in Norwegian and English, base forms only (:func:`omdomme.coding._text.stem` finds the
 inflections; an adjective, ``pos = adj``, also gets the forms the stemmer cannot join, see
 :func:`adjective_forms`). ``data/forms.csv`` lists the endings that make an unknown word a
@@ -20,7 +22,7 @@ from importlib import resources
 
 import polars as pl
 
-from omdomme.coding._text import fold, tokens
+from omdomme.coding._text import fold, stem, tokens
 
 CODES = ("steder", "sverige", "natur", "dialekt", "naeringsliv", "verdier", "kultur", "negativ", "annet")
 VET_IKKE = "vet_ikke"
@@ -47,20 +49,27 @@ class Lexicon:
         ``form, kind, code, min_stem`` (``data/forms.csv``): endings (``kind = suffix``) and
         negations (``prefix``) that make a word a character word by its form, and words
         (``word``) that end so but are none.
+    generics
+        ``term, code, form`` (``data/generics.csv``, one row per folded form): the generic
+        nouns of place names («kirke», «festning», «elva», «brygge»); a name stands before one.
     """
 
     words: pl.DataFrame
     places: pl.DataFrame
     stopwords: pl.Series
     forms: pl.DataFrame
+    generics: pl.DataFrame
 
 
 _VOWELS = "aeiouyæøå"
 # Second elements of Norwegian place names (folded), after at least three letters: a word so made
 # is a name even in lower case («bjelland», «rugsund»; not «holmen», «vika» on their own).
-PLACE_ELEMENTS = (r"^[a-z]{3,}(?:vika?|viken|fjord|fjorden|dalen|sund|sundet|neset|haug|haugen|stad|rud|rudi|bygd|"
-                  r"holmen|oya|hamn|havn|vag|vagen|land|heim|seter|setra|asen|berg|bergen|moen|eidet|strand|stranda|"
-                  r"vollen|bakken|sjo|sjoen|elva|fossen|foss|odden|toppen|grend|lia|torp|rod|bo)$")
+PLACE_ELEMENT_LIST = ("vika", "vik", "viken", "fjord", "fjorden", "dalen", "sund", "sundet", "neset", "haug", "haugen",
+                      "stad", "rud", "rudi", "bygd", "holmen", "oya", "hamn", "havn", "vag", "vagen", "land", "heim",
+                      "seter", "setra", "asen", "berg", "bergen", "moen", "eidet", "strand", "stranda", "vollen",
+                      "bakken", "sjo", "sjoen", "elva", "fossen", "foss", "odden", "toppen", "grend", "lia", "torp",
+                      "rod", "bo")
+PLACE_ELEMENTS = r"^[a-z]{3,}(?:" + "|".join(PLACE_ELEMENT_LIST) + r")$"
 
 
 def adjective_forms(lemma: str) -> list[str]:
@@ -151,14 +160,28 @@ def load_lexicon() -> Lexicon:
                        extra.with_columns(pl.col("form").alias("term"), pl.lit(True).alias("generated")).drop("form")])
     words = words.unique(["term", "code"], keep="first", maintain_order=True)
     words = pl.concat([words, _keys(words["term"]).drop("row")], how="horizontal")
+    generics = _read_csv("generics.csv").with_columns(pl.col("forms").str.split(" ").alias("form")).explode("form").select(
+        "term", "code", fold(pl.col("form")).alias("form"))
+    stopwords = pl.select(fold(pl.lit(pl.Series(_read_lines("stopwords.txt"), dtype=pl.String)))).to_series().unique().sort()
     places = _read_csv("places.csv")
     ambiguous_keys = pl.select(fold(pl.lit(pl.Series(_read_lines("ambiguous_places.txt"))))).to_series()
     places = pl.concat([places, _keys(places["name"]).select("n", pl.col("full").alias("key"))], how="horizontal")
+    # A name from the postal register or the gazetteer that is also a common word needs a capital
+    # too, found, not listed: a lower-case term of words.csv or one of its inflections («Skoger»,
+    # «Fjella»), a function word, a generic noun («Vik», «Dal») or a place-name element alone
+    # («Berg», «Vollen», «Strand»). Kommune names are places first («Lunner», not «lun»).
+    common = words.filter(pl.col("term").str.slice(0, 1) == pl.col("term").str.slice(0, 1).str.to_lowercase())
+    common_words = pl.concat([common["full"], stopwords, generics["form"],
+                              pl.Series(PLACE_ELEMENT_LIST)]).unique().implode()
+    common_keys = common["key"].unique().implode()
+    derived = (pl.col("source") != "ssb_klass131") & (pl.col("n") == 1) & (
+        pl.col("key").is_in(common_words) | stem(pl.col("key")).is_in(common_keys))
+    ambiguous = pl.col("key").is_in(ambiguous_keys.implode()) | derived
     # Outside the five counties a name needs a capital, unless it is made like a place name: a
     # compound ending in a place-name element («Bjelland», «Rugsund», «Brensholmen»).
     by_form = pl.col("key").str.contains(PLACE_ELEMENTS) & ~pl.col("key").str.contains(" ")
     places = places.with_columns(
-        needs_capital=((pl.col("county") == OTHER_PLACE) & ~by_form) | pl.col("key").is_in(ambiguous_keys.implode())
+        needs_capital=((pl.col("county") == OTHER_PLACE) & ~by_form) | ambiguous
     ).filter(
         # Outside the five counties, names of three letters or fewer («Bø», «Os», «Vik») say more
         # often something else than the place; they are left out.
@@ -168,9 +191,8 @@ def load_lexicon() -> Lexicon:
     # centre at Svinesund, and Nordby in Ås) is read as the border town.
     swedish = places.filter(pl.col("county") == SWEDEN)["key"].implode()
     places = places.filter((pl.col("county") == SWEDEN) | ~pl.col("key").is_in(swedish))
-    stopwords = pl.select(fold(pl.lit(pl.Series(_read_lines("stopwords.txt"), dtype=pl.String)))).to_series().unique().sort()
     forms = _read_csv("forms.csv").with_columns(pl.col("min_stem").cast(pl.Int64))
     bad = set(forms["code"].drop_nulls()) - set(CODES)
     if bad:  # a packaging error, not a user's
         raise ValueError(f"omdomme/coding/data/forms.csv: unknown codes {sorted(bad)}")
-    return Lexicon(words=words, places=places, stopwords=stopwords, forms=forms)
+    return Lexicon(words=words, places=places, stopwords=stopwords, forms=forms, generics=generics)

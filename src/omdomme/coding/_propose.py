@@ -13,9 +13,15 @@ per answer):
    letters; or that ends with a term of at least five letters («skogindustri»).
 3. *Misspellings* (before compounds, so «Borregaadr» is Borregaard, not «Borre» + «gaadr»):
    a word one edit (insertion, deletion, substitution or swap of neighbours) from a term of
-   at least six letters, or from a place name of the five counties of at least five.
+   at least six letters, or from a place name of the five counties of at least five (a name
+   of the gazetteer: six, written with a capital); or with the skeleton of a place name (no
+   doubled consonants, «oe»/«ae» as «o»/«a»: «Oestensjoes»).
 4. *Unknown words*: a word left over that is not a function word (``data/stopwords.txt``)
-   proposes ``annet``, and the reason names it, so the analyst sees what the lexicon missed.
+   proposes ``annet``, and the reason names it, so the analyst sees what the lexicon missed —
+   unless it is a name: before a generic noun of place names («Komnes kirke»,
+   «Isegran-fortet», :func:`_generic_names`), written with a capital where no sentence begins,
+   or where one begins if made like a place name or listed with a place (:func:`_names`,
+   :func:`_listed_names`); those are ``steder``.
    An empty answer, or one with only «vet ikke»-words, is «vet ikke»; so is an answer with no
    word of content at all — only punctuation, numbers (a missing-value code typed as text,
    «99»), single letters («x», «n/a») or function words — which says nothing about the county.
@@ -30,7 +36,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from omdomme.coding._lexicon import CODES, SWEDEN, VET_IKKE, Lexicon, load_lexicon
+from omdomme.coding._lexicon import CODES, PLACE_ELEMENTS, SWEDEN, VET_IKKE, Lexicon, load_lexicon
 from omdomme.coding._text import clean, fold, stem, tokens
 
 MAX_N = 3
@@ -69,7 +75,7 @@ _MATCH_SCHEMA = {"row": pl.Int64, "pos": pl.Int64, "n": pl.Int64, "code": pl.Str
                  "term": pl.String, "how": pl.String}
 
 
-def _ngrams(tok: pl.DataFrame, n: int) -> pl.DataFrame:
+def _ngrams(tok: pl.DataFrame, n: int, after: list[str] = PLACE_AFTER) -> pl.DataFrame:
     """N-grams starting at each word: ``row, pos, n, key`` (stems), ``full`` (folds), ``said``, ``cap``, ``ctx``.
 
     ``ctx``: the words stand where a place is named — after a preposition of place («i», «rundt»,
@@ -83,7 +89,7 @@ def _ngrams(tok: pl.DataFrame, n: int) -> pl.DataFrame:
     around = tok.select(
         pl.col("fold").shift(1).over("row").is_in(PLACE_BEFORE).fill_null(False)
         .and_(~pl.col("brk").shift(1).over("row").fill_null(True)).alias("before"),
-        pl.col("fold").shift(-n).over("row").is_in(PLACE_AFTER).fill_null(False).alias("after"),
+        pl.col("fold").shift(-n).over("row").is_in(after).fill_null(False).alias("after"),
     )
     wide = pl.concat([tok.select("row", "pos", "cap"), *shifted, around], how="horizontal")
     wide = wide.filter(pl.all_horizontal(pl.col(f"stem{k}").is_not_null() for k in range(n)))
@@ -129,8 +135,11 @@ def _exact(tok: pl.DataFrame, lex: Lexicon) -> tuple[pl.DataFrame, pl.DataFrame]
     """Pass 1: phrases, then words, longest first; returns the hits and the words left over."""
     hits = []
     free = tok.select("row", "pos")
+    # Before «sentrum», «kommune», or a generic noun of a built place («Berg kirke», «Moss torg»;
+    # not of nature: «ski fjell» is no Ski).
+    after = [*PLACE_AFTER, *lex.generics.filter(pl.col("code").fill_null("") != "natur")["form"]]
     for n in range(MAX_N, 0, -1):
-        grams = _ngrams(tok, n)
+        grams = _ngrams(tok, n, after)
         # An n-gram may start only where all its words are still free.
         for k in range(n):
             grams = grams.join(free.select("row", (pl.col("pos") - k).alias("pos")), on=["row", "pos"], how="semi")
@@ -220,6 +229,14 @@ def _edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+_DOUBLE = [c + c for c in "bdfgklmnprstv"]
+
+
+def _skeleton(folded: pl.Expr) -> pl.Expr:
+    """A folded word without doubled consonants, with «oe» as «o» and «ae» as «a»."""
+    return folded.str.replace_many(["oe", "ae"], ["o", "a"]).str.replace_many(_DOUBLE, [d[0] for d in _DOUBLE])
+
+
 def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Pass 3: words one edit from a term or a place name (symmetric deletions)."""
     left = left.filter(pl.col("fold").str.len_chars() >= MIN_FUZZY_PLACE)
@@ -231,26 +248,50 @@ def _fuzzy(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         single.select(pl.col("full").alias("target"), "code", "term", pl.lit(0).alias("t_rank")),
         single.select(pl.col("key").alias("target"), "code", "term", pl.lit(1).alias("t_rank")),
     ]).unique(maintain_order=True).filter(pl.col("target").str.len_chars() >= MIN_FUZZY)
-    places = lex.places.filter((pl.col("n") == 1) & ~pl.col("needs_capital")
-                               & (pl.col("key").str.len_chars() >= MIN_FUZZY_PLACE)).select(
+    # Place names that count without a capital. Misspelt, a name of the gazetteer (lakes, rivers,
+    # hills, lighthouses, …: many lie one letter from a common word, «venner» / «Svenner»,
+    # «sandstrender» / «Sandstrand», «lange» / «Lågen») needs the capital and six letters.
+    gazetteer = pl.col("source") == "kartverket_n1000"
+    places = lex.places.filter((pl.col("n") == 1) & ~pl.col("needs_capital") & (
+        pl.col("key").str.len_chars() >= pl.when(gazetteer).then(MIN_FUZZY).otherwise(MIN_FUZZY_PLACE))).select(
         pl.col("key").alias("target"),
         pl.when(pl.col("county") == SWEDEN).then(pl.lit(SWEDEN)).otherwise(pl.lit("steder")).alias("code"),
-        pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"), pl.lit(0).alias("t_rank"))
-    targets = _deletions(pl.concat([words, places]), "target").with_columns(
-        pl.col("target").str.len_chars().alias("tlen"))
+        pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"), pl.lit(0).alias("t_rank"),
+        gazetteer.alias("t_capital"))
+    words = words.with_columns(pl.lit(False).alias("t_capital"))
+    # Place names also by their skeleton (no doubled consonant, «oe» as «o», «ae» as «a»): a word
+    # whose skeleton is a name's is that name with ø or æ spelt «oe»/«ae» or by the other vowel,
+    # and consonants doubled or single, however many («Oestensjoes», «Sarrpsborgg»); folded, «æ»
+    # is «ae» already, «ø»/«ö» «o», «å»/«aa» «a». Skeletons must be equal (no edit more: «naboer»
+    # and «Nærbø» are one edit apart as skeletons).
+    targets = pl.concat([
+        _deletions(pl.concat([words, places]), "target").with_columns(pl.lit(False).alias("sk")),
+        places.with_columns(_skeleton(pl.col("target")).alias("target")).with_columns(
+            pl.col("target").alias("variant"), pl.lit(True).alias("sk")),
+    ]).with_columns(pl.col("target").str.len_chars().alias("tlen"))
     # The word as written and its stem, against the terms as written and their stems.
     # A place name may also carry a district word or a genitive («Fredriksttadregionen»).
     bare = pl.col("fold").str.replace(PLACE_TAIL, "").str.replace(r"s$", "")
     said = pl.concat([
-        _deletions(left.select("row", "pos", "word", "fold", pl.col("fold").alias("form"), pl.lit(0).alias("s_rank"),
-                               pl.lit(False).alias("bare")), "form"),
-        _deletions(left.select("row", "pos", "word", "fold", pl.col("stem").alias("form"), pl.lit(1).alias("s_rank"),
-                               pl.lit(False).alias("bare")), "form"),
-        _deletions(left.filter((bare != pl.col("fold")) & (bare.str.len_chars() >= MIN_FUZZY_PLACE))
-                   .select("row", "pos", "word", "fold", bare.alias("form"), pl.lit(1).alias("s_rank"),
-                           pl.lit(True).alias("bare")), "form"),
+        left.select("row", "pos", "word", "fold", pl.col("fold").alias("form"), pl.lit(0).alias("s_rank"),
+                    pl.lit(False).alias("bare")),
+        left.select("row", "pos", "word", "fold", pl.col("stem").alias("form"), pl.lit(1).alias("s_rank"),
+                    pl.lit(False).alias("bare")),
+        left.filter((bare != pl.col("fold")) & (bare.str.len_chars() >= MIN_FUZZY_PLACE))
+        .select("row", "pos", "word", "fold", bare.alias("form"), pl.lit(1).alias("s_rank"), pl.lit(True).alias("bare")),
     ])
-    hits = said.join(targets, on="variant").filter(~pl.col("bare") | (pl.col("code") == "steder"))
+    # The skeletons of the word as written and bare, for place names only, after every other reading.
+    skeletons = said.filter(pl.col("s_rank") == 0).vstack(said.filter(pl.col("bare"))).with_columns(
+        _skeleton(pl.col("form")), pl.col("s_rank") + 2)
+    said = pl.concat([
+        _deletions(said, "form").with_columns(pl.lit(False).alias("sk")),
+        skeletons.filter(pl.col("form").str.len_chars() >= MIN_FUZZY_PLACE).with_columns(
+            pl.col("form").alias("variant"), pl.lit(True).alias("sk")),
+    ])
+    hits = said.join(targets, on=["variant", "sk"]).filter(~pl.col("bare") | (pl.col("code") == "steder"))
+    # (A word in capitals only, «VENNER», is emphasis, not a name.)
+    named = pl.col("cap") & (pl.col("word") != pl.col("word").str.to_uppercase())
+    hits = hits.join(left.select("row", "pos", "cap"), on=["row", "pos"]).filter(~pl.col("t_capital") | named)
     # A word term needs six letters on both sides; a place name of the five counties five.
     hits = hits.filter((pl.col("fold").str.len_chars() >= MIN_FUZZY) | ((pl.col("code") == "steder") & (pl.col("tlen") >= MIN_FUZZY_PLACE)))
     # Words as written beat stems: «Fredrikstd» is Fredrikstad misspelt, though its stem is
@@ -430,18 +471,120 @@ def _attributive(hits: pl.DataFrame, tok: pl.DataFrame, lex: Lexicon) -> pl.Data
 def _names(unknown: pl.DataFrame, tok: pl.DataFrame) -> pl.DataFrame:
     """Unknown words written with a capital where a sentence does not begin: names, proposed as `steder`.
 
-    A sentence begins at the answer's first word and after «.», «!», «?», «:» or a line break. A
-    word in capitals only («BRA») is emphasis, not a name.
+    A sentence begins at the answer's first word and after «.», «!», «?», «:» or a line break;
+    there a word is a name only if it is made like a place name (``PLACE_ELEMENTS``: «Tjuvstad»,
+    «Hashaugen»; not «Turister») — so is a common noun so made («Hovedstad»), which the reason
+    shows as a name for the analyst to check. A word in capitals only («BRA») is emphasis, not a name.
     """
     previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_sentence_ended"))
     return (
-        unknown.filter(pl.col("cap") & (pl.col("pos") > 0) & (pl.col("word").str.len_chars() >= 3)
+        unknown.filter(pl.col("cap") & (pl.col("word").str.len_chars() >= 3)
                        & (pl.col("word") != pl.col("word").str.to_uppercase()))
         .join(previous, on=["row", "pos"], how="left")
-        .filter(~pl.col("_sentence_ended").fill_null(True))
+        .filter(~pl.col("_sentence_ended").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS))
         .select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("steder").alias("code"),
                 pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"), pl.lit("name").alias("how"))
     )
+
+
+def _generic_names(unknown: pl.DataFrame, tok: pl.DataFrame, found: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """Names before a generic noun of place names: «Komnes kirke», «Isegran fort», «Femsjø-elva».
+
+    Norwegian names a landmark or a feature «<Name> <generic>» or «<Name>-<generic>»
+    (``data/generics.csv``: kirke, festning, fort, museum, elva, sjøen, øya, park, brygge, torg,
+    …). An unknown word written with a capital right before a generic, with no punctuation
+    between, is a name, ``steder`` — at the start of a sentence only if it is made like a place
+    name (``PLACE_ELEMENTS``: «Tjuvstad kirke»; «Vakker park», «Rent vann» are not); so is a
+    name the lexicon lists under another code («Isegran fort», «Fredriksten festning»: ``kultur``
+    and ``steder``). Joined with a hyphen the name may be in lower case; the part before the
+    hyphen must not be a common word of the lexicon or a function word («natur-parken» is no
+    name). The generic gives the code of the thing (``kultur`` for a church or a fort, ``natur``
+    for a river); after a name it is a word of the name, not ``annet``.
+    ``found``: the hits of the other passes (``row, pos, n, code, said, term``).
+    """
+    generics = lex.generics.select("form", pl.col("term").alias("generic"), pl.col("code").alias("gcode"))
+    nxt = tok.select("row", "pos", pl.col("fold").alias("form"), "brk")
+    upper = pl.col("word") == pl.col("word").str.to_uppercase()
+    schema = {"row": pl.Int64, "pos": pl.Int64, "n": pl.Int64, "code": pl.String, "said": pl.String,
+              "term": pl.String, "how": pl.String}
+    # A name of the lexicon: a term written with a capital («Isegran»), said with one.
+    capital = pl.col("term").str.slice(0, 1) != pl.col("term").str.slice(0, 1).str.to_lowercase()
+    said_cap = pl.col("said").str.slice(0, 1) != pl.col("said").str.slice(0, 1).str.to_lowercase()
+    names = pl.concat([
+        found.filter(pl.col("code") == "steder").select("row", "pos", "n", "said", pl.lit(True).alias("place")),
+        found.filter((pl.col("code") != "steder") & capital & said_cap).select("row", "pos", "n", "said",
+                                                                             pl.lit(False).alias("place")),
+    ]).unique(["row", "pos", "n"], keep="first", maintain_order=True)
+    # The word after a name, and the last word of a phrase that is a name («Fredriksten festning»).
+    last = found.filter((pl.col("n") > 1) & capital & said_cap & (pl.col("code") != "steder")).with_columns(
+        fold(pl.col("said").str.extract(r"(\S+)$", 1)).alias("form")).join(generics, on="form")
+    # Where a sentence begins the capital says nothing, and an adjective stands there as often as
+    # a name («Vakker park», «Rent vann»): the word must be made like a place name («Tjuvstad kirke»).
+    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_ended"))
+    unknown_before = unknown.filter(pl.col("cap") & ~upper & (pl.col("word").str.len_chars() >= 3) & ~pl.col("brk")).join(
+        previous, on=["row", "pos"], how="left").filter(
+        ~pl.col("_ended").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS)).join(
+        nxt.select("row", (pl.col("pos") - 1).alias("pos"), "form"), on=["row", "pos"]).join(generics, on="form")
+    known_before = names.filter(~pl.col("place")).with_columns((pl.col("pos") + pl.col("n") - 1).alias("end")).join(
+        tok.select("row", pl.col("pos").alias("end"), "brk"), on=["row", "end"]).filter(~pl.col("brk")).join(
+        nxt.select("row", (pl.col("pos") - 1).alias("end"), "form"), on=["row", "end"]).join(generics, on="form")
+    # «Isegran-fortet», «Femsjø-elva»: the part after the last hyphen a generic, the part before
+    # a name (unknown, or a name of the lexicon), or a place (which the compound pass found).
+    head = fold(pl.col("word").str.replace(r"-[^-]+$", ""))
+    common = lex.words.filter(~pl.col("term").str.slice(0, 1).str.contains(r"\p{Lu}"))["full"]
+    words = pl.concat([common, lex.stopwords]).unique().implode()
+    joined = tok.filter(pl.col("word").str.contains(r"\p{L}-\p{L}")).with_columns(
+        fold(pl.col("word").str.extract(r"-([^-]+)$", 1)).alias("form"), head.alias("head")).join(generics, on="form")
+    joined = joined.filter((pl.col("head").str.len_chars() >= 3) & ~pl.col("head").is_in(words)
+                           & ~pl.col("head").str.contains(r"\d"))
+    # how: «generic» a name before the generic («Komnes (name before «kirke»)»), «generic_in» a
+    # name that ends in it («Isegran-fortet (name + «fort»)», «Fredriksten festning»).
+    out = [
+        df.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("steder").alias("code"),
+                  pl.col("word").alias("said"), pl.col("generic").alias("term"), pl.lit(how).alias("how"))
+        for df, how in ((unknown_before, "generic"), (joined, "generic_in"))
+    ] + [
+        df.select("row", "pos", "n", pl.lit("steder").alias("code"), "said", pl.col("generic").alias("term"),
+                  pl.lit(how).alias("how"))
+        for df, how in ((known_before, "generic"), (last, "generic_in"))
+    ]
+    out.append(joined.filter(pl.col("gcode").is_not_null()).select(
+        "row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.col("gcode").alias("code"), pl.col("word").alias("said"),
+        pl.col("generic").alias("term"), pl.lit("generic").alias("how")))
+    # The generic word after a name or a place: its code, or none (it belongs to the name).
+    ends = names.with_columns((pl.col("pos") + pl.col("n") - 1).alias("end")).join(
+        tok.select("row", pl.col("pos").alias("end"), "brk"), on=["row", "end"]).filter(~pl.col("brk"))
+    named_at = pl.concat([ends.select("row", (pl.col("end") + 1).alias("pos")),
+                          unknown_before.select("row", (pl.col("pos") + 1).alias("pos"))]).unique()
+    tail = unknown.join(named_at, on=["row", "pos"], how="semi").join(generics.rename({"form": "fold"}), on="fold")
+    out.append(tail.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.col("gcode").fill_null("steder").alias("code"),
+                           pl.col("word").alias("said"), pl.col("generic").alias("term"), pl.lit("word").alias("how")))
+    return pl.concat([o.select(schema.keys()).cast(schema) for o in out]).unique(  # type: ignore[arg-type]
+        ["row", "pos", "code"], keep="first", maintain_order=True)
+
+
+def _listed_names(unknown: pl.DataFrame, tok: pl.DataFrame, places: pl.DataFrame) -> pl.DataFrame:
+    """A capitalised unknown word where a sentence begins, listed with a place: a name too.
+
+    At the start of an answer or a sentence a capital says nothing («Turister …»), but a word
+    listed with a place, «Glomma, Halden og Fredrikstad», «Vestbyen / Gamlebyen», is one of the
+    places listed: the next item (after a comma, «/», «&», «-», or «og», «eller», «and», «or»)
+    begins with a place name or a name. ``places``: ``row, pos`` where a place or a name begins.
+    """
+    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_ended"))
+    # Four letters at least: a shorter word there is mostly an interjection («Tja, Halden», «Hmm, …»).
+    first = unknown.filter(pl.col("cap") & (pl.col("word") != pl.col("word").str.to_uppercase())
+                           & (pl.col("word").str.len_chars() >= 4)).join(previous, on=["row", "pos"], how="left").filter(
+        pl.col("_ended").fill_null(True))
+    nxt = tok.select("row", (pl.col("pos") - 1).alias("pos"), pl.col("fold").alias("next"))
+    first = first.join(nxt, on=["row", "pos"], how="left")
+    # The item after: the next word after punctuation (not a sentence's end), or the word after «og».
+    at = pl.when(pl.col("brk") & ~pl.col("stop")).then(pl.col("pos") + 1).when(
+        ~pl.col("brk") & pl.col("next").is_in(["og", "eller", "samt", "and", "or"])).then(pl.col("pos") + 2)
+    first = first.with_columns(at.alias("item")).filter(pl.col("item").is_not_null())
+    listed = first.join(places.select("row", pl.col("pos").alias("item")).unique(), on=["row", "item"], how="semi")
+    return listed.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("steder").alias("code"),
+                         pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"), pl.lit("listed").alias("how"))
 
 
 def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] = CODES, *,
@@ -486,7 +629,9 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     # Words known to be no character words though they end like one («årlige», «konserter») are
     # not read as misspellings, compounds or forms of one either: they are what they are.
     not_traits = lex.forms.filter(pl.col("kind") == "word")["form"].implode()
-    known = content.filter(pl.col("fold").is_in(not_traits) | pl.col("stem").is_in(not_traits))
+    # So are the generic nouns of place names («brygge» is no misspelt «Rygge»).
+    known = content.filter(pl.col("fold").is_in(not_traits) | pl.col("stem").is_in(not_traits)
+                           | pl.col("fold").is_in(lex.generics["form"].implode()))
     content = content.join(known.select("row", "pos"), on=["row", "pos"], how="anti")
     # Misspellings before compounds: «Borregaadr» is Borregaard misspelt, not «Borre» + «gaadr».
     fuzzy = _fuzzy(content, lex)
@@ -509,16 +654,24 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     unknown = unknown.filter(~pl.col("fold").is_in(PLACE_AFTER)).vstack(
         unknown.filter(pl.col("fold").is_in(PLACE_AFTER)).join(
             place_at.select("row", (pl.col("pos") + pl.col("n")).alias("pos")).unique(), on=["row", "pos"], how="anti"))
+    # «Komnes kirke», «Isegran-fortet»: a name before a generic noun, at an answer's start too.
+    generic = _generic_names(unknown, tok, pl.concat([codes_found, compound, fuzzy, joined], how="vertical_relaxed"), lex)
+    unknown = unknown.join(generic.select("row", "pos"), on=["row", "pos"], how="anti")
     # A capitalised word the lexicon does not know is a name (Norwegian capitalises no common noun):
     # a place, a river, an island, a landmark, most often, so `steder`, named as a name in the reason
     # for the analyst to check. At the start of an answer or a sentence a capital says nothing.
     names = _names(unknown, tok)
     unknown = unknown.join(names.select("row", "pos"), on=["row", "pos"], how="anti")
+    # … but a word there listed with a place is one too: «Glomma, Halden og Fredrikstad».
+    places = pl.concat([place_at, generic, names], how="vertical_relaxed").filter(pl.col("code") == "steder")
+    listed = _listed_names(unknown, tok, places)
+    unknown = unknown.join(listed.select("row", "pos"), on=["row", "pos"], how="anti")
+    names = pl.concat([names, listed])
     # What is left -> `annet`, naming the words, so the analyst sees what the lexicon missed.
     unknown_hits = unknown.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("annet").alias("code"),
                                   pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"),
                                   pl.lit("unknown").alias("how"))
-    hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, names, unknown_hits],
+    hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, generic, names, unknown_hits],
                      how="vertical_relaxed")
     hits = _attributive(hits, tok, lex)
 
@@ -529,6 +682,12 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     )
     shown = (pl.when(pl.col("how").is_in(["word", "place", "unknown", "pattern"])).then(pl.col("said"))
              .when(pl.col("how") == "name").then(pl.format("{} (name)", pl.col("said")))
+             .when(pl.col("how") == "listed").then(pl.format("{} (name, listed with a place)", pl.col("said")))
+             .when((pl.col("how") == "generic") & (pl.col("code") == "steder"))
+             .then(pl.format("{} (name before «{}»)", pl.col("said"), pl.col("term")))
+             .when((pl.col("how") == "generic_in") & (pl.col("code") == "steder"))
+             .then(pl.format("{} (name + «{}»)", pl.col("said"), pl.col("term")))
+             .when(pl.col("how").is_in(["generic", "generic_in"])).then(pl.format("{} ({})", pl.col("said"), pl.col("term")))
              .when(pl.col("how") == "form").then(pl.format("{} ({})", pl.col("said"), pl.col("term")))
              .otherwise(pl.format("{} ≈ {}", pl.col("said"), pl.col("term"))))
     per_code = (
