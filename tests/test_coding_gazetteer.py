@@ -57,10 +57,10 @@ def test_a_common_word_is_no_misspelt_gazetteer_name() -> None:
     ("vi var på Brattås fort", ["steder", "kultur"], "steder: Brattås (name before «fort»)"),
     ("Kråkvik brygge", ["steder"], "steder: Kråkvik (name before «brygge»)"),
     # Joined with a hyphen, also in lower case; the generic gives the code of the thing.
-    ("Isegran-fortet", ["steder", "kultur"], "steder: Isegran-fortet (name + «fort»)"),
+    ("Kongsten-fortet", ["steder", "kultur"], "steder: Kongsten-fortet (name + «fort»)"),
     ("bading i tjuvsjø-elva", ["steder", "natur"], "steder: tjuvsjø-elva (name + «elv»)"),
     # A name the lexicon lists under culture, before a generic, is a place too.
-    ("Fredriksten festning", ["steder", "kultur"], "steder: Fredriksten festning (name + «festning»)"),
+    ("Fredriksten festning", ["steder", "kultur"], "steder: Fredriksten festning"),
     # A known place before a generic: the generic is a word of the name, not `annet`.
     ("Halden torg", ["steder"], "steder: Halden, torg"),
     ("Berg kirke", ["steder", "kultur"], "steder: Berg; kultur: kirke"),
@@ -128,3 +128,38 @@ def test_common_words_are_no_misspelt_places_by_their_skeleton(text: str) -> Non
 def test_an_unknown_first_word_made_like_a_place_name_is_a_name(text: str, said: str) -> None:
     got, reason = coded(text)
     assert "steder" in got and said in reason, reason
+
+
+@pytest.mark.parametrize(("text", "codes", "said"), [
+    # A generic noun on its own, in a form other than its base, is the thing it names.
+    ("skjæret ved Hvaler", ["steder", "natur"], "natur: skjæret"),
+    ("vi var på fortet i Halden", ["steder", "kultur"], "kultur: fortet"),
+    ("det går fort", ["annet"], "annet: går, fort"),  # the base form is words.csv's: «fort» is also «quickly»
+    # Second elements of place names at a sentence's start: «-fjellet», «-vannet», «-sten».
+    ("Rødsfjellet", ["steder"], "steder: Rødsfjellet (name)"),
+    ("Maridalsvannet er fint", ["steder"], "steder: Maridalsvannet (name)"),
+    ("Kongsten fort", ["steder", "kultur"], "steder: Kongsten (name before «fort»)"),
+    # The lexicon's named rivers and landmarks are places too (scripts/coding_places_extra.csv).
+    ("Drammenselva", ["steder", "natur"], "steder: Drammenselva"),
+    ("Vigelandsparken", ["steder", "kultur"], "steder: Vigelandsparken"),
+])
+def test_generic_forms_place_elements_and_named_features(text: str, codes: list[str], said: str) -> None:
+    got, reason = coded(text)
+    assert got == codes and said in reason, reason
+
+
+@pytest.mark.parametrize(("text", "codes", "said"), [
+    # At a sentence's start a capital says nothing: a place needing one does not begin a compound
+    # there («Kvaliteten» is no Kvål + «iteten») …
+    ("Kvaliteten er god", ["annet"], "annet: Kvaliteten"),
+    ("Strandlinjen", ["natur"], "natur: Strandlinjen ≈ strand"),
+    # … unless a hyphen, a district word or the word for its people joins it.
+    ("Moss-området", ["steder"], "steder: Moss-området ≈ Moss (ostfold)"),
+    ("Feiosregionen + praktiske", ["steder", "verdier"], "steder: Feiosregionen ≈ Feios"),
+    ("Bergensfolk er hyggelige", ["steder", "verdier"], "steder: Bergensfolk ≈ Bergen"),
+    # Mid-sentence the capital counts as before.
+    ("Hytta ved Kvålsvika", ["steder", "natur"], "steder: Kvålsvika"),
+])
+def test_a_capital_at_a_sentence_start_does_not_make_a_compound_a_place(text: str, codes: list[str], said: str) -> None:
+    got, reason = coded(text)
+    assert got == codes and said in reason, reason

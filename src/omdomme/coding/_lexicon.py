@@ -68,7 +68,11 @@ PLACE_ELEMENT_LIST = ("vika", "vik", "viken", "fjord", "fjorden", "dalen", "sund
                       "stad", "rud", "rudi", "bygd", "holmen", "oya", "hamn", "havn", "vag", "vagen", "land", "heim",
                       "seter", "setra", "asen", "berg", "bergen", "moen", "eidet", "strand", "stranda", "vollen",
                       "bakken", "sjo", "sjoen", "elva", "fossen", "foss", "odden", "toppen", "grend", "lia", "torp",
-                      "rod", "bo")
+                      "rod", "bo",
+                      # and from Kartverket's name-object types and Norwegian naming: «Kongsten»,
+                      # «Rødsfjellet», «Maridalsvannet», «Lomyra», «Hvitsten», «Tistedal» …
+                      "stein", "sten", "tveit", "tveitt", "lund", "holt", "myra", "kollen", "fjell",
+                      "fjellet", "vannet", "tjern", "tjernet", "bukta", "enga", "dammen", "marka")
 PLACE_ELEMENTS = r"^[a-z]{3,}(?:" + "|".join(PLACE_ELEMENT_LIST) + r")$"
 
 

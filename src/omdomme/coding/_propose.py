@@ -177,13 +177,31 @@ def _pieces(left: pl.DataFrame, *, column: str, min_len: int, tail: int, from_en
     return out.with_columns(piece.alias(column))
 
 
-def _compounds(left: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
-    """Pass 2: place names and terms at the start of a word, terms at its end."""
+def _sentence_start(tok: pl.DataFrame) -> pl.DataFrame:
+    """``row, pos, start``: does a sentence begin at the word (the answer's first word, after «.», «!», «?», «:», a line break)."""
+    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_ended"))
+    return tok.select("row", "pos").join(previous, on=["row", "pos"], how="left").select(
+        "row", "pos", pl.col("_ended").fill_null(True).alias("start"))
+
+
+def _compounds(left: pl.DataFrame, lex: Lexicon, tok: pl.DataFrame) -> pl.DataFrame:
+    """Pass 2: place names and terms at the start of a word, terms at its end.
+
+    A place that needs a capital begins a compound only where the capital says something: not
+    at a sentence's start («Kvaliteten» is no «Kvål» + «iteten», «Strandlinjen» no «Strand»)
+    unless a hyphen joins it to the rest («Moss-området»).
+    """
     if not left.height:
         return pl.DataFrame(schema=_MATCH_SCHEMA)
     places = lex.places.filter(pl.col("n") == 1).select(pl.col("key").alias("piece"), "name", "county", "needs_capital")
     pre_p = _pieces(left, column="piece", min_len=MIN_PREFIX_PLACE, tail=MIN_TAIL, from_end=False).join(places, on="piece")
-    pre_p = pre_p.filter(~pl.col("needs_capital") | pl.col("cap")).select(
+    pre_p = pre_p.join(_sentence_start(tok), on=["row", "pos"], how="left")
+    # … or joined to the rest by a hyphen, which only a name takes («Moss-området», «Lillehammer-OL»).
+    # So does a district word or the word for its people folded on («Feiosregionen», «Bergensfolk»).
+    hyphen = (fold(pl.col("word").str.extract(r"^([^-]+)-", 1)) == pl.col("piece")).fill_null(False) | (
+        pl.col("fold").str.slice(pl.col("piece").str.len_chars()).str.contains("^" + PLACE_TAIL)
+        | pl.col("fold").str.slice(pl.col("piece").str.len_chars()).str.contains(r"^s?(?:folk|folket|folka)$"))
+    pre_p = pre_p.filter(~pl.col("needs_capital") | (pl.col("cap") & (~pl.col("start").fill_null(True) | hyphen))).select(
         "row", "pos", pl.lit(1, pl.Int64).alias("n"),
         pl.when(pl.col("county") == SWEDEN).then(pl.lit(SWEDEN)).otherwise(pl.lit("steder")).alias("code"),
         pl.col("word").alias("said"), pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"),
@@ -476,12 +494,11 @@ def _names(unknown: pl.DataFrame, tok: pl.DataFrame) -> pl.DataFrame:
     «Hashaugen»; not «Turister») — so is a common noun so made («Hovedstad»), which the reason
     shows as a name for the analyst to check. A word in capitals only («BRA») is emphasis, not a name.
     """
-    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_sentence_ended"))
     return (
         unknown.filter(pl.col("cap") & (pl.col("word").str.len_chars() >= 3)
                        & (pl.col("word") != pl.col("word").str.to_uppercase()))
-        .join(previous, on=["row", "pos"], how="left")
-        .filter(~pl.col("_sentence_ended").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS))
+        .join(_sentence_start(tok), on=["row", "pos"], how="left")
+        .filter(~pl.col("start").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS))
         .select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("steder").alias("code"),
                 pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"), pl.lit("name").alias("how"))
     )
@@ -520,10 +537,9 @@ def _generic_names(unknown: pl.DataFrame, tok: pl.DataFrame, found: pl.DataFrame
         fold(pl.col("said").str.extract(r"(\S+)$", 1)).alias("form")).join(generics, on="form")
     # Where a sentence begins the capital says nothing, and an adjective stands there as often as
     # a name («Vakker park», «Rent vann»): the word must be made like a place name («Tjuvstad kirke»).
-    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_ended"))
     unknown_before = unknown.filter(pl.col("cap") & ~upper & (pl.col("word").str.len_chars() >= 3) & ~pl.col("brk")).join(
-        previous, on=["row", "pos"], how="left").filter(
-        ~pl.col("_ended").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS)).join(
+        _sentence_start(tok), on=["row", "pos"], how="left").filter(
+        ~pl.col("start").fill_null(True) | pl.col("fold").str.contains(PLACE_ELEMENTS)).join(
         nxt.select("row", (pl.col("pos") - 1).alias("pos"), "form"), on=["row", "pos"]).join(generics, on="form")
     known_before = names.filter(~pl.col("place")).with_columns((pl.col("pos") + pl.col("n") - 1).alias("end")).join(
         tok.select("row", pl.col("pos").alias("end"), "brk"), on=["row", "end"]).filter(~pl.col("brk")).join(
@@ -571,11 +587,10 @@ def _listed_names(unknown: pl.DataFrame, tok: pl.DataFrame, places: pl.DataFrame
     places listed: the next item (after a comma, «/», «&», «-», or «og», «eller», «and», «or»)
     begins with a place name or a name. ``places``: ``row, pos`` where a place or a name begins.
     """
-    previous = tok.select("row", (pl.col("pos") + 1).alias("pos"), pl.col("stop").alias("_ended"))
     # Four letters at least: a shorter word there is mostly an interjection («Tja, Halden», «Hmm, …»).
     first = unknown.filter(pl.col("cap") & (pl.col("word") != pl.col("word").str.to_uppercase())
-                           & (pl.col("word").str.len_chars() >= 4)).join(previous, on=["row", "pos"], how="left").filter(
-        pl.col("_ended").fill_null(True))
+                           & (pl.col("word").str.len_chars() >= 4)).join(
+        _sentence_start(tok), on=["row", "pos"], how="left").filter(pl.col("start").fill_null(True))
     nxt = tok.select("row", (pl.col("pos") - 1).alias("pos"), pl.col("fold").alias("next"))
     first = first.join(nxt, on=["row", "pos"], how="left")
     # The item after: the next word after punctuation (not a sentence's end), or the word after «og».
@@ -636,7 +651,7 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     # Misspellings before compounds: «Borregaadr» is Borregaard misspelt, not «Borre» + «gaadr».
     fuzzy = _fuzzy(content, lex)
     content = content.join(fuzzy.select("row", "pos"), on=["row", "pos"], how="anti")
-    compound = _compounds(content, lex)
+    compound = _compounds(content, lex, tok)
     content = content.join(compound.select("row", "pos"), on=["row", "pos"], how="anti")
     by_form = _forms(content, lex)
     content = content.join(by_form.select("row", "pos"), on=["row", "pos"], how="anti")
@@ -657,6 +672,14 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     # «Komnes kirke», «Isegran-fortet»: a name before a generic noun, at an answer's start too.
     generic = _generic_names(unknown, tok, pl.concat([codes_found, compound, fuzzy, joined], how="vertical_relaxed"), lex)
     unknown = unknown.join(generic.select("row", "pos"), on=["row", "pos"], how="anti")
+    # A generic noun said on its own, in a form other than its base («skjæret», «fortet», «kollen»):
+    # the thing it names (`natur`, `kultur`); the base forms are words.csv's to code («fort» is
+    # also «quickly»).
+    alone = unknown.join(lex.generics.filter((pl.col("code").fill_null("") != "") & (pl.col("form") != fold(pl.col("term"))))
+                         .select(pl.col("form").alias("fold"), "term", pl.col("code").alias("_gcode")), on="fold")
+    unknown = unknown.join(alone.select("row", "pos"), on=["row", "pos"], how="anti")
+    alone = alone.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.col("_gcode").alias("code"),
+                         pl.col("word").alias("said"), "term", pl.lit("word").alias("how"))
     # A capitalised word the lexicon does not know is a name (Norwegian capitalises no common noun):
     # a place, a river, an island, a landmark, most often, so `steder`, named as a name in the reason
     # for the analyst to check. At the start of an answer or a sentence a capital says nothing.
@@ -671,8 +694,11 @@ def propose_codes(texts: Sequence[str | None] | pl.Series, frame: Sequence[str] 
     unknown_hits = unknown.select("row", "pos", pl.lit(1, pl.Int64).alias("n"), pl.lit("annet").alias("code"),
                                   pl.col("word").alias("said"), pl.lit(None, pl.String).alias("term"),
                                   pl.lit("unknown").alias("how"))
-    hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, generic, names, unknown_hits],
+    hits = pl.concat([codes_found, compound, fuzzy, by_form, joined, said_of_people, generic, alone, names, unknown_hits],
                      how="vertical_relaxed")
+    # One reason per word and code: «Fredriksten festning» is a place of the lexicon and a name
+    # before «festning»; the first pass that found it says why.
+    hits = hits.unique(["row", "pos", "code"], keep="first", maintain_order=True)
     hits = _attributive(hits, tok, lex)
 
     frame = list(frame)
