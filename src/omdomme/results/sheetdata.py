@@ -69,55 +69,68 @@ def _number(ref: str, value: float, style: str) -> str:
 _SPECIAL = r"[\x00-\x08\x0b-\x1f\x{FFFE}\x{FFFF}]|_x[0-9a-fA-F]{4}_"
 
 
+def _cell_parts(series: pl.Series, j: int, letter: str) -> tuple[dict[str, pl.Series], pl.Expr]:
+    """Helper columns and the expression of one column's ``<c>`` elements ("" for an empty cell).
+
+    The expression reads ``_ref`` (the row number as text), ``_s<j>`` (the style attribute) and
+    the helper columns returned: the values as ``_v<j>``; ``%.16G`` number text as ``_t<j>``
+    (xlsxwriter's number text, done per value: polars cannot format so); text needing Excel's
+    ``_xHHHH_`` escapes as ``_o<j>``, escaped per value by :func:`_text`.
+    """
+    v, ref, style = pl.col(f"_v{j}"), pl.lit(letter) + pl.col("_ref"), pl.col(f"_s{j}")
+    helpers: dict[str, pl.Series] = {f"_v{j}": series}
+    dtype = series.dtype
+    if dtype == pl.Boolean:
+        cell = pl.format('<c r="{}" t="b"><v>{}</v></c>', ref, v.cast(pl.Int8))
+    elif dtype.is_numeric():
+        # The figure reads the same here as in the formatted sheets; NaN and ±inf as the errors
+        # xlsxwriter writes for them.
+        helpers[f"_t{j}"] = pl.Series([None if x is None else f"{float(x):.16G}" for x in series.to_list()],
+                                      dtype=pl.String)
+        t = pl.col(f"_t{j}")
+        cell = (pl.when(t == "NAN").then(pl.format('<c r="{}"{} t="e"><f>#NUM!</f><v>#NUM!</v></c>', ref, style))
+                .when(t == "INF").then(pl.format('<c r="{}"{} t="e"><f>1/0</f><v>#DIV/0!</v></c>', ref, style))
+                .when(t == "-INF").then(pl.format('<c r="{}"{} t="e"><f>-1/0</f><v>#DIV/0!</v></c>', ref, style))
+                .otherwise(pl.format('<c r="{}"{}><v>{}</v></c>', ref, style, t)))
+    else:
+        text = series.cast(pl.String)
+        special = (text.str.contains(_SPECIAL) | (text.str.len_chars() > MAX_STRING)).fill_null(False)
+        sv = pl.col(f"_v{j}").cast(pl.String)
+        escaped = sv.str.replace_all("&", "&amp;", literal=True).str.replace_all(
+            "<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
+        inner = pl.format("<t{}>{}</t>", pl.when(sv.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"'))
+                          .otherwise(pl.lit("")), escaped)
+        if special.any():
+            helpers[f"_o{j}"] = pl.Series([_text(x) if o else None for x, o in zip(text.to_list(), special.to_list(),
+                                                                                  strict=True)], dtype=pl.String)
+            inner = pl.coalesce(pl.col(f"_o{j}"), inner)
+        # An empty string is an empty cell, as xlsxwriter writes it (a blank without a format).
+        cell = pl.when(sv == "").then(pl.lit("")).otherwise(pl.format('<c r="{}" t="inlineStr"><is>{}</is></c>', ref, inner))
+    return helpers, pl.when(v.is_null()).then(pl.lit("")).otherwise(cell)
+
+
+def _cells(frame: pl.DataFrame, first_row: int, styles: list[pl.Series]) -> pl.DataFrame:
+    """Every column's ``<c>`` elements (column ``c<j>``), built in one polars query."""
+    parts = [_cell_parts(frame[name], j, xl_col_to_name(j)) for j, name in enumerate(frame.columns)]
+    work = pl.DataFrame({
+        "_ref": pl.int_range(first_row, first_row + frame.height, eager=True).cast(pl.String),
+        **{f"_s{j}": styles[j] for j in range(frame.width)},
+        **{k: v for helpers, _ in parts for k, v in helpers.items()},
+    })
+    return work.select(expr.alias(f"c{j}") for j, (_, expr) in enumerate(parts))
+
+
 def _column_cells(series: pl.Series, letter: str, first_row: int, styles: pl.Series) -> pl.Series:
-    """The ``<c>`` elements of one column, one per row ("" for an empty cell).
+    """The ``<c>`` elements of one column (``letter``), one per row ("" for an empty cell).
 
     Built by polars' string kernels (the XML of ≈ 85 000 cells in Python was a fifth of `omdomme
     analyse`); what they cannot do as Excel does — ``%.16G`` numbers, text with control characters
     or ``_xHHHH_`` — is done per value by :func:`_number`'s format and :func:`_text`.
     """
-    n = len(series)
-    frame = pl.DataFrame({
-        "v": series,
-        "ref": pl.int_range(first_row, first_row + n, eager=True).cast(pl.String),
-        "s": styles,
-    }).with_columns(ref=pl.lit(letter) + pl.col("ref"))
-    dtype = series.dtype
-    if dtype == pl.Boolean:
-        cell = pl.format('<c r="{}" t="b"><v>{}</v></c>', "ref", pl.col("v").cast(pl.Int8))
-    elif dtype.is_numeric():
-        # xlsxwriter's number text (16 significant digits), so that a figure reads the same here as in
-        # the formatted sheets; NaN and ±inf as the errors xlsxwriter writes for them.
-        text = pl.Series([None if v is None else f"{float(v):.16G}" for v in series.to_list()], dtype=pl.String)
-        frame = frame.with_columns(t=text)
-        cell = (pl.when(pl.col("t") == "NAN")
-                .then(pl.format('<c r="{}"{} t="e"><f>#NUM!</f><v>#NUM!</v></c>', "ref", "s"))
-                .when(pl.col("t") == "INF")
-                .then(pl.format('<c r="{}"{} t="e"><f>1/0</f><v>#DIV/0!</v></c>', "ref", "s"))
-                .when(pl.col("t") == "-INF")
-                .then(pl.format('<c r="{}"{} t="e"><f>-1/0</f><v>#DIV/0!</v></c>', "ref", "s"))
-                .otherwise(pl.format('<c r="{}"{}><v>{}</v></c>', "ref", "s", "t")))
-    else:
-        v = pl.col("v").cast(pl.String)
-        special = v.str.contains(_SPECIAL) | (v.str.len_chars() > MAX_STRING)
-        odd = frame.filter(special.fill_null(False)).get_column("v").cast(pl.String).to_list()
-        escaped = v.str.replace_all("&", "&amp;", literal=True).str.replace_all(
-            "<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
-        plain = pl.format("<t{}>{}</t>", pl.when(v.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"'))
-                          .otherwise(pl.lit("")), escaped)
-        if odd:
-            frame = frame.with_columns(special.fill_null(False).alias("odd"))
-            texts = iter([_text(t) for t in odd])
-            frame = frame.with_columns(
-                pl.Series("t", [next(texts) if o else None for o in frame.get_column("odd").to_list()],
-                          dtype=pl.String))
-            inner = pl.when(pl.col("odd")).then(pl.col("t")).otherwise(plain)
-        else:
-            inner = plain
-        # An empty string is an empty cell, as xlsxwriter writes it (a blank without a format).
-        cell = (pl.when(v == "").then(pl.lit(""))
-                .otherwise(pl.format('<c r="{}" t="inlineStr"><is>{}</is></c>', "ref", inner)))
-    return frame.select(pl.when(pl.col("v").is_null()).then(pl.lit("")).otherwise(cell).alias(letter)).to_series()
+    helpers, expr = _cell_parts(series, 0, letter)
+    work = pl.DataFrame({"_ref": pl.int_range(first_row, first_row + len(series), eager=True).cast(pl.String),
+                         "_s0": styles, **helpers})
+    return work.select(expr.alias(letter)).to_series()
 
 
 def rows_xml(frame: pl.DataFrame, *, percent_columns: set[str], percent_style: int | None,
@@ -136,11 +149,7 @@ def rows_xml(frame: pl.DataFrame, *, percent_columns: set[str], percent_style: i
                               .otherwise(pl.lit("")).alias("s")).to_series()
     else:
         styled = plain
-    cells = pl.DataFrame([
-        _column_cells(frame[name], xl_col_to_name(j), first_row, styled if name in percent_columns else plain)
-        .alias(f"c{j}")
-        for j, name in enumerate(frame.columns)
-    ])
+    cells = _cells(frame, first_row, [styled if name in percent_columns else plain for name in frame.columns])
     rows = cells.select(pl.concat_str(
         pl.format('<row r="{}">', pl.int_range(first_row, first_row + frame.height).cast(pl.String)),
         *[pl.col(c) for c in cells.columns], pl.lit("</row>")).alias("row"))
