@@ -92,41 +92,46 @@ def crosstab_cells(estimates: pl.DataFrame, manifest: dict[str, Any], indicator:
             f"analyses/{round} has no reputation indicator `{indicator}`; it has: {', '.join(indicators) or 'none'}. "
             f"Use one of those with --indicator."
         )
-    rows = est.filter(pl.col("indicator") == indicator)
-    if "breakdown" not in rows.columns:
+    frame = est.filter(pl.col("indicator") == indicator)
+    if "breakdown" not in frame.columns:
         raise UsageError(f"analyses/{round} was written before breakdowns existed; run `omdomme analyse {round}` again.")
-    breakdowns = rows["breakdown"].drop_nulls().unique(maintain_order=True).to_list()
+    # An indicator has a few dozen rows: the rest is plain Python over them, in the table's order.
+    rows = list(frame.iter_rows(named=True))
+    breakdowns = list(dict.fromkeys(r["breakdown"] for r in rows if r["breakdown"] is not None))
     if by not in breakdowns:
         raise UsageError(
             f"analyses/{round}: indicator `{indicator}` has no breakdown `{by}`; it has: "
             f"{', '.join(breakdowns) or 'none'} ([breakdowns] in surveys/{round}/{survey}.toml)."
         )
-    if rows["category"].drop_nulls().len():
+    if any(r.get("category") is not None for r in rows):
         raise UsageError(f"`{indicator}` is a whole scale (one row per code); `omdomme table` shows one number "
                          f"per cell: choose a share, mean or net indicator.")
-    english = "domain_label_en" in rows.columns
-    parts = rows.filter(pl.col("breakdown") == by)
+    english = "domain_label_en" in frame.columns
+    parts = [r for r in rows if r["breakdown"] == by]
     within = _within(manifest, by, survey)
-    whole = rows.filter(pl.col("breakdown").is_null() & (pl.col("domain") == within))
+    whole = [r for r in rows if r["breakdown"] is None and r["domain"] == within]
     columns: list[tuple[str, str, str | None]] = []
-    if whole.height:
-        first = whole.row(0, named=True)
+    if whole:
+        first = whole[0]
         columns.append((within, str(first["domain_label"]), first.get("domain_label_en") if english else None))
-    label_of, label_of_en = (_split(parts["domain_label"][0])[0], None) if parts.height else (by, None)
-    for r in parts.unique("domain", keep="first", maintain_order=True).iter_rows(named=True):
+    label_of, label_of_en = (_split(parts[0]["domain_label"])[0], None) if parts else (by, None)
+    seen: set[str] = set()
+    for r in parts:
+        if r["domain"] in seen:
+            continue
+        seen.add(r["domain"])
         en = r.get("domain_label_en") if english else None
         if en:
             label_of_en = _split(en)[0]
         columns.append((r["domain"], _split(r["domain_label"])[1], _split(en)[1] if en else None))
-    cells = pl.concat([whole, parts], how="diagonal_relaxed") if whole.height else parts
-    lookup = {(r["domain"], r["target"]): r for r in cells.iter_rows(named=True)}
+    lookup = {(r["domain"], r["target"]): r for r in [*whole, *parts]}
     table_rows = []
     for target in _ROW_ORDER:
         name = next((r["target_label"] for (_, t), r in lookup.items() if t == target), None)
         if name is None:
             continue
         table_rows.append((target, str(name), tuple(lookup.get((d, target)) for d, _, _ in columns)))
-    first_row = rows.row(0, named=True)
+    first_row = rows[0]
     return CrosstabCells(indicator, str(first_row["label"]), first_row.get("label_en"), by, label_of, label_of_en,
                          tuple(columns), tuple(table_rows))
 
