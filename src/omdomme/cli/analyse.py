@@ -40,8 +40,8 @@ class _Progress:
               help="Workbook languages: en adds omdomme-ROUND.en.xlsx (English sheets, labels and number "
                    "formats) beside the Norwegian omdomme-ROUND.xlsx, which is always written.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes to use: 2 analyses the innovation survey beside the reputation survey "
-                   "(the same numbers); 1 does all in one. Default: OMDOMME_JOBS, else 2 with two or more cores.")
+              help="Processes to use: 2 analyses the innovation survey and the previous round beside the "
+                   "reputation survey (the same numbers); 1 does all in one. Default: OMDOMME_JOBS, else 2 with two or more cores.")
 @handle_errors
 def analyse(round: int, root: Path, quiet: bool, langs: tuple[str, ...], jobs: int | None) -> None:
     """Estimate every indicator of ROUND and write analyses/ROUND/.
