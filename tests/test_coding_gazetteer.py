@@ -142,13 +142,6 @@ def test_an_unknown_first_word_made_like_a_place_name_is_a_name(text: str, said:
     # The lexicon's named rivers and landmarks are places too (scripts/coding_places_extra.csv).
     ("Drammenselva", ["steder", "natur"], "steder: Drammenselva"),
     ("Vigelandsparken", ["steder", "kultur"], "steder: Vigelandsparken"),
-])
-def test_generic_forms_place_elements_and_named_features(text: str, codes: list[str], said: str) -> None:
-    got, reason = coded(text)
-    assert got == codes and said in reason, reason
-
-
-@pytest.mark.parametrize(("text", "codes", "said"), [
     # At a sentence's start a capital says nothing: a place needing one does not begin a compound
     # there («Kvaliteten» is no Kvål + «iteten») …
     ("Kvaliteten er god", ["annet"], "annet: Kvaliteten"),
@@ -160,6 +153,7 @@ def test_generic_forms_place_elements_and_named_features(text: str, codes: list[
     # Mid-sentence the capital counts as before.
     ("Hytta ved Kvålsvika", ["steder", "natur"], "steder: Kvålsvika"),
 ])
-def test_a_capital_at_a_sentence_start_does_not_make_a_compound_a_place(text: str, codes: list[str], said: str) -> None:
+def test_generic_forms_place_elements_named_features_and_capitals_at_a_start(text: str, codes: list[str],
+                                                                              said: str) -> None:
     got, reason = coded(text)
     assert got == codes and said in reason, reason
