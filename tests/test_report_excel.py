@@ -378,15 +378,26 @@ def test_every_unit_the_tables_show_has_an_excel_format_in_both_languages() -> N
        numbers=st.lists(st.one_of(st.none(), st.floats(), st.integers(-10**15, 10**15).map(float)), max_size=8))
 def test_bulk_cells_are_the_per_value_escaping_and_number_text(texts: list[str | None], numbers: list[float | None]) -> None:
     # The long tables' cells are built by polars' string kernels; each must be exactly what the
-    # per-value rules give (Excel's escapes by _text, xlsxwriter's %.16G and error cells by
-    # _number) for any text — control characters, «_x0041_», edge whitespace of every kind.
-    from omdomme.results.sheetdata import _column_cells, _number, _text
+    # per-value rules give (Excel's escapes by _text; xlsxwriter's %.16G and its error cells for
+    # NaN and ±inf, written out below) for any text — control characters, «_x0041_», edge
+    # whitespace of every kind.
+    import math
 
-    def plain(n: int) -> pl.Series:
-        return pl.Series([""] * n, dtype=pl.String)
+    from omdomme.results.sheetdata import _cells, _text
 
-    got = _column_cells(pl.Series(texts, dtype=pl.String), "B", 2, plain(len(texts))).to_list()
-    assert got == ["" if v is None or v == "" else f'<c r="B{r}" t="inlineStr"><is>{_text(v)}</is></c>'
-                   for r, v in enumerate(texts, start=2)]
-    got = _column_cells(pl.Series(numbers, dtype=pl.Float64), "C", 5, plain(len(numbers))).to_list()
-    assert got == ["" if v is None else _number(f"C{r}", v, "") for r, v in enumerate(numbers, start=5)]
+    def number(ref: str, value: float) -> str:
+        if math.isnan(value):
+            return f'<c r="{ref}" t="e"><f>#NUM!</f><v>#NUM!</v></c>'
+        if math.isinf(value):
+            return f'<c r="{ref}" t="e"><f>{"1/0" if value > 0 else "-1/0"}</f><v>#DIV/0!</v></c>'
+        return f'<c r="{ref}"><v>{value:.16G}</v></c>'
+
+    n = max(len(texts), len(numbers))
+    frame = pl.DataFrame({"a": [None] * n, "text": texts + [None] * (n - len(texts)),
+                          "number": numbers + [None] * (n - len(numbers))},
+                         schema={"a": pl.String, "text": pl.String, "number": pl.Float64})
+    got = _cells(frame, 2, [pl.Series([""] * n, dtype=pl.String)] * 3)
+    assert got["c1"].to_list() == ["" if v is None or v == "" else f'<c r="B{r}" t="inlineStr"><is>{_text(v)}</is></c>'
+                                   for r, v in enumerate(frame["text"].to_list(), start=2)]
+    assert got["c2"].to_list() == ["" if v is None else number(f"C{r}", v)
+                                   for r, v in enumerate(frame["number"].to_list(), start=2)]

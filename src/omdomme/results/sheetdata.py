@@ -21,7 +21,6 @@ unchanged (same order, names, timestamps and compression), so reruns stay byte-i
 from __future__ import annotations
 
 import io
-import math
 import re
 import zipfile
 from collections.abc import Mapping
@@ -53,15 +52,6 @@ def _text(value: str) -> str:
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     space = ' xml:space="preserve"' if _SPACE_EDGE.search(value) else ""
     return f"<t{space}>{value}</t>"
-
-
-def _number(ref: str, value: float, style: str) -> str:
-    if math.isnan(value):
-        return f'<c r="{ref}"{style} t="e"><f>#NUM!</f><v>#NUM!</v></c>'
-    if math.isinf(value):
-        formula = "1/0" if value > 0 else "-1/0"
-        return f'<c r="{ref}"{style} t="e"><f>{formula}</f><v>#DIV/0!</v></c>'
-    return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
 
 
 #: Text that needs more than XML's three escapes (control characters, Excel's own ``_xHHHH_``
@@ -110,7 +100,12 @@ def _cell_parts(series: pl.Series, j: int, letter: str) -> tuple[dict[str, pl.Se
 
 
 def _cells(frame: pl.DataFrame, first_row: int, styles: list[pl.Series]) -> pl.DataFrame:
-    """Every column's ``<c>`` elements (column ``c<j>``), built in one polars query."""
+    """Every column's ``<c>`` elements (column ``c<j>``, "" for an empty cell), in one polars query.
+
+    Built by polars' string kernels (the XML of ≈ 85 000 cells in Python was a fifth of `omdomme
+    analyse`); what they cannot do as Excel does — ``%.16G`` numbers, text with control characters
+    or ``_xHHHH_`` — is done per value.
+    """
     parts = [_cell_parts(frame[name], j, xl_col_to_name(j)) for j, name in enumerate(frame.columns)]
     work = pl.DataFrame({
         "_ref": pl.int_range(first_row, first_row + frame.height, eager=True).cast(pl.String),
@@ -118,19 +113,6 @@ def _cells(frame: pl.DataFrame, first_row: int, styles: list[pl.Series]) -> pl.D
         **{k: v for helpers, _ in parts for k, v in helpers.items()},
     })
     return work.select(expr.alias(f"c{j}") for j, (_, expr) in enumerate(parts))
-
-
-def _column_cells(series: pl.Series, letter: str, first_row: int, styles: pl.Series) -> pl.Series:
-    """The ``<c>`` elements of one column (``letter``), one per row ("" for an empty cell).
-
-    Built by polars' string kernels (the XML of ≈ 85 000 cells in Python was a fifth of `omdomme
-    analyse`); what they cannot do as Excel does — ``%.16G`` numbers, text with control characters
-    or ``_xHHHH_`` — is done per value by :func:`_number`'s format and :func:`_text`.
-    """
-    helpers, expr = _cell_parts(series, 0, letter)
-    work = pl.DataFrame({"_ref": pl.int_range(first_row, first_row + len(series), eager=True).cast(pl.String),
-                         "_s0": styles, **helpers})
-    return work.select(expr.alias(letter)).to_series()
 
 
 def rows_xml(frame: pl.DataFrame, *, percent_columns: set[str], percent_style: int | None,
