@@ -65,6 +65,8 @@ FILLERS = ["veldig", "svaert", "ganske", "litt", "ikke", "ikkje", "sa", "sapass"
            "ofte", "stort", "sett", "jo", "nok", "vel", "mest", "mer", "mye", "altfor", "gjerne", "som", "regel"]
 # The people of a place, in a compound with its name («sarpinger», «Haldenfolk», «Hvaler-buer»).
 _DEMONYM = r"(?:folk|folket|folka|inger|ingene|ingane|ingar|ere|erne|buer|buen|bu)$"
+# The word for people as the whole rest of a compound after a place name («Bergens|folk»).
+_PEOPLE_TAIL = r"^s?(?:folk|folket|folka)$"
 # Endings stripped before a word is read by its form (adjectives, and nouns of quality).
 _INFLECTIONS = ("", "e", "t", "ere", "est", "este", "st", "ste", "en", "ene", "er")
 # Endings of forms.csv that make nouns of quality, not adjectives («ærlighet», «arbeidsglede»).
@@ -189,19 +191,20 @@ def _compounds(left: pl.DataFrame, lex: Lexicon, tok: pl.DataFrame) -> pl.DataFr
 
     A place that needs a capital begins a compound only where the capital says something: not
     at a sentence's start («Kvaliteten» is no «Kvål» + «iteten», «Strandlinjen» no «Strand»)
-    unless a hyphen joins it to the rest («Moss-området»).
+    unless a hyphen, a district word or the word for its people joins it to the rest
+    («Moss-området», «Feiosregionen», «Bergensfolk»).
     """
     if not left.height:
         return pl.DataFrame(schema=_MATCH_SCHEMA)
     places = lex.places.filter(pl.col("n") == 1).select(pl.col("key").alias("piece"), "name", "county", "needs_capital")
     pre_p = _pieces(left, column="piece", min_len=MIN_PREFIX_PLACE, tail=MIN_TAIL, from_end=False).join(places, on="piece")
     pre_p = pre_p.join(_sentence_start(tok), on=["row", "pos"], how="left")
-    # … or joined to the rest by a hyphen, which only a name takes («Moss-området», «Lillehammer-OL»).
-    # So does a district word or the word for its people folded on («Feiosregionen», «Bergensfolk»).
-    hyphen = (fold(pl.col("word").str.extract(r"^([^-]+)-", 1)) == pl.col("piece")).fill_null(False) | (
-        pl.col("fold").str.slice(pl.col("piece").str.len_chars()).str.contains("^" + PLACE_TAIL)
-        | pl.col("fold").str.slice(pl.col("piece").str.len_chars()).str.contains(r"^s?(?:folk|folket|folka)$"))
-    pre_p = pre_p.filter(~pl.col("needs_capital") | (pl.col("cap") & (~pl.col("start").fill_null(True) | hyphen))).select(
+    # … or joined to the rest by a hyphen, which only a name takes («Moss-området», «Lillehammer-OL»),
+    # or by a district word or the word for its people («Feiosregionen», «Bergensfolk»).
+    rest = pl.col("fold").str.slice(pl.col("piece").str.len_chars())
+    joined = (fold(pl.col("word").str.extract(r"^([^-]+)-", 1)) == pl.col("piece")).fill_null(False) | (
+        rest.str.contains("^" + PLACE_TAIL) | rest.str.contains(_PEOPLE_TAIL))
+    pre_p = pre_p.filter(~pl.col("needs_capital") | (pl.col("cap") & (~pl.col("start").fill_null(True) | joined))).select(
         "row", "pos", pl.lit(1, pl.Int64).alias("n"),
         pl.when(pl.col("county") == SWEDEN).then(pl.lit(SWEDEN)).otherwise(pl.lit("steder")).alias("code"),
         pl.col("word").alias("said"), pl.format("{} ({})", pl.col("name"), pl.col("county")).alias("term"),
